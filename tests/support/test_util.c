@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "tests/support/test_util.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vmm/layout.h"
+
+void tu_mem_init(struct guest_mem *gm, uint64_t mib)
+{
+	uint64_t bytes = mib << 20;
+	uint64_t low = bytes < LAYOUT_MMIO_HOLE ? bytes : LAYOUT_MMIO_HOLE;
+	gm_init(gm);
+	assert_int_equal(gm_add_ram(gm, 0, low, 0), 0);
+	if (bytes > low)
+		assert_int_equal(gm_add_ram(gm, LAYOUT_4G, bytes - low, 0), 0);
+}
+
+void tu_write_temp(const void *data, size_t len, char *path, size_t cap)
+{
+	const char *dir = getenv("TMPDIR");
+	int n = snprintf(path, cap, "%s/vmm-test-XXXXXX", dir ? dir : "/tmp");
+	assert_true(n > 0 && (size_t)n < cap);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the cmocka unit tests. */
+#ifndef VMM_TESTS_TEST_UTIL_H
+#define VMM_TESTS_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/gmem.h"
+
+/* Guest memory laid out as vmm lays out `mib` MiB of RAM: [0, min(mib,
+ * 3 GiB)) and the rest from 4 GiB. Fails the test on error. */
+void tu_mem_init(struct guest_mem *gm, uint64_t mib);
+
+/* Write `len` bytes to a new file under $TMPDIR and return its path in a
+ * static-free caller buffer `path` of `cap` bytes. Fails the test on error. */
+void tu_write_temp(const void *data, size_t len, char *path, size_t cap);
+
+#endif

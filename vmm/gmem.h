@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Guest physical memory: a small set of RAM regions backed by anonymous
+ * mmap, and the only way VMM code touches guest memory.
+ *
+ * Every access names a guest-physical range [gpa, gpa+len). The range must
+ * lie wholly inside one region; anything else (a gap, a straddle, an
+ * overflowing gpa+len) is -EFAULT, never undefined behaviour. len 0 is
+ * valid anywhere inside or at the end of a region.
+ */
+#ifndef VMM_GMEM_H
+#define VMM_GMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/compiler.h"
+
+#define GM_MAX_REGIONS 8
+
+struct gm_region {
+	uint64_t gpa;  /* page aligned */
+	uint64_t size; /* page aligned, > 0 */
+	uint8_t *hva;  /* host mapping of the region */
+};
+
+struct guest_mem {
+	struct gm_region regions[GM_MAX_REGIONS]; /* sorted by gpa */
+	unsigned nregions;
+};
+
+/* Flags for gm_add_ram. */
+#define GM_MERGEABLE 0x1u /* madvise(MADV_MERGEABLE): KSM may share pages */
+
+/* Empty memory map. */
+void gm_init(struct guest_mem *gm);
+
+/* Add a zeroed RAM region at gpa of `size` bytes (both page aligned, no
+ * overlap with existing regions). Memory is MAP_PRIVATE|MAP_ANONYMOUS,
+ * MADV_DONTDUMP. 0, -EINVAL (alignment, overflow, overlap), -ENOSPC (too
+ * many regions) or -ENOMEM. */
+int gm_add_ram(struct guest_mem *gm, uint64_t gpa, uint64_t size,
+	       unsigned flags) VMM_WUR;
+
+/* Unmap every region and return to the empty map. */
+void gm_destroy(struct guest_mem *gm);
+
+/* Zero every region's contents (harnesses reuse memory between runs). */
+void gm_clear(struct guest_mem *gm);
+
+/* Host pointer to [gpa, gpa+len) if it is wholly inside one region, else
+ * NULL. The pointer stays valid until gm_destroy. Guest memory can change
+ * under the caller at any time: copy what you validate. */
+void *gm_ptr(const struct guest_mem *gm, uint64_t gpa, uint64_t len);
+
+/* Copy out of / into guest memory. 0 or -EFAULT; nothing is copied on
+ * error. */
+int gm_read(const struct guest_mem *gm, uint64_t gpa, void *dst,
+	    uint64_t len) VMM_WUR;
+int gm_write(const struct guest_mem *gm, uint64_t gpa, const void *src,
+	     uint64_t len) VMM_WUR;
+
+/* Set [gpa, gpa+len) to zero. 0 or -EFAULT. */
+int gm_zero(const struct guest_mem *gm, uint64_t gpa, uint64_t len) VMM_WUR;
+
+/* True if [gpa, gpa+len) is wholly inside one region. */
+bool gm_range_ok(const struct guest_mem *gm, uint64_t gpa, uint64_t len);
+
+/* Total RAM bytes over all regions. */
+uint64_t gm_total(const struct guest_mem *gm);
+
+#endif
