@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Minimal i8042 controller. See i8042.h for the contract.
+ *
+ * Model notes:
+ *  - Offsets 1-3 of the range (ports 0x61-0x63) read 0 and ignore writes.
+ *  - Every access is a one-byte access at `off`: writes use the low byte,
+ *    reads return the byte zero-extended.
+ *  - Status bit 2 (system flag) mirrors CTR bit 2; bit 3 says whether the
+ *    last write went to the command port (1) or the data port (0).
+ *  - A data write with no command waiting is for the keyboard, and none
+ *    is attached: it is ignored.
+ *  - Commands 0xf0-0xff pulse output lines; an even one (0xfe is the usual)
+ *    pulses the reset line.
+ *
+ * Locking: all state is under k->lock; host->reset is called after the
+ * lock is dropped, so it may call back into the device (e.g. its reset op).
+ */
+#include "devices/i8042.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define I8042_OFF_DATA 0
+#define I8042_OFF_CMD 4
+
+#define STATUS_OBF 0x01
+#define STATUS_SYS 0x04
+#define STATUS_CMD 0x08
+
+#define CTR_KBDINT 0x01
+#define CTR_SYS 0x04
+#define CTR_KBDDIS 0x10
+#define CTR_AUXDIS 0x20
+
+#define CMD_READ_CTR 0x20
+#define CMD_WRITE_CTR 0x60
+#define CMD_AUX_DISABLE 0xa7
+#define CMD_AUX_ENABLE 0xa8
+#define CMD_AUX_TEST 0xa9
+#define CMD_SELF_TEST 0xaa
+#define CMD_KBD_TEST 0xab
+#define CMD_KBD_DISABLE 0xad
+#define CMD_KBD_ENABLE 0xae
+#define CMD_READ_OUTPORT 0xd0
+#define CMD_WRITE_OUTPORT 0xd1
+#define CMD_PULSE_MASK 0xf0 /* 0xf0-0xff: pulse lines whose bit is 0 */
+
+#define SELF_TEST_OK 0x55
+#define PORT_TEST_OK 0x00
+
+#define OUTPORT_RESET 0x01 /* 0 holds the CPU in reset */
+#define OUTPORT_A20 0x02
+
+#define I8042_DEFAULT_CTR (CTR_KBDINT | CTR_SYS)
+#define I8042_DEFAULT_OUTPORT (OUTPORT_RESET | OUTPORT_A20)
+
+static void i8042_power_on(struct i8042 *k)
+{
+	k->ctr = I8042_DEFAULT_CTR;
+	k->status = STATUS_SYS;
+	k->out = 0;
+	k->pending_cmd = 0;
+	k->outport = I8042_DEFAULT_OUTPORT;
+}
+
+/* Put a byte in the output buffer for the guest to read. */
+static void i8042_put(struct i8042 *k, uint8_t byte)
+{
+	k->out = byte;
+	k->status |= STATUS_OBF;
+}
+
+static void i8042_set_ctr(struct i8042 *k, uint8_t ctr)
+{
+	k->ctr = ctr;
+	if (ctr & CTR_SYS)
+		k->status |= STATUS_SYS;
+	else
+		k->status &= (uint8_t)~STATUS_SYS;
+}
+
+/* A controller command. Returns true if it asks for a system reset. */
+static bool i8042_command(struct i8042 *k, uint8_t cmd)
+{
+	k->pending_cmd = 0;
+	switch (cmd) {
+	case CMD_READ_CTR:
+		i8042_put(k, k->ctr);
+		break;
+	case CMD_WRITE_CTR:
+	case CMD_WRITE_OUTPORT:
+		k->pending_cmd = cmd;
+		break;
+	case CMD_SELF_TEST:
+		i8042_put(k, SELF_TEST_OK);
+		break;
+	case CMD_KBD_TEST:
+	case CMD_AUX_TEST:
+		i8042_put(k, PORT_TEST_OK);
+		break;
+	case CMD_AUX_DISABLE:
+		i8042_set_ctr(k, k->ctr | CTR_AUXDIS);
+		break;
+	case CMD_AUX_ENABLE:
+		i8042_set_ctr(k, k->ctr & (uint8_t)~CTR_AUXDIS);
+		break;
+	case CMD_KBD_DISABLE:
+		i8042_set_ctr(k, k->ctr | CTR_KBDDIS);
+		break;
+	case CMD_KBD_ENABLE:
+		i8042_set_ctr(k, k->ctr & (uint8_t)~CTR_KBDDIS);
+		break;
+	case CMD_READ_OUTPORT:
+		i8042_put(k, k->outport);
+		break;
+	default:
+		if ((cmd & CMD_PULSE_MASK) == CMD_PULSE_MASK &&
+		    !(cmd & OUTPORT_RESET))
+			return true;
+		break; /* unknown: ignored */
+	}
+	return false;
+}
+
+/* A byte on the data port. Returns true if it asks for a system reset. */
+static bool i8042_data(struct i8042 *k, uint8_t val)
+{
+	uint8_t cmd = k->pending_cmd;
+
+	k->pending_cmd = 0;
+	switch (cmd) {
+	case CMD_WRITE_CTR:
+		i8042_set_ctr(k, val);
+		break;
+	case CMD_WRITE_OUTPORT:
+		k->outport = val;
+		return !(val & OUTPORT_RESET);
+	default:
+		break; /* for the keyboard; none attached */
+	}
+	return false;
+}
+
+static uint64_t i8042_read(void *dev, uint64_t off, unsigned size)
+{
+	struct i8042 *k = dev;
+	uint8_t v = 0;
+
+	(void)size;
+	pthread_mutex_lock(&k->lock);
+	if (off == I8042_OFF_DATA) {
+		v = k->out;
+		k->status &= (uint8_t)~STATUS_OBF;
+	} else if (off == I8042_OFF_CMD) {
+		v = k->status;
+	}
+	pthread_mutex_unlock(&k->lock);
+	return v;
+}
+
+static void i8042_write(void *dev, uint64_t off, unsigned size, uint64_t val)
+{
+	struct i8042 *k = dev;
+	bool reset = false;
+
+	(void)size;
+	pthread_mutex_lock(&k->lock);
+	if (off == I8042_OFF_DATA) {
+		k->status &= (uint8_t)~STATUS_CMD;
+		reset = i8042_data(k, (uint8_t)val);
+	} else if (off == I8042_OFF_CMD) {
+		k->status |= STATUS_CMD;
+		reset = i8042_command(k, (uint8_t)val);
+	}
+	if (reset)
+		k->resets++;
+	pthread_mutex_unlock(&k->lock);
+	if (reset)
+		k->host.reset(k->host.opaque);
+}
+
+static void i8042_reset(void *dev)
+{
+	struct i8042 *k = dev;
+
+	pthread_mutex_lock(&k->lock);
+	i8042_power_on(k);
+	pthread_mutex_unlock(&k->lock);
+}
+
+const struct bus_dev_ops i8042_ops = {
+	.read = i8042_read,
+	.write = i8042_write,
+	.reset = i8042_reset,
+};
+
+int i8042_init(struct i8042 *k, const struct i8042_host *host)
+{
+	int rc;
+
+	if (!k || !host || !host->reset)
+		return -EINVAL;
+	memset(k, 0, sizeof(*k));
+	k->host = *host;
+	rc = pthread_mutex_init(&k->lock, NULL);
+	if (rc)
+		return -rc;
+	i8042_power_on(k);
+	return 0;
+}
+
+void i8042_destroy(struct i8042 *k)
+{
+	pthread_mutex_destroy(&k->lock);
+}

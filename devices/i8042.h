@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Minimal i8042 keyboard controller: ports 0x60 (data) and 0x64
+ * (status/command). No keyboard or mouse is attached. It answers the
+ * controller commands Linux sends at probe (read/write CTR, self-test,
+ * interface tests, enable/disable ports) and turns a reset request (command
+ * 0xfe, or 0xd1 with bit 0 of the output port clear) into host->reset.
+ * Registered as one range of 5 bytes at 0x60: offset 0 data, 4 command.
+ */
+#ifndef VMM_DEVICES_I8042_H
+#define VMM_DEVICES_I8042_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/bus.h"
+#include "vmm/compiler.h"
+
+#define I8042_RANGE_LEN 5
+
+struct i8042_host {
+	void (*reset)(void *opaque); /* the guest asked for a system reset */
+	void *opaque;
+};
+
+struct i8042 {
+	pthread_mutex_t lock;
+	struct i8042_host host;
+	uint8_t ctr;        /* controller configuration byte */
+	uint8_t status;
+	uint8_t out;        /* output buffer, valid when status & OBF */
+	uint8_t pending_cmd; /* command waiting for its data byte, or 0 */
+	uint8_t outport;
+	uint64_t resets;    /* reset requests seen */
+};
+
+extern const struct bus_dev_ops i8042_ops;
+
+/* Power-on state (CTR 0x05, output port 0x03, output buffer empty) with
+ * `host` copied. 0, -EINVAL (host->reset NULL) or -errno. host->reset is
+ * called without the device lock held. The reset op restores power-on
+ * state and keeps `resets`. Offsets 1-3 read 0 and ignore writes; wider
+ * accesses act on the byte at `off` (low byte written, read zero-extended). */
+int i8042_init(struct i8042 *k, const struct i8042_host *host) VMM_WUR;
+void i8042_destroy(struct i8042 *k);
+
+#endif
