@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The accelerator interface: everything the VMM core needs from a CPU
+ * virtualisation backend (KVM today, the deterministic replay backend later).
+ *
+ * The core never sees a backend's own types: registers, exits and IRQs are
+ * described with the plain structs below. Only backends/kvm/ includes
+ * <linux/kvm.h>.
+ *
+ * Threading: vm-level ops may be called from any thread; vcpu_run, vcpu
+ * register access and vcpu_thread_init are called only on the vCPU's own
+ * thread; vcpu_kick may be called from any thread.
+ */
+#ifndef VMM_ACCEL_H
+#define VMM_ACCEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/compiler.h"
+
+
+struct accel_vm;
+struct accel_vcpu;
+
+/* Why accel_ops.vcpu_run returned. */
+enum accel_exit_reason {
+	ACCEL_EXIT_PIO = 1,   /* port I/O: see accel_exit.io */
+	ACCEL_EXIT_MMIO,      /* MMIO: see accel_exit.io (count is 1) */
+	ACCEL_EXIT_HLT,       /* vCPU halted with no in-kernel irqchip */
+	ACCEL_EXIT_SHUTDOWN,  /* triple fault or equivalent: a reset */
+	ACCEL_EXIT_RESET,     /* explicit reset request from the platform */
+	ACCEL_EXIT_POWEROFF,  /* explicit power-off request from the platform */
+	ACCEL_EXIT_INTR,      /* interrupted by vcpu_kick or a signal */
+	ACCEL_EXIT_INTERNAL_ERROR, /* the vCPU cannot continue: see detail */
+};
+
+#define ACCEL_EXIT_DETAIL_MAX 1024
+
+/*
+ * One exit. For PIO/MMIO, `data` points at `size * count` bytes owned by
+ * the backend, valid until the next vcpu_run on that vCPU. For a write it
+ * holds what the guest wrote; for a read the caller stores the result
+ * there and the backend hands it to the guest on the next vcpu_run.
+ * `count` > 1 only for string PIO (rep ins/outs): element i is at
+ * data + i * size.
+ */
+struct accel_exit {
+	enum accel_exit_reason reason;
+	struct {
+		uint64_t addr;
+		uint32_t size;  /* 1, 2, 4 or 8 */
+		uint32_t count; /* >= 1 */
+		bool write;
+		uint8_t *data;
+	} io;
+	/* ACCEL_EXIT_INTERNAL_ERROR: a multi-line human diagnostic with the
+	 * error kind, RIP, instruction bytes and registers. */
+	char detail[ACCEL_EXIT_DETAIL_MAX];
+};
+
+/* General purpose registers (x86-64). */
+struct accel_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+};
+
+/* One segment register, unpacked. */
+struct accel_segment {
+	uint64_t base;
+	uint32_t limit;
+	uint16_t selector;
+	uint8_t type, present, dpl, db, s, l, g, avl, unusable;
+};
+
+struct accel_dtable {
+	uint64_t base;
+	uint16_t limit;
+};
+
+/* System registers (x86-64). */
+struct accel_sregs {
+	struct accel_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct accel_dtable gdt, idt;
+	uint64_t cr0, cr2, cr3, cr4, cr8, efer, apic_base;
+};
+
+/* What the core asks of a new VM. */
+struct accel_vm_config {
+	unsigned ncpus; /* vCPUs that will be created, >= 1 */
+};
+
+struct accel_ops {
+	const char *name;
+
+	/* Create a VM with its platform (interrupt controllers, timers).
+	 * Returns 0 and sets *out, or -errno with a message logged. */
+	int (*vm_create)(const struct accel_vm_config *cfg,
+			 struct accel_vm **out) VMM_WUR;
+	/* Destroy a VM whose vCPUs are all destroyed. NULL is a no-op. */
+	void (*vm_destroy)(struct accel_vm *vm);
+
+	/* Map host memory [hva, hva+size) at guest-physical gpa in slot `slot`.
+	 * Ranges must be page aligned and not overlap. 0 or -errno. */
+	int (*map_memory)(struct accel_vm *vm, uint32_t slot, uint64_t gpa,
+			  uint64_t size, void *hva) VMM_WUR;
+
+	/* Raise (level 1) or lower (level 0) interrupt line `gsi`. 0 or -errno. */
+	int (*set_irq_line)(struct accel_vm *vm, uint32_t gsi, int level) VMM_WUR;
+
+	/* Create vCPU `index` (0 is the boot CPU) with the platform's reset
+	 * state, CPUID and MSRs. 0 and *out, or -errno. */
+	int (*vcpu_create)(struct accel_vm *vm, unsigned index,
+			   struct accel_vcpu **out) VMM_WUR;
+	/* Destroy a vCPU whose thread has stopped running it. NULL is a no-op. */
+	void (*vcpu_destroy)(struct accel_vcpu *vcpu);
+
+	/* Called once on the thread that will run the vCPU, before vcpu_run,
+	 * so that vcpu_kick can reach it. 0 or -errno. */
+	int (*vcpu_thread_init)(struct accel_vcpu *vcpu) VMM_WUR;
+	/* Run until the next exit and describe it in *exit. Completes a pending
+	 * read from the previous exit first. 0, or -errno when the backend
+	 * itself failed (not the guest: guest failures are exits). */
+	int (*vcpu_run)(struct accel_vcpu *vcpu, struct accel_exit *exit) VMM_WUR;
+	/* Make a running or about-to-run vcpu_run return ACCEL_EXIT_INTR soon.
+	 * Safe from any thread, idempotent. */
+	void (*vcpu_kick)(struct accel_vcpu *vcpu);
+
+	int (*get_regs)(struct accel_vcpu *vcpu, struct accel_regs *r) VMM_WUR;
+	int (*set_regs)(struct accel_vcpu *vcpu, const struct accel_regs *r) VMM_WUR;
+	int (*get_sregs)(struct accel_vcpu *vcpu, struct accel_sregs *s) VMM_WUR;
+	int (*set_sregs)(struct accel_vcpu *vcpu, const struct accel_sregs *s) VMM_WUR;
+};
+
+/* The backend called `name` ("kvm", ...), or NULL if this build has none. */
+const struct accel_ops *accel_find(const char *name);
+
+/* Comma-separated names of the backends in this build, for --help. */
+const char *accel_names(void);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Private to backends/kvm/: the KVM backend's VM and vCPU state. */
+#ifndef VMM_BACKENDS_KVM_INTERNAL_H
+#define VMM_BACKENDS_KVM_INTERNAL_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backends/accel.h"
+#include "vmm/x86/cpuid.h"
+
+#define KVM_MAX_SLOTS 8
+#define KVM_MAX_CPUID 256
+
+/* Where KVM keeps its real-mode helpers, inside the 32-bit MMIO hole and
+ * clear of the IO-APIC and LAPIC. */
+#define KVM_TSS_ADDR 0xfffbd000ULL
+#define KVM_IDENTITY_MAP_ADDR 0xfffbc000ULL
+
+struct kvm_slot {
+	uint64_t gpa, size;
+	uint8_t *hva;
+};
+
+struct accel_vm {
+	int kvm_fd; /* /dev/kvm */
+	int vm_fd;
+	int run_size; /* mmap size of struct kvm_run */
+	unsigned ncpus;
+	bool emul_insn_bytes; /* KVM_CAP_EXIT_ON_EMULATION_FAILURE enabled */
+	struct kvm_slot slots[KVM_MAX_SLOTS];
+	unsigned nslots;
+	struct cpuid_entry supported[KVM_MAX_CPUID];
+	unsigned nsupported;
+};
+
+struct accel_vcpu {
+	struct accel_vm *vm;
+	unsigned index;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	atomic_bool thread_ready; /* thread recorded, kick can reach it */
+};
+
+/* kvm_diag.c: fill exit->detail with a diagnostic for a KVM exit that
+ * the vCPU cannot continue from (registers, RIP, instruction bytes). */
+void kvm_diag_describe(struct accel_vcpu *vcpu, const char *what,
+		       struct accel_exit *exit);
+
+/* kvm_vcpu.c: register access shared with kvm_diag.c. */
+int kvm_vcpu_get_regs(struct accel_vcpu *vcpu, struct accel_regs *r) VMM_WUR;
+int kvm_vcpu_get_sregs(struct accel_vcpu *vcpu,
+		       struct accel_sregs *s) VMM_WUR;
+
+/* kvm_vm.c: the accel_ops entries it implements. */
+int kvm_vm_create(const struct accel_vm_config *cfg,
+		  struct accel_vm **out) VMM_WUR;
+void kvm_vm_destroy(struct accel_vm *vm);
+int kvm_vm_map_memory(struct accel_vm *vm, uint32_t slot, uint64_t gpa,
+		      uint64_t size, void *hva) VMM_WUR;
+int kvm_vm_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level) VMM_WUR;
+
+/* kvm_vcpu.c: the per-vCPU accel_ops entries. */
+int kvm_vcpu_create(struct accel_vm *vm, unsigned index,
+		    struct accel_vcpu **out) VMM_WUR;
+void kvm_vcpu_destroy(struct accel_vcpu *vcpu);
+int kvm_vcpu_thread_init(struct accel_vcpu *vcpu) VMM_WUR;
+int kvm_vcpu_run(struct accel_vcpu *vcpu, struct accel_exit *exit) VMM_WUR;
+void kvm_vcpu_kick(struct accel_vcpu *vcpu);
+int kvm_vcpu_set_regs(struct accel_vcpu *vcpu,
+		      const struct accel_regs *r) VMM_WUR;
+int kvm_vcpu_set_sregs(struct accel_vcpu *vcpu,
+		       const struct accel_sregs *s) VMM_WUR;
+
+#endif

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* KVM backend, VM level: /dev/kvm, the VM, its platform and memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "backends/kvm/kvm_internal.h"
+#include "vmm/log.h"
+
+static int kvm_check_cap(int fd, long cap)
+{
+	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+	return r < 0 ? 0 : r;
+}
+
+/* Read KVM_GET_SUPPORTED_CPUID into vm->supported as our own entries. */
+static int kvm_vm_load_cpuid(struct accel_vm *vm)
+{
+	size_t sz = sizeof(struct kvm_cpuid2) +
+		    KVM_MAX_CPUID * sizeof(struct kvm_cpuid_entry2);
+	struct kvm_cpuid2 *c = calloc(1, sz);
+	if (!c)
+		return -ENOMEM;
+	c->nent = KVM_MAX_CPUID;
+	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
+		int e = errno;
+		free(c);
+		log_error("KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
+		return -e;
+	}
+	vm->nsupported = c->nent;
+	for (unsigned i = 0; i < c->nent; i++) {
+		const struct kvm_cpuid_entry2 *k = &c->entries[i];
+		vm->supported[i] = (struct cpuid_entry){
+		    .function = k->function,
+		    .index = k->index,
+		    .flags = (k->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX)
+				 ? CPUID_FLAG_INDEXED
+				 : 0,
+		    .eax = k->eax,
+		    .ebx = k->ebx,
+		    .ecx = k->ecx,
+		    .edx = k->edx,
+		};
+	}
+	free(c);
+	return 0;
+}
+
+/* One VM ioctl that must succeed; logs which step failed. */
+static int kvm_vm_ioctl(struct accel_vm *vm, unsigned long req, void *arg,
+			const char *what)
+{
+	if (ioctl(vm->vm_fd, req, arg) < 0) {
+		int e = errno;
+		log_error("%s: %s", what, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
+{
+	struct accel_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->kvm_fd = vm->vm_fd = -1;
+	vm->ncpus = cfg->ncpus;
+	int r;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		r = -errno;
+		log_error("cannot open /dev/kvm: %s (is KVM enabled, and may "
+			  "this user open it?)", strerror(-r));
+		goto fail;
+	}
+	int api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api != KVM_API_VERSION) {
+		log_error("/dev/kvm speaks API %d, vmm needs %d", api,
+			  KVM_API_VERSION);
+		r = -ENOTSUP;
+		goto fail;
+	}
+	static const struct {
+		long cap;
+		const char *name;
+	} need[] = {
+	    {KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP"},
+	    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+	    {KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR"},
+	    {KVM_CAP_SET_IDENTITY_MAP_ADDR, "KVM_CAP_SET_IDENTITY_MAP_ADDR"},
+	    {KVM_CAP_PIT2, "KVM_CAP_PIT2"},
+	    {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
+	    {KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+		if (!kvm_check_cap(vm->kvm_fd, need[i].cap)) {
+			log_error("/dev/kvm lacks %s", need[i].name);
+			r = -ENOTSUP;
+			goto fail;
+		}
+	}
+	int max_vcpus = kvm_check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
+	if (max_vcpus > 0 && cfg->ncpus > (unsigned)max_vcpus) {
+		log_error("KVM allows at most %d vCPUs, %u requested",
+			  max_vcpus, cfg->ncpus);
+		r = -EINVAL;
+		goto fail;
+	}
+	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size < (int)sizeof(struct kvm_run)) {
+		log_error("KVM_GET_VCPU_MMAP_SIZE: bad size %d", vm->run_size);
+		r = -EINVAL;
+		goto fail;
+	}
+	r = kvm_vm_load_cpuid(vm);
+	if (r)
+		goto fail;
+
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0) {
+		r = -errno;
+		log_error("KVM_CREATE_VM: %s", strerror(-r));
+		goto fail;
+	}
+	r = kvm_vm_ioctl(vm, KVM_SET_TSS_ADDR, (void *)(uintptr_t)KVM_TSS_ADDR,
+			 "KVM_SET_TSS_ADDR");
+	if (r)
+		goto fail;
+	uint64_t idmap = KVM_IDENTITY_MAP_ADDR;
+	r = kvm_vm_ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &idmap,
+			 "KVM_SET_IDENTITY_MAP_ADDR");
+	if (r)
+		goto fail;
+	r = kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL, "KVM_CREATE_IRQCHIP");
+	if (r)
+		goto fail;
+	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
+	r = kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit, "KVM_CREATE_PIT2");
+	if (r)
+		goto fail;
+
+	/* Ask for the instruction bytes on emulation failures, for the
+	 * diagnostic. Optional: without it, kvm_diag reads guest memory. */
+	if (kvm_check_cap(vm->vm_fd, KVM_CAP_EXIT_ON_EMULATION_FAILURE)) {
+		struct kvm_enable_cap ec = {
+		    .cap = KVM_CAP_EXIT_ON_EMULATION_FAILURE, .args = {1}};
+		vm->emul_insn_bytes = ioctl(vm->vm_fd, KVM_ENABLE_CAP, &ec) == 0;
+	}
+	*out = vm;
+	return 0;
+fail:
+	kvm_vm_destroy(vm);
+	return r;
+}
+
+void kvm_vm_destroy(struct accel_vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm);
+}
+
+int kvm_vm_map_memory(struct accel_vm *vm, uint32_t slot, uint64_t gpa,
+		      uint64_t size, void *hva)
+{
+	if (vm->nslots == KVM_MAX_SLOTS)
+		return -ENOSPC;
+	struct kvm_userspace_memory_region mr = {
+	    .slot = slot,
+	    .guest_phys_addr = gpa,
+	    .memory_size = size,
+	    .userspace_addr = (uintptr_t)hva,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
+		int e = errno;
+		log_error("KVM_SET_USER_MEMORY_REGION slot %u at 0x%" PRIx64
+			  " (+0x%" PRIx64 "): %s",
+			  slot, gpa, size, strerror(e));
+		return -e;
+	}
+	vm->slots[vm->nslots++] =
+	    (struct kvm_slot){.gpa = gpa, .size = size, .hva = hva};
+	return 0;
+}
+
+int kvm_vm_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level)
+{
+	struct kvm_irq_level irq = {.irq = gsi, .level = level ? 1 : 0};
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		return -errno;
+	return 0;
+}
+
+const struct accel_ops kvm_accel_ops = {
+    .name = "kvm",
+    .vm_create = kvm_vm_create,
+    .vm_destroy = kvm_vm_destroy,
+    .map_memory = kvm_vm_map_memory,
+    .set_irq_line = kvm_vm_set_irq_line,
+    .vcpu_create = kvm_vcpu_create,
+    .vcpu_destroy = kvm_vcpu_destroy,
+    .vcpu_thread_init = kvm_vcpu_thread_init,
+    .vcpu_run = kvm_vcpu_run,
+    .vcpu_kick = kvm_vcpu_kick,
+    .get_regs = kvm_vcpu_get_regs,
+    .set_regs = kvm_vcpu_set_regs,
+    .get_sregs = kvm_vcpu_get_sregs,
+    .set_sregs = kvm_vcpu_set_sregs,
+};

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The vmm binary: parse the command line, read the images, set up the
+ * console, and run the VM (again, after a reset with --on-reset restart).
+ *
+ * Process-wide concerns live here, not in vmm_core: the terminal mode and
+ * its restoration on any exit, SIGPIPE, the exit status.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "backends/accel.h"
+#include "vmm/cli.h"
+#include "vmm/file.h"
+#include "vmm/log.h"
+#include "vmm/vm.h"
+
+#define MAX_KERNEL_BYTES (512u << 20)
+#define MAX_INITRD_BYTES ((size_t)4 << 30)
+
+/* The terminal as we found it; restored on every exit path, including
+ * fatal signals. Process state of the binary only. */
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_raw;
+
+static void tty_restore(void)
+{
+	if (tty_raw) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+		tty_raw = 0;
+	}
+}
+
+static void tty_fatal_signal(int sig)
+{
+	tty_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Raw input for the guest; output processing kept so "\n" still starts a
+ * new line, as QEMU does. */
+static void tty_make_raw(void)
+{
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty) < 0)
+		return;
+	struct termios t = saved_tty;
+	cfmakeraw(&t);
+	t.c_oflag = saved_tty.c_oflag;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
+		return;
+	tty_raw = 1;
+	atexit(tty_restore);
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+				    SIGQUIT};
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
+		signal(fatal[i], tty_fatal_signal);
+}
+
+static int open_serial(const struct vm_config *cfg, struct vm_host *h)
+{
+	h->serial_out_fd = -1;
+	h->serial_in_fd = -1;
+	switch (cfg->serial) {
+	case SERIAL_NONE:
+		return 0;
+	case SERIAL_FILE:
+		h->serial_out_fd = open(cfg->serial_path,
+					O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+					0644);
+		if (h->serial_out_fd < 0) {
+			fprintf(stderr, "vmm: --serial file:%s: %s\n",
+				cfg->serial_path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	case SERIAL_STDIO:
+		h->serial_out_fd = STDOUT_FILENO;
+		if (fcntl(STDIN_FILENO, F_GETFD) >= 0) {
+			h->serial_in_fd = STDIN_FILENO;
+			h->console_escape = isatty(STDIN_FILENO);
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int read_image(const char *opt, const char *path, size_t max,
+		      uint8_t **buf, size_t *len)
+{
+	char err[256];
+	if (file_read_all(path, max, buf, len, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "vmm: %s %s: %s\n", opt, path, err);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct vm_config cfg;
+	char err[512];
+
+	if (cli_parse(argc, argv, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return VM_STATUS_USAGE;
+	}
+	if (cfg.help) {
+		cli_usage(stdout);
+		return VM_STATUS_OK;
+	}
+	if (cfg.version) {
+		printf("vmm %s\n", VMM_VERSION);
+		return VM_STATUS_OK;
+	}
+	log_set_level(cfg.log_level);
+
+	const struct accel_ops *accel = accel_find(cfg.accel);
+	if (!accel) {
+		fprintf(stderr,
+			"vmm: --accel: unknown backend '%s' (this build has: "
+			"%s)\n",
+			cfg.accel, accel_names());
+		return VM_STATUS_USAGE;
+	}
+
+	struct vm_host host = {0};
+	uint8_t *kernel = NULL, *initrd = NULL;
+	if (read_image("--kernel", cfg.kernel, MAX_KERNEL_BYTES, &kernel,
+		       &host.kernel_len))
+		return VM_STATUS_ERROR;
+	host.kernel = kernel;
+	if (cfg.initrd &&
+	    read_image("--initrd", cfg.initrd, MAX_INITRD_BYTES, &initrd,
+		       &host.initrd_len)) {
+		free(kernel);
+		return VM_STATUS_ERROR;
+	}
+	host.initrd = initrd;
+	if (open_serial(&cfg, &host)) {
+		free(kernel);
+		free(initrd);
+		return VM_STATUS_ERROR;
+	}
+	/* A closed console reader must not kill the VMM: writes then fail
+	 * with EPIPE and serial output is dropped. */
+	signal(SIGPIPE, SIG_IGN);
+
+	struct vm *vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		fprintf(stderr, "vmm: out of memory\n");
+		return VM_STATUS_ERROR;
+	}
+	if (host.console_escape)
+		tty_make_raw();
+
+	int status;
+	for (;;) {
+		if (vm_create(vm, &cfg, accel, &host, err, sizeof(err)) != 0) {
+			if (err[0])
+				log_error("%s", err);
+			vm_destroy(vm);
+			status = VM_STATUS_ERROR;
+			break;
+		}
+		status = vm_run(vm);
+		enum vm_stop_reason why = vm_stop_reason(vm);
+		vm_destroy(vm);
+		if (why == VM_STOP_RESET && cfg.on_reset == RESET_RESTART) {
+			log_info("guest reset; restarting (--on-reset restart)");
+			continue;
+		}
+		break;
+	}
+	tty_restore();
+	if (host.serial_out_fd >= 0 && host.serial_out_fd != STDOUT_FILENO)
+		close(host.serial_out_fd);
+	free(vm);
+	free(kernel);
+	free(initrd);
+	return status;
+}

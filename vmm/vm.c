@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* VM construction and teardown: memory, buses, devices, vCPUs. */
+#include "vmm/vm.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmm/log.h"
+#include "vmm/vm_boot.h"
+
+enum {
+	DEV_SERIAL = 1u << 0,
+	DEV_I8042 = 1u << 1,
+	DEV_RTC = 1u << 2,
+};
+
+static int vm_err(char *err, size_t errlen, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int vm_err(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	if (errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+/* The stop word packs the reason (bits 8..15) and the status (bits 0..7)
+ * so the first request wins with a single compare-and-swap. */
+void vm_request_stop(struct vm *vm, enum vm_stop_reason why, int status)
+{
+	int none = 0;
+	int word = ((int)why << 8) | (status & 0xff);
+	if (!atomic_compare_exchange_strong(&vm->stop, &none, word))
+		return;
+	if (vm->wake_fd >= 0) {
+		uint64_t one = 1;
+		ssize_t w = write(vm->wake_fd, &one, sizeof(one));
+		(void)w; /* an eventfd write only fails when it is saturated */
+	}
+}
+
+enum vm_stop_reason vm_stop_reason(struct vm *vm)
+{
+	return (enum vm_stop_reason)(atomic_load(&vm->stop) >> 8);
+}
+
+int vm_stop_status(struct vm *vm) { return atomic_load(&vm->stop) & 0xff; }
+
+/* ---- device host callbacks ---- */
+
+static void vm_serial_tx(void *opaque, uint8_t byte)
+{
+	struct vm *vm = opaque;
+	if (vm->host.serial_out_fd < 0 || vm->serial_out_broken)
+		return;
+	for (;;) {
+		ssize_t n = write(vm->host.serial_out_fd, &byte, 1);
+		if (n == 1)
+			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* The reader went away (EPIPE) or the disk is full: the
+		 * guest must not notice; drop further output, say so once. */
+		vm->serial_out_broken = true;
+		log_warn("serial output failed (%s); discarding further "
+			 "output", n < 0 ? strerror(errno) : "short write");
+		return;
+	}
+}
+
+static void vm_serial_irq(void *opaque, int level)
+{
+	struct vm *vm = opaque;
+	int r = vm->accel->set_irq_line(vm->avm, LAYOUT_COM1_IRQ, level);
+	if (r)
+		log_warn("serial: raising IRQ %d failed: %s", LAYOUT_COM1_IRQ,
+			 strerror(-r));
+}
+
+static void vm_serial_rx_space(void *opaque)
+{
+	struct vm *vm = opaque;
+	uint64_t one = 1;
+	ssize_t w = write(vm->wake_fd, &one, sizeof(one));
+	(void)w; /* see vm_request_stop */
+}
+
+static void vm_i8042_reset(void *opaque)
+{
+	vm_request_stop(opaque, VM_STOP_RESET, VM_STATUS_RESET);
+}
+
+static int64_t vm_rtc_now(void *opaque)
+{
+	(void)opaque;
+	return (int64_t)time(NULL);
+}
+
+static void vm_debug_exit(void *opaque, uint8_t value)
+{
+	vm_request_stop(opaque, VM_STOP_DEBUG_EXIT, value);
+}
+
+/* ---- construction ---- */
+
+static int vm_setup_memory(struct vm *vm, char *err, size_t errlen)
+{
+	uint64_t bytes = vm->cfg->mem_mib << 20;
+	uint64_t low = bytes < LAYOUT_MMIO_HOLE ? bytes : LAYOUT_MMIO_HOLE;
+	unsigned flags = vm->cfg->mem_merge ? GM_MERGEABLE : 0;
+	int r = gm_add_ram(&vm->mem, 0, low, flags);
+	if (!r && bytes > low)
+		r = gm_add_ram(&vm->mem, LAYOUT_4G, bytes - low, flags);
+	if (r)
+		return vm_err(err, errlen, r, "cannot allocate %" PRIu64
+			      " MiB of guest RAM: %s",
+			      vm->cfg->mem_mib, strerror(-r));
+	for (unsigned i = 0; i < vm->mem.nregions; i++) {
+		const struct gm_region *g = &vm->mem.regions[i];
+		r = vm->accel->map_memory(vm->avm, i, g->gpa, g->size, g->hva);
+		if (r)
+			return vm_err(err, errlen, r, "%s", "");
+	}
+	return 0;
+}
+
+static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
+{
+	struct serial_host sh = {.tx = vm_serial_tx,
+				 .set_irq = vm_serial_irq,
+				 .rx_space = vm_serial_rx_space,
+				 .opaque = vm};
+	struct i8042_host kh = {.reset = vm_i8042_reset, .opaque = vm};
+	struct rtc_host rh = {.now = vm_rtc_now, .opaque = vm};
+	int r;
+
+	if ((r = serial_init(&vm->serial, &sh)))
+		return vm_err(err, errlen, r, "serial: %s", strerror(-r));
+	vm->devices_ready |= DEV_SERIAL;
+	if ((r = i8042_init(&vm->i8042, &kh)))
+		return vm_err(err, errlen, r, "i8042: %s", strerror(-r));
+	vm->devices_ready |= DEV_I8042;
+	if ((r = rtc_init(&vm->rtc, &rh)))
+		return vm_err(err, errlen, r, "rtc: %s", strerror(-r));
+	vm->devices_ready |= DEV_RTC;
+	vm->debug_exit = (struct debug_exit){.exit = vm_debug_exit,
+					     .opaque = vm};
+
+	const struct {
+		uint64_t base, len;
+		const struct bus_dev_ops *ops;
+		void *dev;
+		const char *name;
+	} pio[] = {
+	    {LAYOUT_COM1_PORT, SERIAL_NREGS, &serial_ops, &vm->serial,
+	     "serial"},
+	    {LAYOUT_I8042_DATA, I8042_RANGE_LEN, &i8042_ops, &vm->i8042,
+	     "i8042"},
+	    {LAYOUT_RTC_PORT, RTC_RANGE_LEN, &rtc_ops, &vm->rtc, "rtc"},
+	    {LAYOUT_DEBUG_EXIT_PORT, DEBUG_EXIT_RANGE_LEN, &debug_exit_ops,
+	     &vm->debug_exit, "debug-exit"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(pio); i++) {
+		r = bus_register(&vm->pio, pio[i].base, pio[i].len, pio[i].ops,
+				 pio[i].dev, pio[i].name);
+		if (r)
+			return vm_err(err, errlen, r,
+				      "registering %s at port 0x%" PRIx64
+				      ": %s",
+				      pio[i].name, pio[i].base, strerror(-r));
+	}
+	return 0;
+}
+
+static int vm_setup_vcpus(struct vm *vm, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct vcpu *c = &vm->vcpus[i];
+		c->vm = vm;
+		c->index = i;
+		int r = vm->accel->vcpu_create(vm->avm, i, &c->accel);
+		if (r)
+			return vm_err(err, errlen, r, "%s", "");
+	}
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg,
+	      const struct accel_ops *accel, const struct vm_host *host,
+	      char *err, size_t errlen)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->accel = accel;
+	vm->host = *host;
+	vm->ncpus = cfg->cpus;
+	vm->wake_fd = -1;
+	gm_init(&vm->mem);
+	atomic_init(&vm->stop, 0);
+	if (errlen)
+		err[0] = '\0';
+	int r;
+
+	if (vm->ncpus == 0 || vm->ncpus > CONFIG_MAX_CPUS)
+		return vm_err(err, errlen, -EINVAL, "bad vCPU count %u",
+			      vm->ncpus);
+	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->wake_fd < 0)
+		return vm_err(err, errlen, -errno, "eventfd: %s",
+			      strerror(errno));
+	if ((r = bus_init(&vm->mmio, "mmio")))
+		return vm_err(err, errlen, r, "bus: %s", strerror(-r));
+	if ((r = bus_init(&vm->pio, "pio"))) {
+		bus_destroy(&vm->mmio);
+		return vm_err(err, errlen, r, "bus: %s", strerror(-r));
+	}
+	vm->buses_ready = true;
+
+	struct accel_vm_config ac = {.ncpus = vm->ncpus};
+	if ((r = accel->vm_create(&ac, &vm->avm)))
+		return vm_err(err, errlen, r, "%s", "");
+	if ((r = vm_setup_memory(vm, err, errlen)))
+		return r;
+	if ((r = vm_setup_devices(vm, err, errlen)))
+		return r;
+	if ((r = vm_setup_vcpus(vm, err, errlen)))
+		return r;
+	return vm_boot_load(vm, err, errlen);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->ncpus && i < CONFIG_MAX_CPUS; i++) {
+		if (vm->vcpus[i].accel)
+			vm->accel->vcpu_destroy(vm->vcpus[i].accel);
+		vm->vcpus[i].accel = NULL;
+	}
+	if (vm->avm)
+		vm->accel->vm_destroy(vm->avm);
+	vm->avm = NULL;
+	if (vm->devices_ready & DEV_SERIAL)
+		serial_destroy(&vm->serial);
+	if (vm->devices_ready & DEV_I8042)
+		i8042_destroy(&vm->i8042);
+	if (vm->devices_ready & DEV_RTC)
+		rtc_destroy(&vm->rtc);
+	vm->devices_ready = 0;
+	if (vm->buses_ready) {
+		bus_destroy(&vm->mmio);
+		bus_destroy(&vm->pio);
+		vm->buses_ready = false;
+	}
+	gm_destroy(&vm->mem);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
+	vm->wake_fd = -1;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A virtual machine: guest memory, the two buses, the platform devices,
+ * the vCPUs and their threads, and why it stopped. Everything that lives
+ * as long as one boot hangs off struct vm, so a harness can create and
+ * destroy machines repeatedly in one process.
+ *
+ * Lifecycle: vm_create (build and load; no threads) -> vm_run (start the
+ * vCPU threads, serve the console and signals until the VM stops, join)
+ * -> vm_destroy. For a guest reset with --on-reset restart, the caller
+ * destroys the VM and creates a fresh one.
+ */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/accel.h"
+#include "devices/debug_exit.h"
+#include "devices/i8042.h"
+#include "devices/rtc.h"
+#include "devices/serial.h"
+#include "vmm/bus.h"
+#include "vmm/compiler.h"
+#include "vmm/config.h"
+#include "vmm/gmem.h"
+#include "vmm/layout.h"
+#include "vmm/loader/loader.h"
+
+/* Why a VM stopped; the first stop request wins. */
+enum vm_stop_reason {
+	VM_STOP_NONE = 0,
+	VM_STOP_POWEROFF,   /* guest powered off */
+	VM_STOP_RESET,      /* guest reset (i8042, triple fault, ...) */
+	VM_STOP_DEBUG_EXIT, /* test guest wrote to the debug-exit port */
+	VM_STOP_CRASH,      /* a vCPU cannot continue (diagnostic logged) */
+	VM_STOP_SIGNAL,     /* SIGINT, SIGTERM or SIGHUP */
+	VM_STOP_QUIT,       /* Ctrl-A x on the console */
+	VM_STOP_ERROR,      /* the VMM itself failed */
+};
+
+/* vmm's exit status per stop reason (see --help and docs). */
+#define VM_STATUS_OK 0
+#define VM_STATUS_ERROR 1
+#define VM_STATUS_USAGE 2
+#define VM_STATUS_RESET 3
+#define VM_STATUS_CRASH 4
+
+/* What the process provides from outside the VM: the images, read once
+ * (so a restart or a jail needs no file access), and the console fds. */
+struct vm_host {
+	const uint8_t *kernel;
+	size_t kernel_len;
+	const uint8_t *initrd; /* NULL when none */
+	size_t initrd_len;
+	int serial_out_fd; /* COM1 output, or -1 to discard */
+	int serial_in_fd;  /* COM1 input, or -1 for none */
+	bool console_escape; /* apply the Ctrl-A escape to serial input */
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned index;
+	struct accel_vcpu *accel;
+	pthread_t thread;
+	bool started;
+	struct accel_exit exit;
+	uint64_t exits;
+};
+
+struct vm {
+	const struct vm_config *cfg;
+	const struct accel_ops *accel;
+	struct accel_vm *avm;
+	struct vm_host host;
+	struct guest_mem mem;
+	struct bus mmio, pio;
+	bool buses_ready;
+	unsigned ncpus;
+	struct vcpu vcpus[CONFIG_MAX_CPUS];
+
+	struct serial serial;
+	struct i8042 i8042;
+	struct rtc rtc;
+	struct debug_exit debug_exit;
+	unsigned devices_ready; /* bitmask of initialised devices */
+	bool serial_out_broken;
+
+	char cmdline[LAYOUT_CMDLINE_MAX];
+	struct boot_plan plan;
+
+	int wake_fd; /* eventfd: wakes the control loop (stop, RX space) */
+	_Atomic int stop; /* reason << 8 | status; 0 while running */
+};
+
+/* Build the VM described by cfg on accelerator `accel` with the images and
+ * fds in `host` (borrowed: they must outlive the VM). On failure returns
+ * -errno with a one-line reason in err (or an empty err when the failing
+ * layer already logged it) and leaves *vm destroyable. */
+int vm_create(struct vm *vm, const struct vm_config *cfg,
+	      const struct accel_ops *accel, const struct vm_host *host,
+	      char *err, size_t errlen) VMM_WUR;
+
+/* Run until the VM stops. Blocks SIGINT, SIGTERM and SIGHUP on the
+ * calling thread (and so in the vCPU threads) while it runs and turns them
+ * into a stop. Returns vmm's exit status for the stop (vm_stop_status). */
+int vm_run(struct vm *vm);
+
+/* Request a stop; the first request's reason and status are kept. Safe
+ * from any thread, including vCPU and device callbacks. */
+void vm_request_stop(struct vm *vm, enum vm_stop_reason why, int status);
+
+enum vm_stop_reason vm_stop_reason(struct vm *vm);
+int vm_stop_status(struct vm *vm);
+
+/* Release everything vm_create built. Safe on a partly created VM and on
+ * a zeroed struct. */
+void vm_destroy(struct vm *vm);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "vmm/vm_boot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/vm.h"
+#include "vmm/x86/cpu_boot.h"
+#include "vmm/x86/e820.h"
+#include "vmm/x86/mptable.h"
+
+int vm_boot_load(struct vm *vm, char *err, size_t errlen)
+{
+	const char *cmdline = vm->cfg->cmdline ? vm->cfg->cmdline : "";
+	size_t len = strlen(cmdline);
+	if (len >= sizeof(vm->cmdline)) {
+		snprintf(err, errlen, "--cmdline is %zu bytes; at most %zu fit",
+			 len, sizeof(vm->cmdline) - 1);
+		return -E2BIG;
+	}
+	memcpy(vm->cmdline, cmdline, len + 1);
+
+	struct e820_map e820;
+	int r = e820_build(&vm->mem, &e820);
+	if (r) {
+		snprintf(err, errlen, "building the e820 map: %s",
+			 strerror(-r));
+		return r;
+	}
+	r = mptable_write(&vm->mem, vm->ncpus);
+	if (r) {
+		snprintf(err, errlen, "writing the MP table for %u vCPUs: %s",
+			 vm->ncpus, strerror(-r));
+		return r;
+	}
+
+	struct loader_input in = {
+	    .kernel = vm->host.kernel,
+	    .kernel_len = vm->host.kernel_len,
+	    .initrd = vm->host.initrd,
+	    .initrd_len = vm->host.initrd_len,
+	    .cmdline = vm->cmdline,
+	    .e820 = &e820,
+	};
+	char why[384];
+	r = loader_load(&vm->mem, &in, &vm->plan, why, sizeof(why));
+	if (r) {
+		snprintf(err, errlen, "--kernel %s: %s", vm->cfg->kernel, why);
+		return r;
+	}
+
+	struct accel_regs regs;
+	struct accel_sregs sregs;
+	r = cpu_boot_setup(&vm->mem, &vm->plan, &regs, &sregs);
+	if (r) {
+		snprintf(err, errlen, "setting up the boot CPU: %s",
+			 strerror(-r));
+		return r;
+	}
+	struct accel_vcpu *bsp = vm->vcpus[0].accel;
+	r = vm->accel->set_sregs(bsp, &sregs);
+	if (!r)
+		r = vm->accel->set_regs(bsp, &regs);
+	if (r) {
+		snprintf(err, errlen, "setting the boot CPU's registers: %s",
+			 strerror(-r));
+		return r;
+	}
+	return 0;
+}
