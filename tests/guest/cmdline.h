@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The test guest's options, taken from the kernel command line.
+ *
+ * Words are separated by spaces (or tabs/newlines). Words that do not start
+ * with "tg." are ignored: the VMM may append its own (virtio_mmio.device=
+ * ...). A "tg." word that is unknown or has a bad value is an error.
+ *
+ *   tg.mem=<MiB>       expected RAM (1 .. 1048576)
+ *   tg.cpus=<N>        expected CPUs (1 .. 255)
+ *   tg.exit=<V>        exit with V (0 .. 255) right after the banner
+ *   tg.crash=triple    limit-0 IDT, then ud2: triple fault
+ *   tg.crash=int3      limit-0 IDT, then int3
+ *   tg.spin            after the checks, spin forever
+ *   tg.echo            echo COM1 input lines until "quit"
+ *   tg.reset           reset through the i8042 (port 0x64, 0xfe)
+ *   tg.pio=<N>         N writes to port 0x80        (0 .. 2^32-1)
+ *   tg.mmio=<N>        N writes to an empty MMIO address (0 .. 2^32-1)
+ *
+ * Numbers are decimal or 0x-prefixed hexadecimal.
+ */
+#ifndef TG_CMDLINE_H
+#define TG_CMDLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CMD_BAD_MAX 64
+
+enum cmd_crash { CMD_CRASH_NONE, CMD_CRASH_TRIPLE, CMD_CRASH_INT3 };
+
+struct cmd_opts {
+	bool has_mem, has_cpus, has_exit, has_pio, has_mmio;
+	uint64_t mem_mib, cpus, exit_code, pio, mmio;
+	enum cmd_crash crash;
+	bool spin, echo, reset;
+	/* On error: the offending word (truncated) and what was expected. */
+	char bad[CMD_BAD_MAX];
+	const char *expected;
+};
+
+/* Parse `cmdline` into `o` (zeroed first). Returns 0, or -1 with o->bad
+ * and o->expected set. Later words override earlier ones. */
+int cmd_parse(const char *cmdline, struct cmd_opts *o);
+
+#endif

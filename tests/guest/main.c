@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The test guest's main line: print what the VMM gave us, run the checks
+ * the command line asks for, then exit through the debug-exit port with a
+ * code from exitcodes.h. README.md describes the behaviour.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "exitcodes.h"
+#include "io.h"
+#include "mptable.h"
+#include "serial.h"
+#include "smp.h"
+
+#define TG_DEBUG_EXIT_PORT 0xf4
+#define TG_I8042_CMD_PORT 0x64
+#define TG_I8042_RESET 0xfe
+#define TG_PIO_PORT 0x80
+/* Inside the 32-bit MMIO hole, where nothing is mapped. */
+#define TG_MMIO_PADDR (0xd0000000u + 0x100000u - 8)
+#define TG_DEFAULT_LAPIC 0xfee00000u
+#define TG_ECHO_LINE_MAX 256
+/* How long a reset or crash may take to stop us, in io_pause() steps (about
+ * 1 s on nested KVM; see smp.c). */
+#define TG_STOP_WAIT 200000
+
+void guest_main(uint32_t start_info_paddr) __attribute__((noreturn));
+
+/* Big enough to keep off the 16 KiB stack. */
+static struct bi_info tg_boot;
+
+static __attribute__((noreturn)) void tg_exit(unsigned code)
+{
+	io_outb(TG_DEBUG_EXIT_PORT, (uint8_t)code);
+	/* No debug-exit device: nothing else to do. */
+	io_halt_forever();
+}
+
+static void tg_print_memmap(const struct bi_info *bi)
+{
+	ser_printf("testguest: memmap: %u entries, %lu KiB RAM\n",
+		   bi->map_entries, bi->ram_bytes >> 10);
+	for (uint32_t i = 0; i < bi->map_entries && i < BI_MAP_MAX; i++) {
+		const struct bi_memmap_entry *e = &bi->map[i];
+
+		ser_printf("testguest: memmap[%u]: 0x%lx size 0x%lx type %u\n",
+			   i, e->addr, e->size, e->type);
+	}
+}
+
+/* tg.mem: RAM must be within [MiB - 1 MiB, MiB]; the VMM may keep the
+ * EBDA and the 640 KiB - 1 MiB hole out of the map. */
+static void tg_check_mem(const struct bi_info *bi, uint64_t mem_mib)
+{
+	uint64_t found = bi->ram_bytes >> 10, max = mem_mib * 1024;
+	uint64_t min = max - 1024;
+
+	if (found < min || found > max) {
+		ser_printf("testguest: FAIL memory: expected %lu..%lu KiB RAM, "
+			   "found %lu KiB\n", min, max, found);
+		tg_exit(TG_EXIT_MEM_MISMATCH);
+	}
+}
+
+static void tg_check_cpus(const struct mp_info *mp, unsigned expected)
+{
+	unsigned found = mp->found ? mp->cpus : 0;
+
+	if (found != expected) {
+		ser_printf("testguest: FAIL mptable cpus: expected %u, "
+			   "found %u\n", expected, found);
+		tg_exit(TG_EXIT_MPTABLE_CPUS);
+	}
+	uint32_t lapic = mp->lapic_paddr ? mp->lapic_paddr : TG_DEFAULT_LAPIC;
+	unsigned online = 1 + smp_start_aps(lapic, expected - 1);
+
+	ser_printf("testguest: cpus online: %u\n", online);
+	if (online != expected) {
+		ser_printf("testguest: FAIL cpus online: expected %u, "
+			   "found %u\n", expected, online);
+		tg_exit(TG_EXIT_AP_CHECKIN);
+	}
+}
+
+static void tg_crash(enum cmd_crash kind)
+{
+	/* An IDT with limit 0: any exception escalates to a triple fault. */
+	static const struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} no_idt = { 0, 0 };
+
+	ser_printf("testguest: crashing (%s)\n",
+		   kind == CMD_CRASH_TRIPLE ? "triple" : "int3");
+	__asm__ __volatile__("lidt %0" : : "m"(no_idt));
+	if (kind == CMD_CRASH_TRIPLE)
+		__asm__ __volatile__("ud2");
+	else
+		__asm__ __volatile__("int3");
+	io_delay(TG_STOP_WAIT);
+	ser_printf("testguest: FAIL crash: expected a reset, found the guest "
+		   "still running\n");
+	tg_exit(TG_EXIT_CRASH_FAILED);
+}
+
+static void tg_reset(void)
+{
+	ser_printf("testguest: resetting via i8042\n");
+	io_outb(TG_I8042_CMD_PORT, TG_I8042_RESET);
+	io_delay(TG_STOP_WAIT);
+	ser_printf("testguest: FAIL reset: expected a reset, found the guest "
+		   "still running\n");
+	tg_exit(TG_EXIT_RESET_FAILED);
+}
+
+/* Echo COM1 input a line at a time until the line "quit". A line ends at
+ * '\n' or '\r'; the '\n' of a "\r\n" pair is skipped. Over-long lines are
+ * echoed in pieces. */
+static void tg_echo(void)
+{
+	char line[TG_ECHO_LINE_MAX + 1];
+	unsigned n = 0;
+	bool after_cr = false;
+
+	ser_printf("testguest: echoing until \"quit\"\n");
+	for (;;) {
+		char c = ser_getc();
+		bool eol = c == '\n' || c == '\r';
+
+		if (c == '\n' && after_cr) {
+			after_cr = false;
+			continue;
+		}
+		after_cr = c == '\r';
+		if (!eol)
+			line[n++] = c;
+		if (!eol && n < TG_ECHO_LINE_MAX)
+			continue;
+		line[n] = '\0';
+		if (eol && n == 4 && line[0] == 'q' && line[1] == 'u' &&
+		    line[2] == 'i' && line[3] == 't')
+			return;
+		ser_printf("testguest: echo: %s\n", line);
+		n = 0;
+	}
+}
+
+void guest_main(uint32_t start_info_paddr)
+{
+	struct cmd_opts opt;
+	struct mp_info mp;
+
+	/* Before anything writes to low memory. */
+	bi_copy(start_info_paddr, &tg_boot);
+
+	ser_init();
+	ser_printf("vmm-testguest: hello\n");
+
+	if (tg_boot.si.magic != BI_MAGIC) {
+		ser_printf("testguest: FAIL start_info magic: expected 0x%x, "
+			   "found 0x%x (at 0x%x)\n", BI_MAGIC,
+			   tg_boot.si.magic, start_info_paddr);
+		tg_exit(TG_EXIT_BAD_MAGIC);
+	}
+	if (cmd_parse(tg_boot.cmdline, &opt)) {
+		ser_printf("testguest: FAIL cmdline option: expected %s, "
+			   "found %s\n", opt.expected, opt.bad);
+		tg_exit(TG_EXIT_BAD_OPTION);
+	}
+	if (opt.has_exit)
+		tg_exit((unsigned)opt.exit_code);
+
+	ser_printf("testguest: cmdline: %s%s\n", tg_boot.cmdline,
+		   tg_boot.cmdline_truncated ? " [truncated]" : "");
+	if (tg_boot.map_entries == 0) {
+		ser_printf("testguest: FAIL memmap: expected 1+ entries, "
+			   "found 0 (start_info version %u, %u entries)\n",
+			   tg_boot.si.version, tg_boot.si.memmap_entries);
+		tg_exit(TG_EXIT_NO_MEMMAP);
+	}
+	tg_print_memmap(&tg_boot);
+
+	mp_scan(&mp);
+	if (mp.found)
+		ser_printf("testguest: mptable: %u cpus\n", mp.cpus);
+	else if (mp.error)
+		ser_printf("testguest: mptable: none (floating pointer at 0x%x:"
+			   " %s)\n", mp.fp_paddr, mp.error);
+	else
+		ser_printf("testguest: mptable: none\n");
+
+	if (opt.has_mem)
+		tg_check_mem(&tg_boot, opt.mem_mib);
+	if (opt.has_cpus)
+		tg_check_cpus(&mp, (unsigned)opt.cpus);
+
+	if (opt.has_pio) {
+		for (uint64_t i = 0; i < opt.pio; i++)
+			io_outb(TG_PIO_PORT, (uint8_t)i);
+		ser_printf("testguest: pio: %lu writes\n", opt.pio);
+	}
+	if (opt.has_mmio) {
+		for (uint64_t i = 0; i < opt.mmio; i++)
+			io_write32(TG_MMIO_PADDR, (uint32_t)i);
+		ser_printf("testguest: mmio: %lu writes\n", opt.mmio);
+	}
+	if (opt.crash != CMD_CRASH_NONE)
+		tg_crash(opt.crash);
+	if (opt.reset)
+		tg_reset();
+	if (opt.echo)
+		tg_echo();
+	if (opt.spin) {
+		ser_printf("testguest: spinning\n");
+		for (;;)
+			io_pause();
+	}
+
+	ser_printf("testguest: PASS\n");
+	tg_exit(TG_EXIT_PASS);
+}
