@@ -2,11 +2,12 @@
 #include "vmm/cli.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "vmm/errmsg.h"
 
 struct cli_opt {
 	const char *name; /* without the leading "--" */
@@ -14,20 +15,6 @@ struct cli_opt {
 	int (*apply)(struct vm_config *cfg, const char *val, char *err,
 		     size_t errlen);
 };
-
-static int cli_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int cli_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /* Parse a decimal unsigned integer in [min, max]; no sign, no suffix. */
 static bool cli_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -51,7 +38,7 @@ static bool cli_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 static int opt_accel(struct vm_config *c, const char *v, char *e, size_t n)
 {
 	if (!*v)
-		return cli_err(e, n, "--accel: empty backend name");
+		return errmsg(e, n, -EINVAL, "--accel: empty backend name");
 	c->accel = v;
 	return 0;
 }
@@ -60,7 +47,7 @@ static int opt_path(const char **dst, const char *opt, const char *v, char *e,
 		    size_t n)
 {
 	if (!*v)
-		return cli_err(e, n, "--%s: empty path", opt);
+		return errmsg(e, n, -EINVAL, "--%s: empty path", opt);
 	*dst = v;
 	return 0;
 }
@@ -87,7 +74,7 @@ static int opt_mem(struct vm_config *c, const char *v, char *e, size_t n)
 {
 	uint64_t mib;
 	if (!cli_uint(v, CONFIG_MIN_MEM_MIB, CONFIG_MAX_MEM_MIB, &mib))
-		return cli_err(e, n,
+		return errmsg(e, n, -EINVAL,
 			       "--mem: '%s' is not a size in MiB from %d to "
 			       "%llu",
 			       v, CONFIG_MIN_MEM_MIB,
@@ -100,7 +87,7 @@ static int opt_cpus(struct vm_config *c, const char *v, char *e, size_t n)
 {
 	uint64_t cpus;
 	if (!cli_uint(v, 1, CONFIG_MAX_CPUS, &cpus))
-		return cli_err(e, n,
+		return errmsg(e, n, -EINVAL,
 			       "--cpus: '%s' is not a vCPU count from 1 to %d",
 			       v, CONFIG_MAX_CPUS);
 	c->cpus = (unsigned)cpus;
@@ -117,7 +104,7 @@ static int opt_serial(struct vm_config *c, const char *v, char *e, size_t n)
 		c->serial = SERIAL_FILE;
 		c->serial_path = v + 5;
 	} else {
-		return cli_err(e, n,
+		return errmsg(e, n, -EINVAL,
 			       "--serial: '%s' is not stdio, none or file:PATH",
 			       v);
 	}
@@ -131,7 +118,7 @@ static int opt_on_reset(struct vm_config *c, const char *v, char *e, size_t n)
 	else if (strcmp(v, "restart") == 0)
 		c->on_reset = RESET_RESTART;
 	else
-		return cli_err(e, n, "--on-reset: '%s' is not exit or restart",
+		return errmsg(e, n, -EINVAL, "--on-reset: '%s' is not exit or restart",
 			       v);
 	return 0;
 }
@@ -146,7 +133,7 @@ static int opt_log(struct vm_config *c, const char *v, char *e, size_t n)
 			return 0;
 		}
 	}
-	return cli_err(e, n,
+	return errmsg(e, n, -EINVAL,
 		       "--log: '%s' is not none, error, warn, info or debug",
 		       v);
 }
@@ -204,7 +191,7 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 		if (strcmp(arg, "-h") == 0)
 			arg = "--help";
 		if (strncmp(arg, "--", 2) != 0 || !arg[2])
-			return cli_err(err, errlen,
+			return errmsg(err, errlen, -EINVAL,
 				       "unexpected argument '%s' (options "
 				       "start with --; see --help)",
 				       arg);
@@ -221,7 +208,7 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 			}
 		}
 		if (!o)
-			return cli_err(err, errlen,
+			return errmsg(err, errlen, -EINVAL,
 				       "unknown option '--%.*s' (see --help)",
 				       (int)(nlen > 64 ? 64 : nlen), name);
 
@@ -232,11 +219,11 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 			} else if (i + 1 < argc) {
 				val = argv[++i];
 			} else {
-				return cli_err(err, errlen,
+				return errmsg(err, errlen, -EINVAL,
 					       "--%s needs a value", o->name);
 			}
 		} else if (eq) {
-			return cli_err(err, errlen, "--%s takes no value",
+			return errmsg(err, errlen, -EINVAL, "--%s takes no value",
 				       o->name);
 		}
 		int r = o->apply(cfg, val, err, errlen);
@@ -247,10 +234,10 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 	if (cfg->help || cfg->version)
 		return 0;
 	if (!cfg->accel)
-		return cli_err(err, errlen,
+		return errmsg(err, errlen, -EINVAL,
 			       "--accel is required (e.g. --accel kvm)");
 	if (!cfg->kernel)
-		return cli_err(err, errlen, "--kernel is required");
+		return errmsg(err, errlen, -EINVAL, "--kernel is required");
 	return 0;
 }
 

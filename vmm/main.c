@@ -57,8 +57,11 @@ static void tty_make_raw(void)
 		return;
 	tty_raw = 1;
 	atexit(tty_restore);
-	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
-				    SIGQUIT};
+	/* vm_run turns SIGINT/SIGTERM/SIGHUP into a clean stop while a VM
+	 * runs; outside it (while a VM is built) they end the process, and
+	 * the terminal must come back first. */
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE,  SIGILL, SIGABRT,
+				    SIGQUIT, SIGINT, SIGTERM, SIGHUP};
 	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
 		signal(fatal[i], tty_fatal_signal);
 }

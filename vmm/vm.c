@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* VM construction and teardown: memory, buses, devices, vCPUs. */
+#include "vmm/errmsg.h"
 #include "vmm/vm.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -19,20 +19,6 @@ enum {
 	DEV_I8042 = 1u << 1,
 	DEV_RTC = 1u << 2,
 };
-
-static int vm_err(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int vm_err(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	if (errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 /* The stop word packs the reason (bits 8..15) and the status (bits 0..7)
  * so the first request wins with a single compare-and-swap. */
@@ -61,7 +47,7 @@ int vm_stop_status(struct vm *vm) { return atomic_load(&vm->stop) & 0xff; }
 static void vm_serial_tx(void *opaque, uint8_t byte)
 {
 	struct vm *vm = opaque;
-	if (vm->host.serial_out_fd < 0 || vm->serial_out_broken)
+	if (vm->host.serial_out_fd < 0 || atomic_load(&vm->serial_out_broken))
 		return;
 	for (;;) {
 		ssize_t n = write(vm->host.serial_out_fd, &byte, 1);
@@ -71,9 +57,10 @@ static void vm_serial_tx(void *opaque, uint8_t byte)
 			continue;
 		/* The reader went away (EPIPE) or the disk is full: the
 		 * guest must not notice; drop further output, say so once. */
-		vm->serial_out_broken = true;
-		log_warn("serial output failed (%s); discarding further "
-			 "output", n < 0 ? strerror(errno) : "short write");
+		if (!atomic_exchange(&vm->serial_out_broken, true))
+			log_warn("serial output failed (%s); discarding "
+				 "further output",
+				 n < 0 ? strerror(errno) : "short write");
 		return;
 	}
 }
@@ -122,14 +109,14 @@ static int vm_setup_memory(struct vm *vm, char *err, size_t errlen)
 	if (!r && bytes > low)
 		r = gm_add_ram(&vm->mem, LAYOUT_4G, bytes - low, flags);
 	if (r)
-		return vm_err(err, errlen, r, "cannot allocate %" PRIu64
+		return errmsg(err, errlen, r, "cannot allocate %" PRIu64
 			      " MiB of guest RAM: %s",
 			      vm->cfg->mem_mib, strerror(-r));
 	for (unsigned i = 0; i < vm->mem.nregions; i++) {
 		const struct gm_region *g = &vm->mem.regions[i];
 		r = vm->accel->map_memory(vm->avm, i, g->gpa, g->size, g->hva);
 		if (r)
-			return vm_err(err, errlen, r, "%s", "");
+			return errmsg(err, errlen, r, "%s", "");
 	}
 	return 0;
 }
@@ -145,13 +132,13 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 	int r;
 
 	if ((r = serial_init(&vm->serial, &sh)))
-		return vm_err(err, errlen, r, "serial: %s", strerror(-r));
+		return errmsg(err, errlen, r, "serial: %s", strerror(-r));
 	vm->devices_ready |= DEV_SERIAL;
 	if ((r = i8042_init(&vm->i8042, &kh)))
-		return vm_err(err, errlen, r, "i8042: %s", strerror(-r));
+		return errmsg(err, errlen, r, "i8042: %s", strerror(-r));
 	vm->devices_ready |= DEV_I8042;
 	if ((r = rtc_init(&vm->rtc, &rh)))
-		return vm_err(err, errlen, r, "rtc: %s", strerror(-r));
+		return errmsg(err, errlen, r, "rtc: %s", strerror(-r));
 	vm->devices_ready |= DEV_RTC;
 	vm->debug_exit = (struct debug_exit){.exit = vm_debug_exit,
 					     .opaque = vm};
@@ -174,7 +161,7 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 		r = bus_register(&vm->pio, pio[i].base, pio[i].len, pio[i].ops,
 				 pio[i].dev, pio[i].name);
 		if (r)
-			return vm_err(err, errlen, r,
+			return errmsg(err, errlen, r,
 				      "registering %s at port 0x%" PRIx64
 				      ": %s",
 				      pio[i].name, pio[i].base, strerror(-r));
@@ -190,7 +177,7 @@ static int vm_setup_vcpus(struct vm *vm, char *err, size_t errlen)
 		c->index = i;
 		int r = vm->accel->vcpu_create(vm->avm, i, &c->accel);
 		if (r)
-			return vm_err(err, errlen, r, "%s", "");
+			return errmsg(err, errlen, r, "%s", "");
 	}
 	return 0;
 }
@@ -207,28 +194,29 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 	vm->wake_fd = -1;
 	gm_init(&vm->mem);
 	atomic_init(&vm->stop, 0);
+	atomic_init(&vm->serial_out_broken, false);
 	if (errlen)
 		err[0] = '\0';
 	int r;
 
 	if (vm->ncpus == 0 || vm->ncpus > CONFIG_MAX_CPUS)
-		return vm_err(err, errlen, -EINVAL, "bad vCPU count %u",
+		return errmsg(err, errlen, -EINVAL, "bad vCPU count %u",
 			      vm->ncpus);
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->wake_fd < 0)
-		return vm_err(err, errlen, -errno, "eventfd: %s",
+		return errmsg(err, errlen, -errno, "eventfd: %s",
 			      strerror(errno));
 	if ((r = bus_init(&vm->mmio, "mmio")))
-		return vm_err(err, errlen, r, "bus: %s", strerror(-r));
+		return errmsg(err, errlen, r, "bus: %s", strerror(-r));
 	if ((r = bus_init(&vm->pio, "pio"))) {
 		bus_destroy(&vm->mmio);
-		return vm_err(err, errlen, r, "bus: %s", strerror(-r));
+		return errmsg(err, errlen, r, "bus: %s", strerror(-r));
 	}
 	vm->buses_ready = true;
 
 	struct accel_vm_config ac = {.ncpus = vm->ncpus};
 	if ((r = accel->vm_create(&ac, &vm->avm)))
-		return vm_err(err, errlen, r, "%s", "");
+		return errmsg(err, errlen, r, "%s", "");
 	if ((r = vm_setup_memory(vm, err, errlen)))
 		return r;
 	if ((r = vm_setup_devices(vm, err, errlen)))

@@ -89,7 +89,7 @@ struct vm {
 	struct rtc rtc;
 	struct debug_exit debug_exit;
 	unsigned devices_ready; /* bitmask of initialised devices */
-	bool serial_out_broken;
+	atomic_bool serial_out_broken; /* tx runs on any vCPU thread */
 
 	char cmdline[LAYOUT_CMDLINE_MAX];
 	struct boot_plan plan;

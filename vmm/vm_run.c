@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -118,9 +119,10 @@ int vm_run(struct vm *vm)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	int r = pthread_sigmask(SIG_BLOCK, &sigs, &old);
-	int sfd = r ? -1 : signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	bool masked = r == 0;
+	int sfd = masked ? signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK) : -1;
 	if (sfd < 0) {
-		log_error("signal setup: %s", strerror(r ? r : errno));
+		log_error("signal setup: %s", strerror(masked ? errno : r));
 		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
 	}
 
@@ -139,6 +141,7 @@ int vm_run(struct vm *vm)
 		vcpu_stop(&vm->vcpus[i]);
 	if (sfd >= 0)
 		close(sfd);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (masked)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return vm_stop_status(vm);
 }
