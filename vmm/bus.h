@@ -55,8 +55,9 @@ struct bus {
 int bus_init(struct bus *bus, const char *name) VMM_WUR;
 void bus_destroy(struct bus *bus);
 
-/* Register [base, base+len). 0, -EINVAL (len 0 or base+len overflows,
- * ops NULL), -EEXIST (overlaps a registered range) or -ENOSPC. */
+/* Register [base, base+len). 0, -EINVAL (len 0,
+ * ops NULL, or the range would extend past 2^64), -EEXIST (overlaps a
+ * registered range) or -ENOSPC. A range may end exactly at 2^64 - 1. */
 int bus_register(struct bus *bus, uint64_t base, uint64_t len,
 		 const struct bus_dev_ops *ops, void *dev,
 		 const char *name) VMM_WUR;

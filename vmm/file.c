@@ -15,7 +15,9 @@ int file_read_all(const char *path, size_t max, uint8_t **buf, size_t *len,
 	int r;
 	*buf = NULL;
 	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (the
+	 * non-regular file is rejected below); no effect on regular files. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		r = -errno;
 		snprintf(err, errlen, "%s", strerror(-r));
