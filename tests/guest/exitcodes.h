@@ -4,19 +4,27 @@
  * Host-side tests grep this header: keep one `#define TG_EXIT_<NAME> <n>`
  * per line. Under QEMU's isa-debug-exit the process status is (n << 1) | 1.
  *
+ * Failures start at 16 so that they never collide with vmm's own exit
+ * statuses (1 vmm error, 2 usage, 3 guest reset, 4 vCPU crash).
+ *
  *   code  name                 meaning
  *   ----  -------------------  ------------------------------------------
  *      0  PASS                 every requested check passed
- *      1  INTERNAL             guest_main returned (a guest bug)
- *      2  BAD_MAGIC            hvm_start_info magic is not 0x336ec578
- *      3  NO_MEMMAP            start_info has no memory map (version 0,
- *                              no entries, or an address out of range)
- *      4  MEM_MISMATCH         RAM in the memmap does not match tg.mem
- *      5  MPTABLE_CPUS         enabled CPUs in the MP table != tg.cpus
- *      6  AP_CHECKIN           BSP + APs that checked in != tg.cpus
- *      7  BAD_OPTION           a malformed or unknown tg.* option
- *      8  RESET_FAILED         tg.reset: still running after the i8042 reset
- *      9  CRASH_FAILED         tg.crash: still running after the crash
+ *     16  INTERNAL             guest_main returned (a guest bug)
+ *     17  BAD_MAGIC            boot information has a bad magic: PVH
+ *                              hvm_start_info magic is not 0x336ec578, or
+ *                              Linux boot_params hdr.header is not "HdrS"
+ *                              or hdr.boot_flag is not 0xaa55
+ *     18  NO_MEMMAP            the boot information has no memory map
+ *                              (PVH version 0 or no entries, e820_entries
+ *                              0 or over 128, or an address out of range)
+ *     19  MEM_MISMATCH         RAM in the memmap does not match tg.mem
+ *     20  MPTABLE_CPUS         enabled CPUs in the MP table != tg.cpus
+ *     21  AP_CHECKIN           BSP + APs that checked in != enabled CPUs
+ *                              in the MP table
+ *     22  BAD_OPTION           a malformed or unknown tg.* option
+ *     23  RESET_FAILED         tg.reset: still running after the i8042 reset
+ *     24  CRASH_FAILED         tg.crash: still running after the crash
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -24,14 +32,14 @@
 #define TG_EXITCODES_H
 
 #define TG_EXIT_PASS 0
-#define TG_EXIT_INTERNAL 1
-#define TG_EXIT_BAD_MAGIC 2
-#define TG_EXIT_NO_MEMMAP 3
-#define TG_EXIT_MEM_MISMATCH 4
-#define TG_EXIT_MPTABLE_CPUS 5
-#define TG_EXIT_AP_CHECKIN 6
-#define TG_EXIT_BAD_OPTION 7
-#define TG_EXIT_RESET_FAILED 8
-#define TG_EXIT_CRASH_FAILED 9
+#define TG_EXIT_INTERNAL 16
+#define TG_EXIT_BAD_MAGIC 17
+#define TG_EXIT_NO_MEMMAP 18
+#define TG_EXIT_MEM_MISMATCH 19
+#define TG_EXIT_MPTABLE_CPUS 20
+#define TG_EXIT_AP_CHECKIN 21
+#define TG_EXIT_BAD_OPTION 22
+#define TG_EXIT_RESET_FAILED 23
+#define TG_EXIT_CRASH_FAILED 24
 
 #endif

@@ -27,7 +27,9 @@
  * 1 s on nested KVM; see smp.c). */
 #define TG_STOP_WAIT 200000
 
-void guest_main(uint32_t start_info_paddr) __attribute__((noreturn));
+/* Called by the entry code (entry.S, entry_linux.S) in 64-bit mode with the
+ * boot protocol (BI_PROTO_*) and the address of its boot information. */
+void guest_main(uint32_t proto, uint64_t info_paddr) __attribute__((noreturn));
 
 /* Big enough to keep off the 16 KiB stack. */
 static struct bi_info tg_boot;
@@ -65,6 +67,7 @@ static void tg_check_mem(const struct bi_info *bi, uint64_t mem_mib)
 	}
 }
 
+/* tg.cpus: the MP table must list exactly `expected` enabled CPUs. */
 static void tg_check_cpus(const struct mp_info *mp, unsigned expected)
 {
 	unsigned found = mp->found ? mp->cpus : 0;
@@ -74,13 +77,22 @@ static void tg_check_cpus(const struct mp_info *mp, unsigned expected)
 			   "found %u\n", expected, found);
 		tg_exit(TG_EXIT_MPTABLE_CPUS);
 	}
-	uint32_t lapic = mp->lapic_paddr ? mp->lapic_paddr : TG_DEFAULT_LAPIC;
-	unsigned online = 1 + smp_start_aps(lapic, expected - 1);
+}
 
+/* Whenever there is an MP table: start every AP (INIT/SIPI only when the
+ * table lists more than one CPU) and check that as many CPUs come online
+ * as the table lists. */
+static void tg_count_cpus(const struct mp_info *mp)
+{
+	uint32_t lapic = mp->lapic_paddr ? mp->lapic_paddr : TG_DEFAULT_LAPIC;
+	unsigned online = 1;
+
+	if (mp->cpus > 1)
+		online += smp_start_aps(lapic, mp->cpus - 1);
 	ser_printf("testguest: cpus online: %u\n", online);
-	if (online != expected) {
-		ser_printf("testguest: FAIL cpus online: expected %u, "
-			   "found %u\n", expected, online);
+	if (online != mp->cpus) {
+		ser_printf("testguest: FAIL cpus online: expected %u (mptable),"
+			   " found %u\n", mp->cpus, online);
 		tg_exit(TG_EXIT_AP_CHECKIN);
 	}
 }
@@ -148,21 +160,23 @@ static void tg_echo(void)
 	}
 }
 
-void guest_main(uint32_t start_info_paddr)
+void guest_main(uint32_t proto, uint64_t info_paddr)
 {
 	struct cmd_opts opt;
 	struct mp_info mp;
 
 	/* Before anything writes to low memory. */
-	bi_copy(start_info_paddr, &tg_boot);
+	bi_copy(proto, info_paddr, &tg_boot);
 
 	ser_init();
 	ser_printf("vmm-testguest: hello\n");
 
-	if (tg_boot.si.magic != BI_MAGIC) {
-		ser_printf("testguest: FAIL start_info magic: expected 0x%x, "
-			   "found 0x%x (at 0x%x)\n", BI_MAGIC,
-			   tg_boot.si.magic, start_info_paddr);
+	if (!tg_boot.magic_ok) {
+		ser_printf("testguest: FAIL %s: expected 0x%lx, found 0x%lx "
+			   "(%s boot information at 0x%lx)\n",
+			   tg_boot.magic_what, tg_boot.magic_expected,
+			   tg_boot.magic_found, bi_proto_name(proto),
+			   info_paddr);
 		tg_exit(TG_EXIT_BAD_MAGIC);
 	}
 	if (cmd_parse(tg_boot.cmdline, &opt)) {
@@ -173,12 +187,13 @@ void guest_main(uint32_t start_info_paddr)
 	if (opt.has_exit)
 		tg_exit((unsigned)opt.exit_code);
 
+	ser_printf("testguest: boot protocol: %s\n", bi_proto_name(proto));
 	ser_printf("testguest: cmdline: %s%s\n", tg_boot.cmdline,
 		   tg_boot.cmdline_truncated ? " [truncated]" : "");
 	if (tg_boot.map_entries == 0) {
 		ser_printf("testguest: FAIL memmap: expected 1+ entries, "
-			   "found 0 (start_info version %u, %u entries)\n",
-			   tg_boot.si.version, tg_boot.si.memmap_entries);
+			   "found 0 (%s %lu)\n", tg_boot.map_why,
+			   tg_boot.map_why_value);
 		tg_exit(TG_EXIT_NO_MEMMAP);
 	}
 	tg_print_memmap(&tg_boot);
@@ -196,6 +211,8 @@ void guest_main(uint32_t start_info_paddr)
 		tg_check_mem(&tg_boot, opt.mem_mib);
 	if (opt.has_cpus)
 		tg_check_cpus(&mp, (unsigned)opt.cpus);
+	if (mp.found)
+		tg_count_cpus(&mp);
 
 	if (opt.has_pio) {
 		for (uint64_t i = 0; i < opt.pio; i++)
