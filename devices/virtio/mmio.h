@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The virtio-mmio transport, version 2 (VIRTIO 1.x section 4.2.2), for one
+ * device in a VIRTIO_MMIO_RANGE_LEN window.
+ *
+ * Registers (linux/virtio_mmio.h offsets) are 32-bit; any other access
+ * width to them reads 0 and is ignored (counted). The config space from
+ * 0x100 takes 1, 2, 4 and 8-byte accesses. The driver is hostile:
+ *  - DriverFeatures is taken only between DRIVER and FEATURES_OK; setting
+ *    FEATURES_OK fails (the bit does not stick) unless the features are a
+ *    subset of those offered and include VIRTIO_F_VERSION_1;
+ *  - status bits only accumulate (a write that clears bits, other than a
+ *    write of 0, is ignored and counted); writing 0 resets the device;
+ *  - queue registers are taken only between FEATURES_OK and DRIVER_OK
+ *    (never after NEEDS_RESET or FAILED) and only while that queue is not
+ *    ready, so a device's queues never change after activate;
+ *    QueueReady=1 validates the queue (vq_enable) and a failure marks the
+ *    device NEEDS_RESET;
+ *  - QueueNotify for a bad or unready queue, before DRIVER_OK or after
+ *    NEEDS_RESET, is ignored and counted.
+ * A device error (virtio_mmio_fail, a failed activate or queue_notify)
+ * sets NEEDS_RESET, raises a configuration-change interrupt, is counted in
+ * `errors` and logged (once per reset cycle); the VMM keeps running.
+ */
+#ifndef VMM_DEVICES_VIRTIO_MMIO_H
+#define VMM_DEVICES_VIRTIO_MMIO_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/virtio/virtio_dev.h"
+#include "vmm/bus.h"
+#include "vmm/compiler.h"
+
+#define VIRTIO_MMIO_RANGE_LEN 0x1000
+#define VIRTIO_MMIO_CONFIG_MAX (VIRTIO_MMIO_RANGE_LEN - 0x100)
+#define VIRTIO_MMIO_VENDOR 0x00564d4d /* "MMV\0" read as bytes */
+
+struct virtio_mmio_host {
+	/* Signal the device's interrupt (edge: irqfd or a pulse of the
+	 * line). Called with the transport lock held. */
+	void (*raise_irq)(void *opaque);
+	void *opaque;
+};
+
+struct virtio_mmio {
+	pthread_mutex_t lock;
+	struct virtio_dev *dev;
+	struct virtio_mmio_host host;
+	uint32_t status;
+	uint32_t dev_features_sel, drv_features_sel;
+	uint64_t drv_features;
+	uint32_t queue_sel;
+	uint32_t interrupt_status;
+	uint32_t config_generation;
+	bool fail_logged; /* an error was logged since the last reset */
+	uint64_t errors, notifies, interrupts;
+};
+
+extern const struct bus_dev_ops virtio_mmio_ops;
+
+/* Attach `dev` (its queues already vq_init'ed, config_len at most
+ * VIRTIO_MMIO_CONFIG_MAX) to a new transport. 0 or -EINVAL / -errno. */
+int virtio_mmio_init(struct virtio_mmio *m, struct virtio_dev *dev,
+		     const struct virtio_mmio_host *host) VMM_WUR;
+void virtio_mmio_destroy(struct virtio_mmio *m);
+
+/* A queue notification that did not come through the QueueNotify
+ * register (an ioeventfd on the I/O thread): takes the lock and acts as a
+ * write of q to QueueNotify. */
+void virtio_mmio_notify(struct virtio_mmio *m, unsigned q);
+
+/* For device code woken by the host (not through an op): hold the
+ * transport lock around any use of the device or its queues. */
+void virtio_mmio_lock(struct virtio_mmio *m);
+void virtio_mmio_unlock(struct virtio_mmio *m);
+
+/* True while the driver has the device running: DRIVER_OK set, NEEDS_RESET
+ * and FAILED clear. Lock held. */
+bool virtio_mmio_active(const struct virtio_mmio *m);
+
+/* Device side, lock held: buffers were returned on queue q; interrupt
+ * the driver if the queue's notification rules (vq_should_notify) ask. */
+void virtio_mmio_signal_used(struct virtio_mmio *m, unsigned q);
+
+/* Device side, lock held: the driver broke the rules (err is -errno, why
+ * a short reason): NEEDS_RESET, config interrupt, counted and logged. */
+void virtio_mmio_fail(struct virtio_mmio *m, int err, const char *why);
+
+#endif
