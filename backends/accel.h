@@ -110,6 +110,19 @@ struct accel_ops {
 	/* Raise (level 1) or lower (level 0) interrupt line `gsi`. 0 or -errno. */
 	int (*set_irq_line)(struct accel_vm *vm, uint32_t gsi, int level) VMM_WUR;
 
+	/* Optional (NULL when the backend has none; the core then handles the
+	 * access as an ordinary MMIO exit). While assigned, a guest write of
+	 * `len` bytes at MMIO `addr` whose value equals `data` signals eventfd
+	 * `fd` instead of exiting. assign false removes the same registration.
+	 * 0 or -errno. */
+	int (*ioeventfd)(struct accel_vm *vm, uint64_t addr, unsigned len,
+			 uint64_t data, int fd, bool assign) VMM_WUR;
+	/* Optional (NULL when the backend has none; the core then pulses the
+	 * line with set_irq_line). While assigned, a write to eventfd `fd`
+	 * injects an edge on `gsi`. 0 or -errno. */
+	int (*irqfd)(struct accel_vm *vm, uint32_t gsi, int fd,
+		     bool assign) VMM_WUR;
+
 	/* Create vCPU `index` (0 is the boot CPU) with the platform's reset
 	 * state, CPUID and MSRs. 0 and *out, or -errno. */
 	int (*vcpu_create)(struct accel_vm *vm, unsigned index,

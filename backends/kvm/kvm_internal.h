@@ -63,6 +63,10 @@ void kvm_vm_destroy(struct accel_vm *vm);
 int kvm_vm_map_memory(struct accel_vm *vm, uint32_t slot, uint64_t gpa,
 		      uint64_t size, void *hva) VMM_WUR;
 int kvm_vm_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level) VMM_WUR;
+int kvm_vm_ioeventfd(struct accel_vm *vm, uint64_t addr, unsigned len,
+		     uint64_t data, int fd, bool assign) VMM_WUR;
+int kvm_vm_irqfd(struct accel_vm *vm, uint32_t gsi, int fd,
+		 bool assign) VMM_WUR;
 
 /* kvm_vcpu.c: the per-vCPU accel_ops entries. */
 int kvm_vcpu_create(struct accel_vm *vm, unsigned index,

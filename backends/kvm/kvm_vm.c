@@ -97,6 +97,8 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 	    {KVM_CAP_PIT2, "KVM_CAP_PIT2"},
 	    {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
 	    {KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING"},
+	    {KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD"},
+	    {KVM_CAP_IRQFD, "KVM_CAP_IRQFD"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
 		if (!kvm_check_cap(vm->kvm_fd, need[i].cap)) {
@@ -201,12 +203,49 @@ int kvm_vm_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level)
 	return 0;
 }
 
+int kvm_vm_ioeventfd(struct accel_vm *vm, uint64_t addr, unsigned len,
+		     uint64_t data, int fd, bool assign)
+{
+	struct kvm_ioeventfd io = {
+	    .datamatch = data,
+	    .addr = addr,
+	    .len = len,
+	    .fd = fd,
+	    .flags = KVM_IOEVENTFD_FLAG_DATAMATCH |
+		     (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		int e = errno;
+		log_error("KVM_IOEVENTFD at 0x%" PRIx64 ": %s", addr,
+			  strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+int kvm_vm_irqfd(struct accel_vm *vm, uint32_t gsi, int fd, bool assign)
+{
+	struct kvm_irqfd irq = {
+	    .fd = (uint32_t)fd,
+	    .gsi = gsi,
+	    .flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN,
+	};
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &irq) < 0) {
+		int e = errno;
+		log_error("KVM_IRQFD for GSI %u: %s", gsi, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
 const struct accel_ops kvm_accel_ops = {
     .name = "kvm",
     .vm_create = kvm_vm_create,
     .vm_destroy = kvm_vm_destroy,
     .map_memory = kvm_vm_map_memory,
     .set_irq_line = kvm_vm_set_irq_line,
+    .ioeventfd = kvm_vm_ioeventfd,
+    .irqfd = kvm_vm_irqfd,
     .vcpu_create = kvm_vcpu_create,
     .vcpu_destroy = kvm_vcpu_destroy,
     .vcpu_thread_init = kvm_vcpu_thread_init,
