@@ -111,7 +111,9 @@ _Static_assert(sizeof(struct mpc_irq) == 8, "MP spec 1.4 tables 4-8/4-11");
 
 #define MP_LAPIC_VERSION 0x14  /* integrated xAPIC, as KVM's local APIC */
 #define MP_IOAPIC_VERSION 0x11 /* KVM's in-kernel IO-APIC */
-#define MP_ISA_IRQS 16
+/* Every IO-APIC pin gets an entry, source IRQ n -> pin n: 0-15 are the ISA
+ * IRQs, 16-23 serve virtio-mmio devices (KVM's IO-APIC has 24 pins). */
+#define MP_IOAPIC_PINS 24
 #define MP_ALL_LAPICS 0xff
 /* Family 6, model/stepping 0; CPUID(1).EDX FPU and APIC. */
 #define MP_CPU_SIGNATURE 0x600
@@ -120,10 +122,10 @@ _Static_assert(sizeof(struct mpc_irq) == 8, "MP spec 1.4 tables 4-8/4-11");
 #define MP_FIXED_SIZE                                                        \
 	(sizeof(struct mpf) + sizeof(struct mpc_header) +                    \
 	 sizeof(struct mpc_bus) + sizeof(struct mpc_ioapic) +                \
-	 (MP_ISA_IRQS + 2) * sizeof(struct mpc_irq))
+	 (MP_IOAPIC_PINS + 2) * sizeof(struct mpc_irq))
 #define MP_AREA (LAYOUT_EBDA_END - LAYOUT_EBDA)
 
-_Static_assert(MP_FIXED_SIZE == 220 && sizeof(struct mpc_cpu) == 20,
+_Static_assert(MP_FIXED_SIZE == 284 && sizeof(struct mpc_cpu) == 20,
 	       "MPTABLE_MAX_CPUS in mptable.h assumes these sizes");
 _Static_assert(MP_FIXED_SIZE + MPTABLE_MAX_CPUS * sizeof(struct mpc_cpu) <=
 		       MP_AREA,
@@ -195,8 +197,8 @@ static size_t mptable_build_config(uint8_t *buf, unsigned ncpus)
 	memcpy(buf + off, &ioapic, sizeof(ioapic));
 	off += sizeof(ioapic);
 
-	/* ISA IRQ n -> IO-APIC pin n, as KVM's default GSI routing. */
-	for (uint8_t irq = 0; irq < MP_ISA_IRQS; irq++)
+	/* IRQ n -> IO-APIC pin n, as KVM's default GSI routing. */
+	for (uint8_t irq = 0; irq < MP_IOAPIC_PINS; irq++)
 		mptable_add_irq(buf, &off, MPC_IOINT, MP_INT_INT, irq,
 				ioapic_id, irq);
 	/* Virtual wire: the PIC on LINT0, NMI on LINT1 of every CPU. */
@@ -207,7 +209,7 @@ static size_t mptable_build_config(uint8_t *buf, unsigned ncpus)
 	struct mpc_header hdr = {
 		.length = (uint16_t)off,
 		.spec_rev = 4,
-		.entry_count = (uint16_t)(ncpus + 1 + 1 + MP_ISA_IRQS + 2),
+		.entry_count = (uint16_t)(ncpus + 1 + 1 + MP_IOAPIC_PINS + 2),
 		.lapic_addr = (uint32_t)LAYOUT_LAPIC,
 	};
 	memcpy(hdr.signature, "PCMP", sizeof(hdr.signature));

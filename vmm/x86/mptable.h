@@ -8,9 +8,9 @@
 #include "vmm/gmem.h"
 #include "vmm/layout.h"
 
-/* Most CPUs whose MP table fits in LAYOUT_EBDA .. LAYOUT_EBDA_END: 220
- * fixed bytes plus 20 per CPU (40 for a 1 KiB EBDA). */
-#define MPTABLE_MAX_CPUS ((unsigned)((LAYOUT_EBDA_END - LAYOUT_EBDA - 220) / 20))
+/* Most CPUs whose MP table fits in LAYOUT_EBDA .. LAYOUT_EBDA_END: 284
+ * fixed bytes plus 20 per CPU: 190 in the 4 KiB EBDA. */
+#define MPTABLE_MAX_CPUS ((unsigned)((LAYOUT_EBDA_END - LAYOUT_EBDA - 284) / 20))
 
 /* Write the MP floating pointer and configuration table at LAYOUT_EBDA for
  * `ncpus` CPUs (APIC ids 0..ncpus-1, CPU 0 the BSP), one ISA bus, the
