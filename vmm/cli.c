@@ -96,6 +96,7 @@ static int opt_cpus(struct vm_config *c, const char *v, char *e, size_t n)
 
 static int opt_serial(struct vm_config *c, const char *v, char *e, size_t n)
 {
+	c->serial_set = true;
 	if (strcmp(v, "stdio") == 0) {
 		c->serial = SERIAL_STDIO;
 	} else if (strcmp(v, "none") == 0) {
@@ -145,6 +146,156 @@ static int opt_mem_merge(struct vm_config *c, const char *v, char *e, size_t n)
 	return 0;
 }
 
+/* Copy the `len` bytes at s into dst (cap bytes with the NUL). */
+static bool cli_copy(char *dst, size_t cap, const char *s, size_t len)
+{
+	if (len == 0 || len >= cap)
+		return false;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	return true;
+}
+
+/* Split "a,b,c": the next item goes to item and ilen; returns the rest
+ * or NULL. */
+static const char *cli_next_item(const char *s, const char **item,
+				 size_t *ilen)
+{
+	const char *comma = strchr(s, ',');
+	*item = s;
+	*ilen = comma ? (size_t)(comma - s) : strlen(s);
+	return comma ? comma + 1 : NULL;
+}
+
+static bool cli_item_is(const char *item, size_t len, const char *word)
+{
+	return strlen(word) == len && strncmp(item, word, len) == 0;
+}
+
+static int opt_disk(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	if (c->ndisks == CONFIG_MAX_DISKS)
+		return errmsg(e, n, -EINVAL, "--disk: at most %d disks",
+			      CONFIG_MAX_DISKS);
+	struct disk_config *d = &c->disks[c->ndisks];
+	memset(d, 0, sizeof(*d));
+	const char *item;
+	size_t len;
+	const char *rest = cli_next_item(v, &item, &len);
+	if (!cli_copy(d->path, sizeof(d->path), item, len))
+		return errmsg(e, n, -EINVAL,
+			      "--disk: '%s' needs PATH first (PATH[,ro]"
+			      "[,id=NAME][,direct])",
+			      v);
+	while (rest) {
+		rest = cli_next_item(rest, &item, &len);
+		if (cli_item_is(item, len, "ro")) {
+			d->read_only = true;
+		} else if (cli_item_is(item, len, "direct")) {
+			d->direct = true;
+		} else if (len > 3 && strncmp(item, "id=", 3) == 0) {
+			if (!cli_copy(d->id, sizeof(d->id), item + 3, len - 3))
+				return errmsg(e, n, -EINVAL,
+					      "--disk: id is at most %d bytes",
+					      CONFIG_DISK_ID_MAX);
+		} else {
+			return errmsg(e, n, -EINVAL,
+				      "--disk: unknown option '%.*s' (ro, "
+				      "id=NAME, direct)",
+				      (int)(len > 64 ? 64 : len), item);
+		}
+	}
+	c->ndisks++;
+	return 0;
+}
+
+/* "52:54:00:12:34:56" -> 6 bytes. */
+static bool cli_mac(const char *s, size_t len, uint8_t mac[6])
+{
+	if (len != 17)
+		return false;
+	for (unsigned i = 0; i < 6; i++) {
+		unsigned v = 0;
+		for (unsigned k = 0; k < 2; k++) {
+			char ch = s[i * 3 + k];
+			unsigned d = ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
+				     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+				     : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
+							      : 16;
+			if (d > 15)
+				return false;
+			v = v * 16 + d;
+		}
+		if (i < 5 && s[i * 3 + 2] != ':')
+			return false;
+		mac[i] = (uint8_t)v;
+	}
+	return !(mac[0] & 1); /* a multicast address is no NIC's address */
+}
+
+static int opt_net(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	if (c->nnets == CONFIG_MAX_NETS)
+		return errmsg(e, n, -EINVAL, "--net: at most %d interfaces",
+			      CONFIG_MAX_NETS);
+	struct net_config *d = &c->nets[c->nnets];
+	memset(d, 0, sizeof(*d));
+	const char *item, *rest = v;
+	size_t len;
+	while (rest) {
+		rest = cli_next_item(rest, &item, &len);
+		if (len > 4 && strncmp(item, "tap=", 4) == 0) {
+			if (!cli_copy(d->tap, sizeof(d->tap), item + 4, len - 4))
+				return errmsg(e, n, -EINVAL,
+					      "--net: tap name is at most %d "
+					      "bytes",
+					      CONFIG_IFNAME_MAX - 1);
+		} else if (len > 4 && strncmp(item, "mac=", 4) == 0) {
+			if (!cli_mac(item + 4, len - 4, d->mac))
+				return errmsg(e, n, -EINVAL,
+					      "--net: '%.*s' is not a unicast "
+					      "MAC like 52:54:00:12:34:56",
+					      (int)(len > 64 ? 64 : len), item);
+			d->has_mac = true;
+		} else {
+			return errmsg(e, n, -EINVAL,
+				      "--net: unknown option '%.*s' (tap=NAME, "
+				      "mac=MAC)",
+				      (int)(len > 64 ? 64 : len), item);
+		}
+	}
+	if (!d->tap[0])
+		return errmsg(e, n, -EINVAL, "--net: tap=NAME is required");
+	c->nnets++;
+	return 0;
+}
+
+static int opt_rng(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	(void)v, (void)e, (void)n;
+	c->rng = true;
+	return 0;
+}
+
+static int opt_console(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	(void)v, (void)e, (void)n;
+	c->console = true;
+	return 0;
+}
+
+static int opt_eventfd(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	if (strcmp(v, "on") == 0)
+		c->eventfd = true;
+	else if (strcmp(v, "off") == 0)
+		c->eventfd = false;
+	else
+		return errmsg(e, n, -EINVAL, "--eventfd: '%s' is not on or off",
+			      v);
+	return 0;
+}
+
 static int opt_help(struct vm_config *c, const char *v, char *e, size_t n)
 {
 	(void)v, (void)e, (void)n;
@@ -165,6 +316,9 @@ static const struct cli_opt cli_opts[] = {
 	{"mem", true, opt_mem},         {"cpus", true, opt_cpus},
 	{"serial", true, opt_serial},   {"on-reset", true, opt_on_reset},
 	{"log", true, opt_log},         {"mem-merge", false, opt_mem_merge},
+	{"disk", true, opt_disk},       {"net", true, opt_net},
+	{"rng", false, opt_rng},        {"console", false, opt_console},
+	{"eventfd", true, opt_eventfd},
 	{"help", false, opt_help},      {"version", false, opt_version},
 };
 
@@ -177,6 +331,7 @@ void cli_defaults(struct vm_config *cfg)
 	cfg->serial = SERIAL_STDIO;
 	cfg->on_reset = RESET_EXIT;
 	cfg->log_level = LOG_WARN;
+	cfg->eventfd = true;
 }
 
 int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
@@ -260,6 +415,19 @@ void cli_usage(FILE *out)
 	    "  --serial MODE         COM1 goes to stdio (default), none, or\n"
 	    "                        file:PATH; stdin feeds COM1 in stdio mode\n"
 	    "  --on-reset ACTION     guest reset: exit (default) or restart\n"
+	    "  --disk PATH[,ro][,id=NAME][,direct]\n"
+	    "                        virtio-blk on a raw image (repeatable, up\n"
+	    "                        to 8); ro: read-only; id: GET_ID serial;\n"
+	    "                        direct: O_DIRECT, bypass the page cache\n"
+	    "  --net tap=NAME[,mac=MAC]\n"
+	    "                        virtio-net on an existing tap interface\n"
+	    "                        (repeatable, up to 4)\n"
+	    "  --rng                 virtio-rng, fed by getrandom(2)\n"
+	    "  --console             virtio-console on stdio (COM1 then goes\n"
+	    "                        nowhere unless --serial file:PATH)\n"
+	    "  --eventfd on|off      virtio notifications and interrupts via\n"
+	    "                        KVM eventfds and an I/O thread (on), or\n"
+	    "                        handled on the vCPU exit path (off)\n"
 	    "  --mem-merge           let KSM merge guest pages (MADV_MERGEABLE)\n"
 	    "  --log LEVEL           none, error, warn (default), info, debug\n"
 	    "  -h, --help            this text\n"

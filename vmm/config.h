@@ -17,7 +17,27 @@
 #define CONFIG_MAX_CPUS 64
 #define CONFIG_DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=1"
 
+#define CONFIG_MAX_DISKS 8
+#define CONFIG_MAX_NETS 4
+#define CONFIG_PATH_MAX 4096
+#define CONFIG_DISK_ID_MAX 20 /* VIRTIO_BLK_ID_BYTES */
+#define CONFIG_IFNAME_MAX 16  /* IFNAMSIZ, with the NUL */
+
 enum serial_mode { SERIAL_STDIO = 0, SERIAL_FILE, SERIAL_NONE };
+
+/* --disk PATH[,ro][,id=NAME][,direct] */
+struct disk_config {
+	char path[CONFIG_PATH_MAX];
+	char id[CONFIG_DISK_ID_MAX + 1]; /* empty: none */
+	bool read_only, direct;
+};
+
+/* --net tap=NAME[,mac=MAC] */
+struct net_config {
+	char tap[CONFIG_IFNAME_MAX];
+	uint8_t mac[6];
+	bool has_mac; /* else vmm picks 52:54:00:00:00:0N */
+};
 enum reset_action { RESET_EXIT = 0, RESET_RESTART };
 
 struct vm_config {
@@ -31,6 +51,14 @@ struct vm_config {
 	const char *serial_path; /* SERIAL_FILE only */
 	enum reset_action on_reset;
 	bool mem_merge; /* MADV_MERGEABLE on guest RAM */
+	bool serial_set; /* --serial was given */
+	struct disk_config disks[CONFIG_MAX_DISKS];
+	unsigned ndisks;
+	struct net_config nets[CONFIG_MAX_NETS];
+	unsigned nnets;
+	bool rng;       /* --rng: virtio-rng */
+	bool console;   /* --console: virtio-console on stdio */
+	bool eventfd;   /* virtio notifications and interrupts via eventfds */
 	enum log_level log_level;
 	bool help, version;
 };

@@ -7,7 +7,6 @@
  * its restoration on any exit, SIGPIPE, the exit status.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +16,9 @@
 
 #include "backends/accel.h"
 #include "vmm/cli.h"
-#include "vmm/file.h"
+#include "vmm/host.h"
 #include "vmm/log.h"
 #include "vmm/vm.h"
-
-#define MAX_KERNEL_BYTES (512u << 20)
-#define MAX_INITRD_BYTES ((size_t)4 << 30)
 
 /* The terminal as we found it; restored on every exit path, including
  * fatal signals. Process state of the binary only. */
@@ -66,44 +62,6 @@ static void tty_make_raw(void)
 		signal(fatal[i], tty_fatal_signal);
 }
 
-static int open_serial(const struct vm_config *cfg, struct vm_host *h)
-{
-	h->serial_out_fd = -1;
-	h->serial_in_fd = -1;
-	switch (cfg->serial) {
-	case SERIAL_NONE:
-		return 0;
-	case SERIAL_FILE:
-		h->serial_out_fd = open(cfg->serial_path,
-					O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-					0644);
-		if (h->serial_out_fd < 0) {
-			fprintf(stderr, "vmm: --serial file:%s: %s\n",
-				cfg->serial_path, strerror(errno));
-			return -1;
-		}
-		return 0;
-	case SERIAL_STDIO:
-		h->serial_out_fd = STDOUT_FILENO;
-		if (fcntl(STDIN_FILENO, F_GETFD) >= 0) {
-			h->serial_in_fd = STDIN_FILENO;
-			h->console_escape = isatty(STDIN_FILENO);
-		}
-		return 0;
-	}
-	return -1;
-}
-
-static int read_image(const char *opt, const char *path, size_t max,
-		      uint8_t **buf, size_t *len)
-{
-	char err[256];
-	if (file_read_all(path, max, buf, len, err, sizeof(err)) == 0)
-		return 0;
-	fprintf(stderr, "vmm: %s %s: %s\n", opt, path, err);
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	struct vm_config cfg;
@@ -132,22 +90,9 @@ int main(int argc, char **argv)
 		return VM_STATUS_USAGE;
 	}
 
-	struct vm_host host = {0};
-	uint8_t *kernel = NULL, *initrd = NULL;
-	if (read_image("--kernel", cfg.kernel, MAX_KERNEL_BYTES, &kernel,
-		       &host.kernel_len))
-		return VM_STATUS_ERROR;
-	host.kernel = kernel;
-	if (cfg.initrd &&
-	    read_image("--initrd", cfg.initrd, MAX_INITRD_BYTES, &initrd,
-		       &host.initrd_len)) {
-		free(kernel);
-		return VM_STATUS_ERROR;
-	}
-	host.initrd = initrd;
-	if (open_serial(&cfg, &host)) {
-		free(kernel);
-		free(initrd);
+	struct vm_host host;
+	if (host_open(&cfg, &host, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vmm: %s\n", err);
 		return VM_STATUS_ERROR;
 	}
 	/* A closed console reader must not kill the VMM: writes then fail
@@ -157,6 +102,7 @@ int main(int argc, char **argv)
 	struct vm *vm = calloc(1, sizeof(*vm));
 	if (!vm) {
 		fprintf(stderr, "vmm: out of memory\n");
+		host_close(&host);
 		return VM_STATUS_ERROR;
 	}
 	if (host.console_escape)
@@ -181,10 +127,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	tty_restore();
-	if (host.serial_out_fd >= 0 && host.serial_out_fd != STDOUT_FILENO)
-		close(host.serial_out_fd);
 	free(vm);
-	free(kernel);
-	free(initrd);
+	host_close(&host);
 	return status;
 }

@@ -221,6 +221,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 		return r;
 	if ((r = vm_setup_devices(vm, err, errlen)))
 		return r;
+	if ((r = vm_virtio_setup(vm, err, errlen)))
+		return r;
 	if ((r = vm_setup_vcpus(vm, err, errlen)))
 		return r;
 	return vm_boot_load(vm, err, errlen);
@@ -228,6 +230,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 
 void vm_destroy(struct vm *vm)
 {
+	vm_virtio_destroy(vm);
 	for (unsigned i = 0; i < vm->ncpus && i < CONFIG_MAX_CPUS; i++) {
 		if (vm->vcpus[i].accel)
 			vm->accel->vcpu_destroy(vm->vcpus[i].accel);

@@ -27,8 +27,10 @@
 #include "vmm/compiler.h"
 #include "vmm/config.h"
 #include "vmm/gmem.h"
+#include "vmm/iothread.h"
 #include "vmm/layout.h"
 #include "vmm/loader/loader.h"
+#include "vmm/vm_virtio.h"
 
 /* Why a VM stopped; the first stop request wins. */
 enum vm_stop_reason {
@@ -57,8 +59,13 @@ struct vm_host {
 	const uint8_t *initrd; /* NULL when none */
 	size_t initrd_len;
 	int serial_out_fd; /* COM1 output, or -1 to discard */
-	int serial_in_fd;  /* COM1 input, or -1 for none */
-	bool console_escape; /* apply the Ctrl-A escape to serial input */
+	int serial_in_fd;  /* console input (COM1, or virtio-console with
+			    * --console), or -1 for none */
+	bool console_escape; /* apply the Ctrl-A escape to console input */
+	int console_out_fd;  /* virtio-console output, or -1 */
+	int disk_fds[CONFIG_MAX_DISKS];       /* opened per cfg->disks */
+	int tap_fds[CONFIG_MAX_NETS];         /* opened per cfg->nets */
+	unsigned tap_offloads[CONFIG_MAX_NETS]; /* TUN_F_* the tap takes */
 };
 
 struct vm;
@@ -90,6 +97,12 @@ struct vm {
 	struct debug_exit debug_exit;
 	unsigned devices_ready; /* bitmask of initialised devices */
 	atomic_bool serial_out_broken; /* tx runs on any vCPU thread */
+
+	struct iothread io;
+	bool io_ready;
+	struct vm_vdev *vdevs[VM_MAX_VDEVS];
+	unsigned nvdevs;
+	struct vm_vdev *console_vdev; /* the virtio console, if any */
 
 	char cmdline[LAYOUT_CMDLINE_MAX];
 	struct boot_plan plan;

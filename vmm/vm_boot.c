@@ -20,6 +20,13 @@ int vm_boot_load(struct vm *vm, char *err, size_t errlen)
 		return -E2BIG;
 	}
 	memcpy(vm->cmdline, cmdline, len + 1);
+	if (vm_virtio_cmdline(vm, vm->cmdline, sizeof(vm->cmdline))) {
+		snprintf(err, errlen,
+			 "--cmdline plus the virtio_mmio.device= entries do "
+			 "not fit in %zu bytes",
+			 sizeof(vm->cmdline) - 1);
+		return -E2BIG;
+	}
 
 	struct e820_map e820;
 	int r = e820_build(&vm->mem, &e820);

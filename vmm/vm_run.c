@@ -56,9 +56,15 @@ static void run_read_input(struct vm *vm, struct run_input *in)
 		vm_request_stop(vm, VM_STOP_QUIT, VM_STATUS_OK);
 }
 
+/* Input goes to the virtio console when there is one, else to COM1. */
 static void run_push_input(struct vm *vm, struct run_input *in)
 {
-	if (in->off < in->len)
+	if (in->off == in->len)
+		return;
+	if (vm->console_vdev)
+		in->off += vm_virtio_console_input(vm, in->buf + in->off,
+						   in->len - in->off);
+	else
 		in->off += serial_rx_push(&vm->serial, in->buf + in->off,
 					  (unsigned)(in->len - in->off));
 }
@@ -126,7 +132,12 @@ int vm_run(struct vm *vm)
 		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
 	}
 
-	for (unsigned i = 0; i < vm->ncpus && sfd >= 0; i++) {
+	if (sfd >= 0 && (r = vm_virtio_start(vm))) {
+		log_error("starting the I/O thread: %s", strerror(-r));
+		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
+	}
+	for (unsigned i = 0; i < vm->ncpus && vm_stop_reason(vm) == VM_STOP_NONE;
+	     i++) {
 		r = vcpu_start(&vm->vcpus[i]);
 		if (r) {
 			log_error("starting vCPU %u: %s", i, strerror(-r));
@@ -139,6 +150,7 @@ int vm_run(struct vm *vm)
 
 	for (unsigned i = 0; i < vm->ncpus; i++)
 		vcpu_stop(&vm->vcpus[i]);
+	vm_virtio_stop(vm);
 	if (sfd >= 0)
 		close(sfd);
 	if (masked)

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "vmm/host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "vmm/errmsg.h"
+#include "vmm/file.h"
+#include "vmm/tap.h"
+
+static void host_reset(struct vm_host *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->serial_out_fd = h->serial_in_fd = h->console_out_fd = -1;
+	for (unsigned i = 0; i < CONFIG_MAX_DISKS; i++)
+		h->disk_fds[i] = -1;
+	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++)
+		h->tap_fds[i] = -1;
+}
+
+static int host_read(const char *opt, const char *path, size_t max,
+		     const uint8_t **buf, size_t *len, char *err,
+		     size_t errlen)
+{
+	char why[256];
+	uint8_t *p;
+	int r = file_read_all(path, max, &p, len, why, sizeof(why));
+	if (r)
+		return errmsg(err, errlen, r, "%s %s: %s", opt, path, why);
+	*buf = p;
+	return 0;
+}
+
+static int host_open_console(const struct vm_config *cfg, struct vm_host *h,
+			     char *err, size_t errlen)
+{
+	bool stdin_open = fcntl(STDIN_FILENO, F_GETFD) >= 0;
+	if (cfg->serial == SERIAL_FILE) {
+		h->serial_out_fd =
+		    open(cfg->serial_path,
+			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+			 0644);
+		if (h->serial_out_fd < 0)
+			return errmsg(err, errlen, -errno,
+				      "--serial file:%s: %s", cfg->serial_path,
+				      strerror(errno));
+	} else if (cfg->serial == SERIAL_STDIO &&
+		   !(cfg->console && !cfg->serial_set)) {
+		h->serial_out_fd = STDOUT_FILENO;
+	}
+	/* stdin feeds the virtio console when there is one, else COM1 in
+	 * stdio mode. */
+	if (cfg->console) {
+		h->console_out_fd = STDOUT_FILENO;
+		if (stdin_open)
+			h->serial_in_fd = STDIN_FILENO;
+	} else if (h->serial_out_fd == STDOUT_FILENO && stdin_open) {
+		h->serial_in_fd = STDIN_FILENO;
+	}
+	h->console_escape = h->serial_in_fd >= 0 && isatty(h->serial_in_fd);
+	return 0;
+}
+
+static int host_open_disk(const struct disk_config *d, int *fd, char *err,
+			  size_t errlen)
+{
+	int flags = (d->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK | (d->direct ? O_DIRECT : 0);
+	*fd = open(d->path, flags);
+	if (*fd < 0)
+		return errmsg(err, errlen, -errno, "--disk %s: %s%s", d->path,
+			      strerror(errno),
+			      d->direct && errno == EINVAL
+				  ? " (this file system refuses O_DIRECT)"
+				  : "");
+	/* O_NONBLOCK only kept open() from hanging on a FIFO. */
+	if (fcntl(*fd, F_SETFL, flags & ~O_NONBLOCK & ~O_ACCMODE) < 0)
+		return errmsg(err, errlen, -errno, "--disk %s: %s", d->path,
+			      strerror(errno));
+	/* Shared for read-only users, exclusive for a writer: two VMMs
+	 * writing one image would corrupt it. */
+	if (flock(*fd, (d->read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0)
+		return errmsg(err, errlen, -errno,
+			      "--disk %s: %s (is another VM using it?)",
+			      d->path, strerror(errno));
+	return 0;
+}
+
+int host_open(const struct vm_config *cfg, struct vm_host *h, char *err,
+	      size_t errlen)
+{
+	host_reset(h);
+	int r = host_read("--kernel", cfg->kernel, HOST_MAX_KERNEL_BYTES,
+			  &h->kernel, &h->kernel_len, err, errlen);
+	if (!r && cfg->initrd)
+		r = host_read("--initrd", cfg->initrd, HOST_MAX_INITRD_BYTES,
+			      &h->initrd, &h->initrd_len, err, errlen);
+	if (!r)
+		r = host_open_console(cfg, h, err, errlen);
+	for (unsigned i = 0; !r && i < cfg->ndisks; i++)
+		r = host_open_disk(&cfg->disks[i], &h->disk_fds[i], err,
+				   errlen);
+	for (unsigned i = 0; !r && i < cfg->nnets; i++) {
+		char why[256];
+		r = tap_open(cfg->nets[i].tap, &h->tap_fds[i],
+			     &h->tap_offloads[i], why, sizeof(why));
+		if (r)
+			r = errmsg(err, errlen, r, "--net tap=%s: %s",
+				   cfg->nets[i].tap, why);
+	}
+	if (r)
+		host_close(h);
+	return r;
+}
+
+void host_close(struct vm_host *h)
+{
+	free((void *)h->kernel);
+	free((void *)h->initrd);
+	if (h->serial_out_fd > STDERR_FILENO)
+		close(h->serial_out_fd);
+	for (unsigned i = 0; i < CONFIG_MAX_DISKS; i++)
+		if (h->disk_fds[i] >= 0)
+			close(h->disk_fds[i]);
+	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++)
+		if (h->tap_fds[i] >= 0)
+			close(h->tap_fds[i]);
+	host_reset(h);
+}

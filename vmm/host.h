@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Opening what a VM needs from the host, once, before any VM is built (and
+ * before a sandbox takes file access away): the kernel and initrd read
+ * into memory, the console fds, the disk images and the taps.
+ */
+#ifndef VMM_HOST_H
+#define VMM_HOST_H
+
+#include <stddef.h>
+
+#include "vmm/compiler.h"
+#include "vmm/config.h"
+#include "vmm/vm.h"
+
+#define HOST_MAX_KERNEL_BYTES ((size_t)512 << 20)
+#define HOST_MAX_INITRD_BYTES ((size_t)4 << 30)
+
+/* Fill *h from cfg: read --kernel and --initrd, open --serial file:,
+ * the disks (read-only with ro; O_DIRECT with direct; an exclusive
+ * advisory lock so two VMMs cannot write one image) and the taps. With
+ * --console, stdin and stdout belong to the virtio console and COM1 goes
+ * nowhere unless --serial file: was given. 0, or -errno with one line in
+ * err naming the option and the file; nothing is left open on error. */
+int host_open(const struct vm_config *cfg, struct vm_host *h, char *err,
+	      size_t errlen) VMM_WUR;
+
+/* Close and free everything host_open opened. Safe twice. */
+void host_close(struct vm_host *h);
+
+#endif
