@@ -123,6 +123,12 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		o->echo = true;
 	else if (cmd_eq(w, len, "tg.reset"))
 		o->reset = true;
+	else if (cmd_eq(w, len, "tg.net=skip"))
+		o->net_skip = true;
+	else if (cmd_key(w, len, "tg.net="))
+		return cmd_fail(o, w, len, "tg.net=skip");
+	else if (cmd_eq(w, len, "tg.hostile"))
+		o->hostile = true;
 	else
 		return cmd_fail(o, w, len, "a known tg.* option");
 	return 0;

@@ -16,6 +16,8 @@
  *   tg.reset           reset through the i8042 (port 0x64, 0xfe)
  *   tg.pio=<N>         N writes to port 0x80        (0 .. 2^32-1)
  *   tg.mmio=<N>        N writes to an empty MMIO address (0 .. 2^32-1)
+ *   tg.net=skip        virtio-net: set the device up, skip the exchange
+ *   tg.hostile         feed a virtio device broken chains (vhostile.h)
  *
  * Numbers are decimal or 0x-prefixed hexadecimal.
  */
@@ -33,7 +35,7 @@ struct cmd_opts {
 	bool has_mem, has_cpus, has_exit, has_pio, has_mmio;
 	uint64_t mem_mib, cpus, exit_code, pio, mmio;
 	enum cmd_crash crash;
-	bool spin, echo, reset;
+	bool spin, echo, reset, net_skip, hostile;
 	/* On error: the offending word (truncated) and what was expected. */
 	char bad[CMD_BAD_MAX];
 	const char *expected;

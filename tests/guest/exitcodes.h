@@ -25,6 +25,32 @@
  *     22  BAD_OPTION           a malformed or unknown tg.* option
  *     23  RESET_FAILED         tg.reset: still running after the i8042 reset
  *     24  CRASH_FAILED         tg.crash: still running after the crash
+ *     25  VIRTIO_CMDLINE       a malformed virtio_mmio.device= word
+ *     26  VIRTIO_MAGIC         no virtio-mmio magic 0x74726976 at a device
+ *                              address, or its window is out of range
+ *     27  VIRTIO_FEATURES      VIRTIO_F_VERSION_1 not offered, or
+ *                              FEATURES_OK did not stick
+ *     28  VIRTIO_QUEUE         a queue cannot be set up (QueueNumMax 0,
+ *                              QueueReady not 0 after reset / not 1 after
+ *                              setting it)
+ *     29  VIRTIO_STATUS        DRIVER_OK did not stick, or NEEDS_RESET /
+ *                              FAILED during normal operation
+ *     30  VIRTIO_RESET         Status did not read 0 after a reset
+ *     31  VIRTIO_TIMEOUT       no used buffer within the polling bound
+ *     32  VIRTIO_USED          a bad used element (unknown head, length
+ *                              over the buffer, used idx ran ahead)
+ *     33  VIRTIO_CONFIG        ConfigGeneration never stable, or a bad
+ *                              config value
+ *     34  VBLK_STATUS          virtio-blk request status not OK (or a
+ *                              write to a read-only disk not IOERR)
+ *     35  VBLK_DATA            virtio-blk read-back differs from the write
+ *     36  VBLK_CAPACITY        virtio-blk disk too small for the test
+ *     37  VRNG_DATA            virtio-rng data all zero or repeated
+ *     38  VNET_ARP             virtio-net: no ARP reply from 192.0.2.1
+ *     39  VNET_PING            virtio-net: no ICMP echo reply
+ *     40  HOSTILE_NO_RESET     tg.hostile: the device did not set
+ *                              NEEDS_RESET after a broken chain
+ *     41  HOSTILE_NO_DEVICE    tg.hostile: no virtio-blk or virtio-rng
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -41,5 +67,22 @@
 #define TG_EXIT_BAD_OPTION 22
 #define TG_EXIT_RESET_FAILED 23
 #define TG_EXIT_CRASH_FAILED 24
+#define TG_EXIT_VIRTIO_CMDLINE 25
+#define TG_EXIT_VIRTIO_MAGIC 26
+#define TG_EXIT_VIRTIO_FEATURES 27
+#define TG_EXIT_VIRTIO_QUEUE 28
+#define TG_EXIT_VIRTIO_STATUS 29
+#define TG_EXIT_VIRTIO_RESET 30
+#define TG_EXIT_VIRTIO_TIMEOUT 31
+#define TG_EXIT_VIRTIO_USED 32
+#define TG_EXIT_VIRTIO_CONFIG 33
+#define TG_EXIT_VBLK_STATUS 34
+#define TG_EXIT_VBLK_DATA 35
+#define TG_EXIT_VBLK_CAPACITY 36
+#define TG_EXIT_VRNG_DATA 37
+#define TG_EXIT_VNET_ARP 38
+#define TG_EXIT_VNET_PING 39
+#define TG_EXIT_HOSTILE_NO_RESET 40
+#define TG_EXIT_HOSTILE_NO_DEVICE 41
 
 #endif

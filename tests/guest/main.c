@@ -14,6 +14,8 @@
 #include "mptable.h"
 #include "serial.h"
 #include "smp.h"
+#include "tgexit.h"
+#include "vdevs.h"
 
 #define TG_DEBUG_EXIT_PORT 0xf4
 #define TG_I8042_CMD_PORT 0x64
@@ -34,7 +36,7 @@ void guest_main(uint32_t proto, uint64_t info_paddr) __attribute__((noreturn));
 /* Big enough to keep off the 16 KiB stack. */
 static struct bi_info tg_boot;
 
-static __attribute__((noreturn)) void tg_exit(unsigned code)
+void tg_exit(unsigned code)
 {
 	io_outb(TG_DEBUG_EXIT_PORT, (uint8_t)code);
 	/* No debug-exit device: nothing else to do. */
@@ -224,6 +226,7 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 			io_write32(TG_MMIO_PADDR, (uint32_t)i);
 		ser_printf("testguest: mmio: %lu writes\n", opt.mmio);
 	}
+	vdevs_run(tg_boot.cmdline, opt.net_skip, opt.hostile);
 	if (opt.crash != CMD_CRASH_NONE)
 		tg_crash(opt.crash);
 	if (opt.reset)

@@ -69,6 +69,12 @@ void ser_printf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	ser_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void ser_vprintf(const char *fmt, va_list ap)
+{
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
 			ser_putc(*fmt);
@@ -119,5 +125,4 @@ void ser_printf(const char *fmt, ...)
 			break;
 		}
 	}
-	va_end(ap);
 }

@@ -6,6 +6,7 @@
 #ifndef TG_SERIAL_H
 #define TG_SERIAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 /* Program 8N1 and UART interrupts off; the baud rate and the FIFO setting
@@ -18,6 +19,8 @@ void ser_puts(const char *s);
 /* A small printf: %s %c %d %u %x with the l/ll modifiers, and %%. There is
  * no width or padding. Output goes to COM1. */
 void ser_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ser_vprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 
 /* True when a received byte is waiting. */
 bool ser_can_read(void);
