@@ -20,6 +20,8 @@
 #   MODE all         every device at once with --cpus 2: two disks (one
 #                    read-only), net (when the netns can be made), rng,
 #                    console (COM1 to a file), tg.hostile
+#   MODE all_exitpath  the same with --eventfd off: notifications as MMIO
+#                    exits on the vCPU threads, interrupts as line pulses
 # WORKDIR holds the images (a fresh directory below it, removed at the end).
 # Prints vmm's output.
 set -u
@@ -156,7 +158,9 @@ case "$mode" in
     expect "$out" "testguest: hostile: on virtio-blk" "testguest: hostile: ok" \
       "testguest: PASS"
     expect "$err" "device needs reset" ;;
-  all)
+  all|all_exitpath)
+    path=()
+    [ "$mode" = all_exitpath ] && path=(--eventfd off)
     truncate -s 1M "$img"
     head -c 1048576 /dev/urandom >"$dir/ro.img"
     before=$(sha256sum <"$dir/ro.img")
@@ -164,7 +168,7 @@ case "$mode" in
     if make_netns; then net=(--net tap=tap0)
     else echo "note: no virtio-net in this run: $why"; fi
     run --cpus 2 --mem 128 --disk "$img,id=disk0" --disk "$dir/ro.img,ro,id=disk1" \
-      ${net[@]+"${net[@]}"} --rng --console --serial "file:$dir/com1" \
+      ${net[@]+"${net[@]}"} ${path[@]+"${path[@]}"} --rng --console --serial "file:$dir/com1" \
       --cmdline "tg.mem=128 tg.cpus=2 tg.hostile"
     expect_status 0
     expect "$out" "testguest: virtio-console: hello"
