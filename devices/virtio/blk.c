@@ -314,26 +314,19 @@ static int blk_queue_notify(struct virtio_dev *d, unsigned q)
 {
 	struct virtio_blk *b = to_blk(d);
 	struct virtqueue *vq = &b->vq[0];
-	bool pushed = false, rearmed = false;
+	bool pushed = false;
 	const char *why = NULL;
 	int r = 0;
 
 	while (q == 0 && !why) {
 		uint32_t used = 0;
 
-		r = vq_pop(vq, &b->chain);
+		r = vq_pop_or_arm(vq, &b->chain);
 		if (r < 0) {
 			why = "blk: bad requestq chain";
 		} else if (r == 0) {
-			/* Ask for the next kick (avail_event with
-			 * EVENT_IDX), then look once more. */
-			if (rearmed)
-				break;
-			rearmed = true;
-			r = vq_set_notification(vq, true);
-			why = r ? "blk: cannot update avail_event" : NULL;
+			break;
 		} else if (serve(b, &used) == 0) {
-			rearmed = false;
 			r = vq_push(vq, b->chain.head, used);
 			why = r ? "blk: cannot return a buffer" : NULL;
 			pushed |= !r;

@@ -24,39 +24,16 @@ static void fail(struct virtio_console *c, int err, const char *why)
 		virtio_mmio_fail(c->dev.transport, err, why);
 }
 
-/* Pop the next chain of queue q into c->chain: 1, 0 when none is left
- * (after re-arming the driver's notifications and looking once more), or
- * -errno after reporting the violation. *rearmed carries the re-arm state
- * between calls of one drain loop (start it false). */
-static int pop_next(struct virtio_console *c, unsigned q, bool *rearmed)
+/* Pop the next chain of queue q into c->chain (vq_pop_or_arm): 1, 0 when
+ * none is left, or -errno after reporting the violation. */
+static int pop_next(struct virtio_console *c, unsigned q)
 {
-	struct virtqueue *vq = &c->vq[q];
-
-	for (;;) {
-		int got = vq_pop(vq, &c->chain);
-		int e;
-
-		if (got < 0) {
-			fail(c, got,
-			     q == VIRTIO_CONSOLE_TXQ ? "bad transmitq chain"
-						     : "bad receiveq chain");
-			return got;
-		}
-		if (got) {
-			*rearmed = false;
-			return 1;
-		}
-		if (*rearmed)
-			return 0;
-		/* Ask for a kick on the next buffer (avail_event with
-		 * EVENT_IDX), then look again for ones added meanwhile. */
-		e = vq_set_notification(vq, true);
-		if (e) {
-			fail(c, e, "cannot update avail_event");
-			return e;
-		}
-		*rearmed = true;
-	}
+	int got = vq_pop_or_arm(&c->vq[q], &c->chain);
+	if (got < 0)
+		fail(c, got,
+		     q == VIRTIO_CONSOLE_TXQ ? "bad transmitq chain"
+					     : "bad receiveq chain");
+	return got;
 }
 
 /* Send one transmit chain's readable bytes to host->tx. 0 or -errno
@@ -99,9 +76,9 @@ static int tx_chain(struct virtio_console *c)
 
 static void con_tx(struct virtio_console *c)
 {
-	bool pushed = false, rearmed = false;
+	bool pushed = false;
 
-	while (pop_next(c, VIRTIO_CONSOLE_TXQ, &rearmed) == 1) {
+	while (pop_next(c, VIRTIO_CONSOLE_TXQ) == 1) {
 		if (tx_chain(c))
 			break;
 		pushed = true;
@@ -136,7 +113,6 @@ size_t virtio_console_rx_push(struct virtio_console *c, const uint8_t *buf,
 			      size_t len)
 {
 	struct virtqueue *vq;
-	bool rearmed = false;
 	size_t taken = 0;
 
 	if (!c || !c->dev.transport || !len || !buf)
@@ -144,7 +120,7 @@ size_t virtio_console_rx_push(struct virtio_console *c, const uint8_t *buf,
 	vq = &c->vq[VIRTIO_CONSOLE_RXQ];
 	if (!virtio_mmio_active(c->dev.transport) || !vq->enabled)
 		return 0;
-	while (taken < len && pop_next(c, VIRTIO_CONSOLE_RXQ, &rearmed) == 1) {
+	while (taken < len && pop_next(c, VIRTIO_CONSOLE_RXQ) == 1) {
 		const struct vq_chain *ch = &c->chain;
 		uint32_t n = ch->write_len;
 		int e;

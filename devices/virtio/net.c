@@ -49,37 +49,15 @@ static void set_want(struct virtio_net *n, bool want)
 	n->host.want_rx(n->host.opaque, want);
 }
 
-/* Pop the next chain of queue q into *c: 1, 0 when none is left (after
- * re-arming the driver's notifications and looking once more), or -errno
- * after reporting the violation. */
-static int pop_next(struct virtio_net *n, unsigned q, struct vq_chain *c,
-		    bool *rearmed)
+/* Pop the next chain of queue q into c (vq_pop_or_arm): 1, 0 when none
+ * is left, or -errno after reporting the violation. */
+static int pop_next(struct virtio_net *n, unsigned q, struct vq_chain *c)
 {
-	struct virtqueue *vq = &n->vq[q];
-
-	for (;;) {
-		int got = vq_pop(vq, c);
-		int e;
-
-		if (got < 0) {
-			fail(n, got, q == VIRTIO_NET_TXQ
-					     ? "net: bad transmitq chain"
-					     : "net: bad receiveq chain");
-			return got;
-		}
-		if (got) {
-			*rearmed = false;
-			return 1;
-		}
-		if (*rearmed)
-			return 0;
-		e = vq_set_notification(vq, true);
-		if (e) {
-			fail(n, e, "net: cannot update avail_event");
-			return e;
-		}
-		*rearmed = true;
-	}
+	int got = vq_pop_or_arm(&n->vq[q], c);
+	if (got < 0)
+		fail(n, got, q == VIRTIO_NET_TXQ ? "net: bad transmitq chain"
+						 : "net: bad receiveq chain");
+	return got;
 }
 
 /* The iovec of a chain's buffers [first, first + count), skipping `skip`
@@ -193,13 +171,12 @@ done:
 
 static void net_tx(struct virtio_net *n)
 {
-	bool pushed = false, rearmed = false;
+	bool pushed = false;
 	int r;
 
 	for (;;) {
 		if (!n->tx_have) {
-			if (pop_next(n, VIRTIO_NET_TXQ, &n->tx_chain,
-				     &rearmed) != 1)
+			if (pop_next(n, VIRTIO_NET_TXQ, &n->tx_chain) != 1)
 				break;
 			n->tx_have = true;
 		}
@@ -312,7 +289,7 @@ static int rx_one(struct virtio_net *n)
 void virtio_net_rx(struct virtio_net *n)
 {
 	struct virtqueue *vq = &n->vq[VIRTIO_NET_RXQ];
-	bool pushed = false, rearmed = false;
+	bool pushed = false;
 	unsigned budget = RX_BUDGET;
 	int r;
 
@@ -325,8 +302,7 @@ void virtio_net_rx(struct virtio_net *n)
 		if (!n->rx_have) {
 			const char *why = NULL;
 
-			if (pop_next(n, VIRTIO_NET_RXQ, &n->rx_chain,
-				     &rearmed) != 1) {
+			if (pop_next(n, VIRTIO_NET_RXQ, &n->rx_chain) != 1) {
 				set_want(n, false); /* empty or failed */
 				break;
 			}

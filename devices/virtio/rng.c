@@ -123,33 +123,19 @@ static int rng_queue_notify(struct virtio_dev *d, unsigned q)
 {
 	struct virtio_rng *r = to_rng(d);
 	struct virtqueue *vq = &r->vq[0];
-	bool pushed = false, rearmed = false;
-	int e;
+	bool pushed = false;
 
 	if (q != 0)
 		return 0;
 	for (;;) {
-		int got = vq_pop(vq, &r->chain);
+		int got = vq_pop_or_arm(vq, &r->chain);
 
 		if (got < 0) {
 			fail(r, got, "bad requestq chain");
 			break;
 		}
-		if (got == 0) {
-			/* Ask for the next kick (avail_event with
-			 * EVENT_IDX), then look once more for buffers the
-			 * driver added meanwhile. */
-			if (rearmed)
-				break;
-			e = vq_set_notification(vq, true);
-			if (e) {
-				fail(r, e, "cannot update avail_event");
-				break;
-			}
-			rearmed = true;
-			continue;
-		}
-		rearmed = false;
+		if (got == 0)
+			break;
 		if (serve(r))
 			break;
 		pushed = true;

@@ -348,6 +348,15 @@ bool vq_should_notify(struct virtqueue *vq)
 	return notify;
 }
 
+int vq_pop_or_arm(struct virtqueue *vq, struct vq_chain *chain)
+{
+	int r = vq_pop(vq, chain);
+	if (r != 0)
+		return r;
+	r = vq_set_notification(vq, true);
+	return r ? r : vq_pop(vq, chain);
+}
+
 int vq_set_notification(struct virtqueue *vq, bool enable)
 {
 	int r;

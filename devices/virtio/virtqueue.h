@@ -87,6 +87,14 @@ int vq_enable(struct virtqueue *vq) VMM_WUR;
  * when none is available, -EINVAL / -EFAULT on a violation (counted). */
 int vq_pop(struct virtqueue *vq, struct vq_chain *chain) VMM_WUR;
 
+/* vq_pop for a device draining its queue: when no chain is available,
+ * ask the driver for a notification of the next one
+ * (vq_set_notification(true)) and look once more, so a buffer made
+ * available in between is not missed and a driver using EVENT_IDX keeps
+ * kicking. 1 when a chain was taken, 0 when the queue is empty with
+ * notifications on, -errno from vq_pop or vq_set_notification. */
+int vq_pop_or_arm(struct virtqueue *vq, struct vq_chain *chain) VMM_WUR;
+
 /* Return chain `head` with `len` bytes written by the device: write the
  * used element, then (after a release barrier) the used index. 0, or
  * -EINVAL (head >= size, queue disabled) / -EFAULT. */

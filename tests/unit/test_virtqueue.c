@@ -480,6 +480,31 @@ static void test_set_notification_flags(void **state)
 	assert_int_equal(v, 0); /* untouched without EVENT_IDX */
 }
 
+/* vq_pop_or_arm takes what is there without touching avail_event, and on
+ * an empty queue leaves the driver asked to kick for the next entry. */
+static void test_pop_or_arm(void **state)
+{
+	struct vqf *f = *state;
+	struct vqb_seg s = {VQF_DATA, 64, true};
+	uint16_t v;
+
+	for (int i = 0; i < 2; i++)
+		cycle(f, 0);
+	assert_int_equal(vq_set_notification(&f->vq, false), 0);
+	int head = vqb_add_chain(&f->b, &s, 1);
+	assert_true(head >= 0);
+	assert_int_equal(vq_pop_or_arm(&f->vq, &f->c), 1);
+	assert_int_equal(f->c.head, head);
+	assert_int_equal(vqb_avail_event(&f->b, &v), 0);
+	assert_int_equal(v, 1); /* still "disabled": last_avail - 1 */
+
+	assert_int_equal(vq_pop_or_arm(&f->vq, &f->c), 0);
+	assert_int_equal(vqb_avail_event(&f->b, &v), 0);
+	assert_int_equal(v, 3); /* armed at last_avail */
+	assert_true(vring_need_event(v, 4, 3));
+	assert_int_equal(f->vq.errors, 0);
+}
+
 static void test_set_notification_event_idx(void **state)
 {
 	struct vqf *f = *state;
@@ -613,6 +638,7 @@ int main(void)
 		T(test_notify_flags),
 		TE(test_notify_event_idx),
 		T(test_set_notification_flags),
+		TE(test_pop_or_arm),
 		TE(test_set_notification_event_idx),
 		T(test_reset),
 		T(test_no_double_fetch),
