@@ -296,6 +296,18 @@ static int opt_eventfd(struct vm_config *c, const char *v, char *e, size_t n)
 	return 0;
 }
 
+static int opt_acpi(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	if (strcmp(v, "on") == 0)
+		c->acpi = true;
+	else if (strcmp(v, "off") == 0)
+		c->acpi = false;
+	else
+		return errmsg(e, n, -EINVAL, "--acpi: '%s' is not on or off",
+			      v);
+	return 0;
+}
+
 static int opt_help(struct vm_config *c, const char *v, char *e, size_t n)
 {
 	(void)v, (void)e, (void)n;
@@ -318,7 +330,7 @@ static const struct cli_opt cli_opts[] = {
 	{"log", true, opt_log},         {"mem-merge", false, opt_mem_merge},
 	{"disk", true, opt_disk},       {"net", true, opt_net},
 	{"rng", false, opt_rng},        {"console", false, opt_console},
-	{"eventfd", true, opt_eventfd},
+	{"eventfd", true, opt_eventfd}, {"acpi", true, opt_acpi},
 	{"help", false, opt_help},      {"version", false, opt_version},
 };
 
@@ -332,6 +344,7 @@ void cli_defaults(struct vm_config *cfg)
 	cfg->on_reset = RESET_EXIT;
 	cfg->log_level = LOG_WARN;
 	cfg->eventfd = true;
+	cfg->acpi = true;
 }
 
 int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
@@ -428,6 +441,10 @@ void cli_usage(FILE *out)
 	    "  --eventfd on|off      virtio notifications and interrupts via\n"
 	    "                        KVM eventfds and an I/O thread (on), or\n"
 	    "                        handled on the vCPU exit path (off)\n"
+	    "  --acpi on|off         ACPI tables for the CPUs, COM1 and virtio\n"
+	    "                        devices (on, default); off: the devices go\n"
+	    "                        on the kernel command line instead\n"
+	    "                        (virtio_mmio.device=)\n"
 	    "  --mem-merge           let KSM merge guest pages (MADV_MERGEABLE)\n"
 	    "  --log LEVEL           none, error, warn (default), info, debug\n"
 	    "  -h, --help            this text\n"

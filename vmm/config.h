@@ -59,6 +59,7 @@ struct vm_config {
 	bool rng;       /* --rng: virtio-rng */
 	bool console;   /* --console: virtio-console on stdio */
 	bool eventfd;   /* virtio notifications and interrupts via eventfds */
+	bool acpi;      /* ACPI tables (default); off: virtio on the cmdline */
 	enum log_level log_level;
 	bool help, version;
 };

@@ -13,7 +13,11 @@
  *                               identity map, 2 MiB pages)
  *   0x0002_0000                 kernel command line (up to 64 KiB)
  *   0x0009_f000 .. 0x0009_ffff  EBDA (4 KiB): MP floating pointer and table
- *   0x000a_0000 .. 0x000f_ffff  legacy VGA/BIOS hole (not RAM in e820)
+ *   0x000a_0000 .. 0x000d_ffff  legacy VGA/BIOS hole (not RAM in e820)
+ *   0x000e_0000 .. 0x000f_ffff  ACPI tables with --acpi on (reserved in
+ *                               e820): RSDP at 0xe0000, where the legacy
+ *                               RSDP scan looks, then XSDT, FADT, MADT,
+ *                               DSDT, each 16-byte aligned
  *   0x0010_0000                 kernel (bzImage protected-mode part, or
  *                               ELF PT_LOAD segments at their paddr)
  *   ..            ram_low_end   initrd at the top of low RAM
@@ -39,6 +43,8 @@
 #define LAYOUT_CMDLINE_MAX 0x10000ULL /* bytes, including the NUL */
 #define LAYOUT_EBDA 0x9f000ULL
 #define LAYOUT_EBDA_END 0xa0000ULL
+#define LAYOUT_ACPI 0xe0000ULL     /* ACPI tables: RSDP first */
+#define LAYOUT_ACPI_END 0x100000ULL
 #define LAYOUT_HIMEM 0x100000ULL /* 1 MiB: where kernels load */
 #define LAYOUT_MMIO_HOLE 0xc0000000ULL
 #define LAYOUT_4G 0x100000000ULL
@@ -60,5 +66,6 @@
 #define LAYOUT_I8042_CMD 0x64
 #define LAYOUT_RTC_PORT 0x70
 #define LAYOUT_DEBUG_EXIT_PORT 0xf4
+#define LAYOUT_ACPI_PM_PORT 0x600 /* devices/acpi_pm.h, 4 ports */
 
 #endif

@@ -98,6 +98,16 @@ static void vm_debug_exit(void *opaque, uint8_t value)
 	vm_request_stop(opaque, VM_STOP_DEBUG_EXIT, value);
 }
 
+static void vm_acpi_poweroff(void *opaque)
+{
+	vm_request_stop(opaque, VM_STOP_POWEROFF, VM_STATUS_OK);
+}
+
+static void vm_acpi_reset(void *opaque)
+{
+	vm_request_stop(opaque, VM_STOP_RESET, VM_STATUS_RESET);
+}
+
 /* ---- construction ---- */
 
 static int vm_setup_memory(struct vm *vm, char *err, size_t errlen)
@@ -142,6 +152,9 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 	vm->devices_ready |= DEV_RTC;
 	vm->debug_exit = (struct debug_exit){.exit = vm_debug_exit,
 					     .opaque = vm};
+	vm->acpi_pm = (struct acpi_pm){.poweroff = vm_acpi_poweroff,
+				       .reset = vm_acpi_reset,
+				       .opaque = vm};
 
 	const struct {
 		uint64_t base, len;
@@ -156,8 +169,13 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 	    {LAYOUT_RTC_PORT, RTC_RANGE_LEN, &rtc_ops, &vm->rtc, "rtc"},
 	    {LAYOUT_DEBUG_EXIT_PORT, DEBUG_EXIT_RANGE_LEN, &debug_exit_ops,
 	     &vm->debug_exit, "debug-exit"},
+	    /* Only the FADT points at it: absent (len 0) with --acpi off. */
+	    {LAYOUT_ACPI_PM_PORT, vm->cfg->acpi ? ACPI_PM_RANGE_LEN : 0,
+	     &acpi_pm_ops, &vm->acpi_pm, "acpi-pm"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(pio); i++) {
+		if (!pio[i].len)
+			continue;
 		r = bus_register(&vm->pio, pio[i].base, pio[i].len, pio[i].ops,
 				 pio[i].dev, pio[i].name);
 		if (r)

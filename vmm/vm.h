@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "backends/accel.h"
+#include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
 #include "devices/rtc.h"
@@ -95,6 +96,7 @@ struct vm {
 	struct i8042 i8042;
 	struct rtc rtc;
 	struct debug_exit debug_exit;
+	struct acpi_pm acpi_pm; /* registered with --acpi on */
 	unsigned devices_ready; /* bitmask of initialised devices */
 	atomic_bool serial_out_broken; /* tx runs on any vCPU thread */
 

@@ -5,10 +5,41 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vmm/acpi/acpi_tables.h"
 #include "vmm/vm.h"
 #include "vmm/x86/cpu_boot.h"
 #include "vmm/x86/e820.h"
 #include "vmm/x86/mptable.h"
+
+_Static_assert(VM_MAX_VDEVS <= ACPI_MAX_MMIO_DEVS &&
+		       CONFIG_MAX_CPUS <= ACPI_MAX_CPUS,
+	       "the DSDT and MADT must describe every device and vCPU");
+
+/* --acpi on: the tables for the vCPUs and the virtio devices, their area
+ * reserved in e820. Sets *rsdp. */
+static int vm_boot_acpi(struct vm *vm, struct e820_map *e820, uint64_t *rsdp,
+			char *err, size_t errlen)
+{
+	struct acpi_mmio_dev devs[VM_MAX_VDEVS];
+	for (unsigned i = 0; i < vm->nvdevs && i < VM_MAX_VDEVS; i++)
+		devs[i] = (struct acpi_mmio_dev){.base = vm->vdevs[i]->base,
+						 .size = VIRTIO_MMIO_RANGE_LEN,
+						 .irq = vm->vdevs[i]->irq};
+	const struct acpi_platform p = {.ncpus = vm->ncpus,
+					.mmio = devs,
+					.nmmio = vm->nvdevs};
+	struct acpi_layout l;
+	int r = acpi_tables_write(&vm->mem, &p, &l);
+	if (!r)
+		r = e820_reserve(e820, LAYOUT_ACPI, LAYOUT_ACPI_END - LAYOUT_ACPI);
+	if (r) {
+		snprintf(err, errlen, "writing the ACPI tables: %s",
+			 strerror(-r));
+		return r;
+	}
+	*rsdp = l.rsdp;
+	return 0;
+}
 
 int vm_boot_load(struct vm *vm, char *err, size_t errlen)
 {
@@ -20,7 +51,9 @@ int vm_boot_load(struct vm *vm, char *err, size_t errlen)
 		return -E2BIG;
 	}
 	memcpy(vm->cmdline, cmdline, len + 1);
-	if (vm_virtio_cmdline(vm, vm->cmdline, sizeof(vm->cmdline))) {
+	/* With ACPI the DSDT describes the virtio devices. */
+	if (!vm->cfg->acpi &&
+	    vm_virtio_cmdline(vm, vm->cmdline, sizeof(vm->cmdline))) {
 		snprintf(err, errlen,
 			 "--cmdline plus the virtio_mmio.device= entries do "
 			 "not fit in %zu bytes",
@@ -41,6 +74,9 @@ int vm_boot_load(struct vm *vm, char *err, size_t errlen)
 			 vm->ncpus, strerror(-r));
 		return r;
 	}
+	uint64_t rsdp = 0;
+	if (vm->cfg->acpi && (r = vm_boot_acpi(vm, &e820, &rsdp, err, errlen)))
+		return r;
 
 	struct loader_input in = {
 	    .kernel = vm->host.kernel,
@@ -49,6 +85,7 @@ int vm_boot_load(struct vm *vm, char *err, size_t errlen)
 	    .initrd_len = vm->host.initrd_len,
 	    .cmdline = vm->cmdline,
 	    .e820 = &e820,
+	    .rsdp_gpa = rsdp,
 	};
 	char why[384];
 	r = loader_load(&vm->mem, &in, &vm->plan, why, sizeof(why));

@@ -9,9 +9,11 @@
 
 struct vm;
 
-/* Build the final command line, the e820 map and the MP table, load the
- * kernel and initrd from vm->host, and set vCPU 0's registers for the
- * entry. 0 or -errno with a one-line reason in err. */
+/* Build the final command line (with --acpi off, the virtio devices'
+ * virtio_mmio.device= words), the e820 map, the MP table and (--acpi on)
+ * the ACPI tables, load the kernel and initrd from vm->host, and set vCPU
+ * 0's registers for the entry. 0 or -errno with a one-line reason in
+ * err. */
 int vm_boot_load(struct vm *vm, char *err, size_t errlen) VMM_WUR;
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * The VM's virtio-mmio devices: creating them from the configuration,
  * placing them in the MMIO window with an IRQ each, announcing them on the
- * kernel command line, and their event path.
+ * kernel command line (with --acpi off; the DSDT declares them otherwise),
+ * and their event path.
  *
  * Event path with eventfds (--eventfd on, and the backend has them): each
  * queue's QueueNotify write signals an ioeventfd served by the I/O thread,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* CLI: the virtio device options --disk, --net, --rng, --console, --eventfd. */
+/* CLI: the virtio device options --disk, --net, --rng, --console, --eventfd,
+ * and --acpi (which decides how the guest learns about the devices). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +36,7 @@ static void test_defaults(void **state)
 	assert_false(c.rng);
 	assert_false(c.console);
 	assert_true(c.eventfd);
+	assert_true(c.acpi);
 	assert_false(c.serial_set);
 }
 
@@ -133,12 +135,27 @@ static void test_flags(void **state)
 	assert_int_equal(PARSE(&c, err, BASE, "--rng=1"), -EINVAL);
 }
 
+static void test_acpi(void **state)
+{
+	(void)state;
+	struct vm_config c;
+	char err[256];
+	assert_int_equal(PARSE(&c, err, BASE, "--acpi", "off"), 0);
+	assert_false(c.acpi);
+	assert_int_equal(PARSE(&c, err, BASE, "--acpi=off", "--acpi=on"), 0);
+	assert_true(c.acpi);
+	assert_int_equal(PARSE(&c, err, BASE, "--acpi", "yes"), -EINVAL);
+	assert_string_equal(err, "--acpi: 'yes' is not on or off");
+	assert_int_equal(PARSE(&c, err, BASE, "--acpi"), -EINVAL);
+	assert_non_null(strstr(err, "--acpi needs a value"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_disks),
 		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_net),
-		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_flags), cmocka_unit_test(test_acpi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,6 +187,52 @@ static void test_ram_bytes_counts_only_ram(void **state)
 	assert_int_equal(e820_ram_bytes(&m), 0);
 }
 
+/* e820_reserve: the ACPI area goes between the EBDA and 1 MiB; overlaps,
+ * empty or wrapping ranges and a full map are refused. */
+static void test_reserve(void **state)
+{
+	struct guest_mem gm;
+	struct e820_map m;
+
+	(void)state;
+	tu_mem_init(&gm, 128);
+	assert_int_equal(e820_build(&gm, &m), 0);
+	unsigned n = m.n;
+	uint64_t ram = e820_ram_bytes(&m);
+	assert_int_equal(e820_reserve(&m, LAYOUT_ACPI,
+				      LAYOUT_ACPI_END - LAYOUT_ACPI),
+			 0);
+	assert_int_equal(m.n, n + 1);
+	expect_entry(&m.e[0], 0, LAYOUT_EBDA, E820_TYPE_RAM);
+	expect_entry(&m.e[1], LAYOUT_EBDA, LAYOUT_EBDA_END - LAYOUT_EBDA,
+		     E820_TYPE_RESERVED);
+	expect_entry(&m.e[2], LAYOUT_ACPI, LAYOUT_ACPI_END - LAYOUT_ACPI,
+		     E820_TYPE_RESERVED);
+	expect_entry(&m.e[3], LAYOUT_HIMEM, 127 * MIB, E820_TYPE_RAM);
+	assert_int_equal(e820_ram_bytes(&m), ram);
+
+	/* Overlapping any entry, empty, or wrapping: -EINVAL, unchanged. */
+	struct e820_map before = m;
+	assert_int_equal(e820_reserve(&m, LAYOUT_ACPI + 16, 16), -EINVAL);
+	assert_int_equal(e820_reserve(&m, 0xdf000, 0x2000), -EINVAL);
+	assert_int_equal(e820_reserve(&m, LAYOUT_HIMEM - 1, 2), -EINVAL);
+	assert_int_equal(e820_reserve(&m, 0, 1), -EINVAL);
+	assert_int_equal(e820_reserve(&m, 0xc0000, 0), -EINVAL);
+	assert_int_equal(e820_reserve(&m, UINT64_MAX, 2), -EINVAL);
+	assert_memory_equal(&m, &before, sizeof(m));
+
+	/* At the end, then until the map is full. */
+	assert_int_equal(e820_reserve(&m, 0xfec00000, 0x1000), 0);
+	expect_entry(&m.e[m.n - 1], 0xfec00000, 0x1000, E820_TYPE_RESERVED);
+	while (m.n < E820_MAX)
+		assert_int_equal(
+		    e820_reserve(&m, 0xd0000000 + m.n * 0x1000ULL, 0x1000), 0);
+	assert_int_equal(e820_reserve(&m, 0xc0000, 0x1000), -ENOSPC);
+	for (unsigned i = 1; i < m.n; i++)
+		assert_true(m.e[i - 1].addr + m.e[i - 1].size <= m.e[i].addr);
+	gm_destroy(&gm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +244,7 @@ int main(void)
 	    cmocka_unit_test(test_many_regions),
 	    cmocka_unit_test(test_no_ram_at_0_or_1m),
 	    cmocka_unit_test(test_ram_bytes_counts_only_ram),
+	    cmocka_unit_test(test_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -189,6 +189,7 @@ int bzimage_load(const struct guest_mem *gm, const struct loader_input *in,
 	    .initrd_gpa = initrd_gpa,
 	    .initrd_size = initrd_size,
 	    .e820 = in->e820,
+	    .rsdp_gpa = in->rsdp_gpa,
 	};
 	rc = zeropage_write(gm, img + BZ_HDR_OFF, hdr_end - BZ_HDR_OFF, &zi,
 			    err, errlen);

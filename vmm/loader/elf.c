@@ -269,14 +269,15 @@ static int elf_copy_loads(const struct guest_mem *gm, const struct elf_image *e,
  * initrd), then the memory map, all in [LAYOUT_PVH_INFO,
  * LAYOUT_PVH_INFO_END), written in one gm_write. */
 static int elf_write_pvh(const struct guest_mem *gm, const struct e820_map *m,
-			 uint64_t initrd_gpa, uint64_t initrd_size, char *err,
-			 size_t errlen)
+			 uint64_t initrd_gpa, uint64_t initrd_size,
+			 uint64_t rsdp_gpa, char *err, size_t errlen)
 {
 	uint8_t buf[LAYOUT_PVH_INFO_END - LAYOUT_PVH_INFO];
 	struct hvm_start_info si = {
 	    .magic = XEN_HVM_START_MAGIC_VALUE,
 	    .version = 1,
 	    .cmdline_paddr = LAYOUT_CMDLINE,
+	    .rsdp_paddr = rsdp_gpa,
 	};
 	size_t off = sizeof(si);
 
@@ -367,8 +368,8 @@ int elf_load(const struct guest_mem *gm, const struct loader_input *in,
 	}
 
 	if (e.pvh) {
-		rc = elf_write_pvh(gm, in->e820, initrd_gpa, initrd_size, err,
-				   errlen);
+		rc = elf_write_pvh(gm, in->e820, initrd_gpa, initrd_size,
+				   in->rsdp_gpa, err, errlen);
 	} else {
 		struct setup_header h;
 		const struct zeropage_info zi = {
@@ -376,6 +377,7 @@ int elf_load(const struct guest_mem *gm, const struct loader_input *in,
 		    .initrd_gpa = initrd_gpa,
 		    .initrd_size = initrd_size,
 		    .e820 = in->e820,
+		    .rsdp_gpa = in->rsdp_gpa,
 		};
 		zeropage_synth_header(&h, ELF_CMDLINE_MAX - 1);
 		rc = zeropage_write(gm, &h, sizeof(h), &zi, err, errlen);

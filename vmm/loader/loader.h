@@ -30,6 +30,7 @@ struct loader_input {
 	size_t initrd_len;
 	const char *cmdline;        /* final command line, NUL-terminated */
 	const struct e820_map *e820;
+	uint64_t rsdp_gpa; /* ACPI RSDP for the boot information, 0: none */
 };
 
 /* What a loader did, and how the vCPU must enter the kernel. */

@@ -96,6 +96,9 @@ int zeropage_write(const struct guest_mem *gm, const void *hdr, size_t hdr_len,
 	bp.ext_ramdisk_image = (uint32_t)(info->initrd_gpa >> 32);
 	bp.hdr.ramdisk_size = (uint32_t)info->initrd_size;
 	bp.ext_ramdisk_size = (uint32_t)(info->initrd_size >> 32);
+	/* zero-page.rst: 0x070 acpi_rsdp_addr. (boot.rst: protocol 2.14's
+	 * setup-header field for it is burnt; kernels read this one.) */
+	bp.acpi_rsdp_addr = info->rsdp_gpa;
 
 	for (unsigned i = 0; i < m->n; i++) {
 		bp.e820_table[i] = (struct boot_e820_entry){

@@ -21,6 +21,7 @@ struct zeropage_info {
 	uint64_t cmdline_gpa;
 	uint64_t initrd_gpa, initrd_size; /* 0, 0 when there is none */
 	const struct e820_map *e820;
+	uint64_t rsdp_gpa; /* acpi_rsdp_addr; 0: none (the kernel scans) */
 };
 
 /* Fill *hdr with the setup header a bzImage of boot protocol 2.15 would
@@ -33,9 +34,9 @@ void zeropage_synth_header(struct setup_header *hdr, uint32_t cmdline_size);
  * setup header, from offset 0x1f1) as boot_params.hdr, then the fields a
  * boot loader owns: type_of_loader, loadflags, heap_end_ptr, cmd_line_ptr,
  * ramdisk_image/size (with their ext_ high halves), setup_data,
- * hardware_subarch and the e820 table from info->e820. 0, -EINVAL (e820
- * map too big) or -EFAULT (no RAM for the zero page), with a message in
- * err. */
+ * hardware_subarch, acpi_rsdp_addr and the e820 table from info->e820.
+ * 0, -EINVAL (e820 map too big) or -EFAULT (no RAM for the zero page),
+ * with a message in err. */
 int zeropage_write(const struct guest_mem *gm, const void *hdr, size_t hdr_len,
 		   const struct zeropage_info *info, char *err,
 		   size_t errlen) VMM_WUR;

@@ -70,6 +70,31 @@ int e820_build(const struct guest_mem *gm, struct e820_map *out)
 	return 0;
 }
 
+int e820_reserve(struct e820_map *m, uint64_t addr, uint64_t size)
+{
+	if (size == 0 || addr + size < addr || m->n > E820_MAX)
+		return -EINVAL;
+	unsigned at = 0;
+	for (unsigned i = 0; i < m->n; i++) {
+		const struct e820_entry *e = &m->e[i];
+		if (addr < e->addr + e->size && e->addr < addr + size)
+			return -EINVAL;
+		if (e->addr < addr)
+			at = i + 1;
+	}
+	if (m->n == E820_MAX)
+		return -ENOSPC;
+	for (unsigned i = m->n; i > at; i--)
+		m->e[i] = m->e[i - 1];
+	m->e[at] = (struct e820_entry){
+	    .addr = addr,
+	    .size = size,
+	    .type = E820_TYPE_RESERVED,
+	};
+	m->n++;
+	return 0;
+}
+
 uint64_t e820_ram_bytes(const struct e820_map *m)
 {
 	uint64_t sum = 0;

@@ -28,6 +28,12 @@ struct e820_map {
  * RAM at 0 or at 1 MiB, -ENOSPC if it does not fit. */
 int e820_build(const struct guest_mem *gm, struct e820_map *out) VMM_WUR;
 
+/* Insert [addr, addr + size) as E820_TYPE_RESERVED, keeping the map
+ * sorted (for a hole the map leaves out, such as the ACPI tables in the
+ * BIOS area). 0, -EINVAL (size 0, the end overflows, or it overlaps an
+ * entry) or -ENOSPC. */
+int e820_reserve(struct e820_map *m, uint64_t addr, uint64_t size) VMM_WUR;
+
 /* Sum of the sizes of the E820_TYPE_RAM entries. */
 uint64_t e820_ram_bytes(const struct e820_map *m);
 
