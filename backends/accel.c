@@ -4,12 +4,14 @@
 
 #include <string.h>
 
+#include "backends/replay/replay.h"
 #include "vmm/compiler.h"
 
 extern const struct accel_ops kvm_accel_ops;
 
 static const struct accel_ops *const accel_table[] = {
 	&kvm_accel_ops,
+	&replay_accel_ops,
 };
 
 const struct accel_ops *accel_find(const char *name)
@@ -22,4 +24,4 @@ const struct accel_ops *accel_find(const char *name)
 	return NULL;
 }
 
-const char *accel_names(void) { return "kvm"; }
+const char *accel_names(void) { return "kvm, replay"; }

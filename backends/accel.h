@@ -23,6 +23,7 @@
 
 struct accel_vm;
 struct accel_vcpu;
+struct accel_sys; /* what a backend opens once per process (sys_open) */
 
 /* Why accel_ops.vcpu_run returned. */
 enum accel_exit_reason {
@@ -90,10 +91,23 @@ struct accel_sregs {
 /* What the core asks of a new VM. */
 struct accel_vm_config {
 	unsigned ncpus; /* vCPUs that will be created, >= 1 */
+	/* From sys_open, borrowed (it must outlive the VM); NULL: the
+	 * backend opens what it needs itself and closes it with the VM. */
+	struct accel_sys *sys;
 };
 
 struct accel_ops {
 	const char *name;
+
+	/* Optional (NULL when the backend needs nothing from the file
+	 * system). Open, once per process, what every VM needs by path (KVM:
+	 * /dev/kvm), so that vm_create with accel_vm_config.sys needs no
+	 * path access: a sandboxed restart or a jail cannot open files.
+	 * 0 and *out, or -errno with a message logged. */
+	int (*sys_open)(struct accel_sys **out) VMM_WUR;
+	/* Close what sys_open opened, after every VM using it is destroyed.
+	 * NULL is a no-op. */
+	void (*sys_close)(struct accel_sys *sys);
 
 	/* Create a VM with its platform (interrupt controllers, timers).
 	 * Returns 0 and sets *out, or -errno with a message logged. */

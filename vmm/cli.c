@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vmm/errmsg.h"
+#include "vmm/sandbox/cli_sandbox.h"
 
 struct cli_opt {
 	const char *name; /* without the leading "--" */
@@ -308,6 +309,16 @@ static int opt_acpi(struct vm_config *c, const char *v, char *e, size_t n)
 	return 0;
 }
 
+static int opt_record(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	return opt_path(&c->record, "record", v, e, n);
+}
+
+static int opt_trace(struct vm_config *c, const char *v, char *e, size_t n)
+{
+	return opt_path(&c->trace, "trace", v, e, n);
+}
+
 static int opt_help(struct vm_config *c, const char *v, char *e, size_t n)
 {
 	(void)v, (void)e, (void)n;
@@ -331,6 +342,8 @@ static const struct cli_opt cli_opts[] = {
 	{"disk", true, opt_disk},       {"net", true, opt_net},
 	{"rng", false, opt_rng},        {"console", false, opt_console},
 	{"eventfd", true, opt_eventfd}, {"acpi", true, opt_acpi},
+	CLI_SANDBOX_OPTS,
+	{"record", true, opt_record},   {"trace", true, opt_trace},
 	{"help", false, opt_help},      {"version", false, opt_version},
 };
 
@@ -404,6 +417,25 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 	if (!cfg->accel)
 		return errmsg(err, errlen, -EINVAL,
 			       "--accel is required (e.g. --accel kvm)");
+	/* Record and replay (docs/trace-format.md). */
+	if (strcmp(cfg->accel, "replay") == 0) {
+		if (!cfg->trace)
+			return errmsg(err, errlen, -EINVAL,
+				      "--accel replay needs --trace FILE");
+		if (cfg->kernel || cfg->record)
+			return errmsg(err, errlen, -EINVAL,
+				      "--accel replay replays --trace FILE: "
+				      "--kernel and --record do not apply");
+		return 0;
+	}
+	if (cfg->trace)
+		return errmsg(err, errlen, -EINVAL,
+			      "--trace is for --accel replay (record a trace "
+			      "with --record FILE)");
+	if (cfg->record && cfg->on_reset == RESET_RESTART)
+		return errmsg(err, errlen, -EINVAL,
+			      "--record records one boot: it cannot be "
+			      "combined with --on-reset restart");
 	if (!cfg->kernel)
 		return errmsg(err, errlen, -EINVAL, "--kernel is required");
 	return 0;
@@ -418,7 +450,8 @@ void cli_usage(FILE *out)
 	    "PVH note) in a KVM micro VM with an 8250 serial console.\n"
 	    "\n"
 	    "Options:\n"
-	    "  --accel NAME          accelerator backend: kvm (required)\n"
+	    "  --accel NAME          accelerator backend: kvm, or replay to\n"
+	    "                        replay a trace without KVM (required)\n"
 	    "  --kernel PATH         bzImage or ELF vmlinux (required)\n"
 	    "  --initrd PATH         initial ramdisk\n"
 	    "  --cmdline STR         kernel command line\n"
@@ -446,16 +479,26 @@ void cli_usage(FILE *out)
 	    "                        on the kernel command line instead\n"
 	    "                        (virtio_mmio.device=)\n"
 	    "  --mem-merge           let KSM merge guest pages (MADV_MERGEABLE)\n"
+	    "  --record FILE         record the run into a trace (KVM; device\n"
+	    "                        work on the exit path, --eventfd off)\n"
+	    "  --trace FILE          with --accel replay: the trace to replay;\n"
+	    "                        give the disks as they were before the\n"
+	    "                        recording with --disk, COM1 with --serial\n"
+	    CLI_SANDBOX_USAGE
 	    "  --log LEVEL           none, error, warn (default), info, debug\n"
 	    "  -h, --help            this text\n"
 	    "  --version             print the version\n"
+	    "\n"
+	    "Replay: vmm --accel replay --trace FILE [--disk PATH]... exits 0\n"
+	    "when the replay matches the trace, 5 at the first divergence.\n"
 	    "\n"
 	    "On a terminal, COM1 is in raw mode: Ctrl-A x quits, Ctrl-A Ctrl-A\n"
 	    "sends Ctrl-A.\n"
 	    "\n"
 	    "Exit status: 0 guest powered off (or Ctrl-A x); 1 vmm error; 2 bad\n"
 	    "command line; 3 guest reset with --on-reset exit; 4 the vCPU hit\n"
-	    "an error it cannot continue from (diagnostic on stderr); V for a\n"
+	    "an error it cannot continue from (diagnostic on stderr); 5 replay\n"
+	    "divergence; 6 guest kernel panic (pvpanic, --acpi on); V for a\n"
 	    "test guest's write of V to the debug-exit port 0xf4; 128+N on\n"
 	    "signal N (SIGINT, SIGTERM, SIGHUP).\n",
 	    out);

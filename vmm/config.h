@@ -40,6 +40,25 @@ struct net_config {
 };
 enum reset_action { RESET_EXIT = 0, RESET_RESTART };
 
+/* --seccomp: what a thread's filter does with a call it does not allow
+ * (docs/security.md). */
+enum sandbox_seccomp {
+	SANDBOX_SECCOMP_ENFORCE = 0, /* SIGSYS: name the call, kill vmm */
+	SANDBOX_SECCOMP_LOG,         /* allow it; the kernel logs it */
+	SANDBOX_SECCOMP_ERRNO,       /* fail it with EPERM */
+	SANDBOX_SECCOMP_OFF,         /* no filters */
+};
+
+/* The sandbox options. All zero (the default): seccomp enforce,
+ * capabilities dropped, no jail, same uid and gid. */
+struct sandbox_config {
+	enum sandbox_seccomp seccomp;
+	const char *jail;  /* --jail DIR: new namespaces, pivot_root, or NULL */
+	const char *netns; /* --netns NAME: join /run/netns/NAME, or NULL */
+	bool set_uid, set_gid;
+	uint32_t uid, gid; /* --uid N / --gid N */
+};
+
 struct vm_config {
 	const char *accel;   /* backend name, required */
 	const char *kernel;  /* path, required */
@@ -59,7 +78,10 @@ struct vm_config {
 	bool rng;       /* --rng: virtio-rng */
 	bool console;   /* --console: virtio-console on stdio */
 	bool eventfd;   /* virtio notifications and interrupts via eventfds */
+	const char *record; /* --record FILE: trace the run, or NULL */
+	const char *trace;  /* --trace FILE: what --accel replay replays */
 	bool acpi;      /* ACPI tables (default); off: virtio on the cmdline */
+	struct sandbox_config sandbox; /* --seccomp, --jail, --netns, ... */
 	enum log_level log_level;
 	bool help, version;
 };

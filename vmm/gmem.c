@@ -93,40 +93,105 @@ bool gm_range_ok(const struct guest_mem *gm, uint64_t gpa, uint64_t len)
 	return gm_lookup(gm, gpa, len) != NULL;
 }
 
-void *gm_ptr(const struct guest_mem *gm, uint64_t gpa, uint64_t len)
+/* The host address of [gpa, gpa+len), or NULL; no hooks. */
+static void *gm_host(const struct guest_mem *gm, uint64_t gpa, uint64_t len)
 {
 	const struct gm_region *r = gm_lookup(gm, gpa, len);
 	return r ? r->hva + (gpa - r->gpa) : NULL;
 }
 
+static void gm_note_read(const struct guest_mem *gm, uint64_t gpa,
+			 const void *data, uint64_t len)
+{
+	if (gm->hooks && gm->hooks->read && len)
+		gm->hooks->read(gm->hooks->opaque, gpa, data, len);
+}
+
+static void gm_note_write(const struct guest_mem *gm, uint64_t gpa,
+			  const void *data, uint64_t len)
+{
+	if (gm->hooks && gm->hooks->write && len)
+		gm->hooks->write(gm->hooks->opaque, gpa, data, len);
+}
+
+void *gm_ptr(const struct guest_mem *gm, uint64_t gpa, uint64_t len)
+{
+	void *p = gm_host(gm, gpa, len);
+	if (p) {
+		gm_note_read(gm, gpa, p, len);
+		gm_note_write(gm, gpa, NULL, len);
+	}
+	return p;
+}
+
+const void *gm_ptr_read(const struct guest_mem *gm, uint64_t gpa,
+			uint64_t len)
+{
+	const void *p = gm_host(gm, gpa, len);
+	if (p)
+		gm_note_read(gm, gpa, p, len);
+	return p;
+}
+
+void *gm_ptr_write(const struct guest_mem *gm, uint64_t gpa, uint64_t len)
+{
+	void *p = gm_host(gm, gpa, len);
+	if (p)
+		gm_note_write(gm, gpa, NULL, len);
+	return p;
+}
+
+int gm_load16(const struct guest_mem *gm, uint64_t gpa, uint16_t *v)
+{
+	const uint16_t *p = (gpa & 1) ? NULL : gm_host(gm, gpa, sizeof(*p));
+	if (!p)
+		return -EFAULT;
+	*v = __atomic_load_n(p, __ATOMIC_RELAXED);
+	gm_note_read(gm, gpa, v, sizeof(*v));
+	return 0;
+}
+
+int gm_store16(const struct guest_mem *gm, uint64_t gpa, uint16_t v)
+{
+	uint16_t *p = (gpa & 1) ? NULL : gm_host(gm, gpa, sizeof(*p));
+	if (!p)
+		return -EFAULT;
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+	gm_note_write(gm, gpa, &v, sizeof(v));
+	return 0;
+}
+
 int gm_read(const struct guest_mem *gm, uint64_t gpa, void *dst, uint64_t len)
 {
-	const void *p = gm_ptr(gm, gpa, len);
+	const void *p = gm_host(gm, gpa, len);
 	if (!p)
 		return -EFAULT;
 	if (len)
 		memcpy(dst, p, (size_t)len);
+	gm_note_read(gm, gpa, dst, len);
 	return 0;
 }
 
 int gm_write(const struct guest_mem *gm, uint64_t gpa, const void *src,
 	     uint64_t len)
 {
-	void *p = gm_ptr(gm, gpa, len);
+	void *p = gm_host(gm, gpa, len);
 	if (!p)
 		return -EFAULT;
 	if (len)
 		memcpy(p, src, (size_t)len);
+	gm_note_write(gm, gpa, src, len);
 	return 0;
 }
 
 int gm_zero(const struct guest_mem *gm, uint64_t gpa, uint64_t len)
 {
-	void *p = gm_ptr(gm, gpa, len);
+	void *p = gm_host(gm, gpa, len);
 	if (!p)
 		return -EFAULT;
 	if (len)
 		memset(p, 0, (size_t)len);
+	gm_note_write(gm, gpa, NULL, len);
 	return 0;
 }
 

@@ -25,9 +25,30 @@ struct gm_region {
 	uint8_t *hva;  /* host mapping of the region */
 };
 
+/*
+ * Observers of device accesses to guest memory (the trace recorder,
+ * vmm/trace/record_mem.c). NULL hooks cost one branch per access. They see
+ * what devices read and write through this API, never what the guest does:
+ *  - read: a device read [gpa, gpa+len) and saw `data` (gm_read,
+ *    gm_load16, gm_ptr_read and gm_ptr: the bytes at the time of the call);
+ *  - write: a device wrote [gpa, gpa+len): `data` is what it wrote
+ *    (gm_write, gm_store16), or NULL when the contents are unknown (gm_zero,
+ *    gm_ptr_write and gm_ptr, whose caller writes through the pointer).
+ * Called on the accessing thread, after the access; they must not call
+ * back into this guest_mem. Set guest_mem.hooks while no device runs.
+ */
+struct gm_hooks {
+	void (*read)(void *opaque, uint64_t gpa, const void *data,
+		     uint64_t len);
+	void (*write)(void *opaque, uint64_t gpa, const void *data,
+		      uint64_t len);
+	void *opaque;
+};
+
 struct guest_mem {
 	struct gm_region regions[GM_MAX_REGIONS]; /* sorted by gpa */
 	unsigned nregions;
+	const struct gm_hooks *hooks; /* NULL: none (gm_init) */
 };
 
 /* Flags for gm_add_ram. */
@@ -51,8 +72,25 @@ void gm_clear(struct guest_mem *gm);
 
 /* Host pointer to [gpa, gpa+len) if it is wholly inside one region, else
  * NULL. The pointer stays valid until gm_destroy. Guest memory can change
- * under the caller at any time: copy what you validate. */
+ * under the caller at any time: copy what you validate. For the hooks,
+ * gm_ptr is a read of the range now and a write of unknown contents;
+ * devices say which they mean with gm_ptr_read / gm_ptr_write. */
 void *gm_ptr(const struct guest_mem *gm, uint64_t gpa, uint64_t len);
+
+/* gm_ptr for a caller that only reads through the pointer (hooks: a read
+ * of the range as it is now). */
+const void *gm_ptr_read(const struct guest_mem *gm, uint64_t gpa,
+			uint64_t len);
+
+/* gm_ptr for a caller that only writes through the pointer (hooks: a write
+ * of unknown contents). */
+void *gm_ptr_write(const struct guest_mem *gm, uint64_t gpa, uint64_t len);
+
+/* One naturally aligned 16-bit access as a single load or store (a racing
+ * guest never sees or gives a torn value), in host byte order. 0, or
+ * -EFAULT (outside RAM or not 2-byte aligned). */
+int gm_load16(const struct guest_mem *gm, uint64_t gpa, uint16_t *v) VMM_WUR;
+int gm_store16(const struct guest_mem *gm, uint64_t gpa, uint16_t v) VMM_WUR;
 
 /* Copy out of / into guest memory. 0 or -EFAULT; nothing is copied on
  * error. */

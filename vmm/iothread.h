@@ -29,6 +29,11 @@ struct iothread {
 	int stop_fd; /* eventfd that ends the loop */
 	pthread_t thread;
 	bool running;
+	/* Optional, set before iothread_start: called first on the new
+	 * thread, before any handler; non-zero ends the loop at once (the
+	 * hook reports why). */
+	int (*on_start)(void *opaque);
+	void *on_start_opaque;
 	pthread_mutex_t lock; /* guards entries[] and n */
 	struct iothread_entry entries[IOTHREAD_MAX_FDS];
 	unsigned n;

@@ -15,9 +15,13 @@
 #include <unistd.h>
 
 #include "backends/accel.h"
+#include "backends/replay/replay.h"
 #include "vmm/cli.h"
 #include "vmm/host.h"
 #include "vmm/log.h"
+#include "vmm/trace/record.h"
+#include "vmm/sandbox/sandbox.h"
+#include "vmm/sandbox/supervise.h"
 #include "vmm/vm.h"
 
 /* The terminal as we found it; restored on every exit path, including
@@ -33,10 +37,11 @@ static void tty_restore(void)
 	}
 }
 
+/* Installed with SA_RESETHAND: the disposition is already the default
+ * one here, so no thread needs rt_sigaction under its seccomp filter. */
 static void tty_fatal_signal(int sig)
 {
 	tty_restore();
-	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
@@ -58,8 +63,27 @@ static void tty_make_raw(void)
 	 * the terminal must come back first. */
 	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE,  SIGILL, SIGABRT,
 				    SIGQUIT, SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = tty_fatal_signal,
+			       .sa_flags = SA_RESETHAND};
+	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
-		signal(fatal[i], tty_fatal_signal);
+		sigaction(fatal[i], &sa, NULL);
+}
+
+/* --jail, the parent: the child owns the VM's fds now; keep the
+ * terminal, forward signals, and end with the child's status. */
+static int main_supervise(pid_t child, const struct accel_ops *accel,
+			  struct vm_host *host)
+{
+	bool raw = host->console_escape;
+	if (accel->sys_close)
+		accel->sys_close(host->accel_sys);
+	host_close(host);
+	if (raw)
+		tty_make_raw();
+	int status = supervise_child(child);
+	tty_restore();
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -89,12 +113,50 @@ int main(int argc, char **argv)
 			cfg.accel, accel_names());
 		return VM_STATUS_USAGE;
 	}
+	/* No guest CPU: the replay engine drives the devices from a trace. */
+	if (accel == &replay_accel_ops)
+		return replay_main(&cfg);
 
+	/* The sandbox (docs/security.md): steps before and after the host
+	 * files are opened, and after the first VM is built. */
+	struct sandbox sb;
+	sandbox_init(&sb, &cfg.sandbox);
+	if (sandbox_prepare(&sb, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return VM_STATUS_ERROR;
+	}
 	struct vm_host host;
 	if (host_open(&cfg, &host, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vmm: %s\n", err);
 		return VM_STATUS_ERROR;
 	}
+	/* --record: the trace file, and the taps behind the recorder. */
+	struct recorder *rec = NULL;
+	if (cfg.record &&
+	    record_open(&rec, cfg.record, &cfg, &host, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		record_close(rec);
+		host_close(&host);
+		return VM_STATUS_ERROR;
+	}
+	/* /dev/kvm once for the process: a restart under the filters, or
+	 * in the jail, opens nothing. */
+	if (accel->sys_open && accel->sys_open(&host.accel_sys) != 0) {
+		host_close(&host);
+		return VM_STATUS_ERROR;
+	}
+	pid_t child;
+	if (sandbox_jail(&sb, &child, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		if (accel->sys_close)
+			accel->sys_close(host.accel_sys);
+		host_close(&host);
+		return VM_STATUS_ERROR;
+	}
+	if (child > 0)
+		return main_supervise(child, accel, &host);
+	host.thread_hook = sandbox_thread_hook;
+	host.thread_hook_opaque = &sb;
 	/* A closed console reader must not kill the VMM: writes then fail
 	 * with EPIPE and serial output is dropped. */
 	signal(SIGPIPE, SIG_IGN);
@@ -105,7 +167,8 @@ int main(int argc, char **argv)
 		host_close(&host);
 		return VM_STATUS_ERROR;
 	}
-	if (host.console_escape)
+	/* Jailed, the parent owns the terminal. */
+	if (host.console_escape && !cfg.sandbox.jail)
 		tty_make_raw();
 
 	int status;
@@ -117,7 +180,29 @@ int main(int argc, char **argv)
 			status = VM_STATUS_ERROR;
 			break;
 		}
+		if (rec && record_start(rec, vm, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			vm_destroy(vm);
+			status = VM_STATUS_ERROR;
+			break;
+		}
+		if (!sb.locked) {
+			/* One thread, everything open, first VM built. */
+			if (sandbox_lockdown(&sb, err, sizeof(err)) != 0) {
+				log_error("%s", err);
+				vm_destroy(vm);
+				status = VM_STATUS_ERROR;
+				break;
+			}
+			char what[256];
+			sandbox_describe(&sb, what, sizeof(what));
+			log_info("%s", what);
+		}
 		status = vm_run(vm);
+		if (rec && record_finish(rec, vm, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			status = VM_STATUS_ERROR;
+		}
 		enum vm_stop_reason why = vm_stop_reason(vm);
 		vm_destroy(vm);
 		if (why == VM_STOP_RESET && cfg.on_reset == RESET_RESTART) {
@@ -128,6 +213,10 @@ int main(int argc, char **argv)
 	}
 	tty_restore();
 	free(vm);
+	record_close(rec);
+	sandbox_destroy(&sb);
+	if (accel->sys_close)
+		accel->sys_close(host.accel_sys);
 	host_close(&host);
 	return status;
 }

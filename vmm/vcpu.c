@@ -72,13 +72,22 @@ static void *vcpu_thread(void *arg)
 		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
 		return NULL;
 	}
+	/* Before the first KVM_RUN: from here on the guest drives us. */
+	if (vm->host.thread_hook &&
+	    vm->host.thread_hook(vm->host.thread_hook_opaque, VM_THREAD_VCPU)) {
+		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
+		return NULL;
+	}
 	while (vm_stop_reason(vm) == VM_STOP_NONE) {
 		r = vm->accel->vcpu_run(c->accel, &c->exit);
 		if (r) {
 			vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
 			break;
 		}
-		if (!vcpu_handle_exit(c, &c->exit))
+		/* A tracer (record) handles the exit itself, in order. */
+		const struct vm_tracer *t = vm->host.tracer;
+		if (!(t ? t->ops->exit(t->opaque, c, &c->exit)
+			: vcpu_handle_exit(c, &c->exit)))
 			break;
 	}
 	return NULL;

@@ -47,6 +47,8 @@ int vm_stop_status(struct vm *vm) { return atomic_load(&vm->stop) & 0xff; }
 static void vm_serial_tx(void *opaque, uint8_t byte)
 {
 	struct vm *vm = opaque;
+	if (vm->host.tracer)
+		vm->host.tracer->ops->serial_tx(vm->host.tracer->opaque, byte);
 	if (vm->host.serial_out_fd < 0 || atomic_load(&vm->serial_out_broken))
 		return;
 	for (;;) {
@@ -68,6 +70,9 @@ static void vm_serial_tx(void *opaque, uint8_t byte)
 static void vm_serial_irq(void *opaque, int level)
 {
 	struct vm *vm = opaque;
+	if (vm->host.tracer)
+		vm->host.tracer->ops->irq(vm->host.tracer->opaque,
+					  LAYOUT_COM1_IRQ, level);
 	int r = vm->accel->set_irq_line(vm->avm, LAYOUT_COM1_IRQ, level);
 	if (r)
 		log_warn("serial: raising IRQ %d failed: %s", LAYOUT_COM1_IRQ,
@@ -89,7 +94,9 @@ static void vm_i8042_reset(void *opaque)
 
 static int64_t vm_rtc_now(void *opaque)
 {
-	(void)opaque;
+	struct vm *vm = opaque;
+	if (vm->host.tracer)
+		return vm->host.tracer->ops->rtc_now(vm->host.tracer->opaque);
 	return (int64_t)time(NULL);
 }
 
@@ -232,7 +239,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 	}
 	vm->buses_ready = true;
 
-	struct accel_vm_config ac = {.ncpus = vm->ncpus};
+	struct accel_vm_config ac = {.ncpus = vm->ncpus,
+				     .sys = host->accel_sys};
 	if ((r = accel->vm_create(&ac, &vm->avm)))
 		return errmsg(err, errlen, r, "%s", "");
 	if ((r = vm_setup_memory(vm, err, errlen)))
@@ -243,7 +251,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 		return r;
 	if ((r = vm_setup_vcpus(vm, err, errlen)))
 		return r;
-	return vm_boot_load(vm, err, errlen);
+	/* No kernel: the replay backend drives the devices itself. */
+	return host->kernel ? vm_boot_load(vm, err, errlen) : 0;
 }
 
 void vm_destroy(struct vm *vm)

@@ -31,6 +31,7 @@
 #include "vmm/iothread.h"
 #include "vmm/layout.h"
 #include "vmm/loader/loader.h"
+#include "vmm/vm_tracer.h"
 #include "vmm/vm_virtio.h"
 
 /* Why a VM stopped; the first stop request wins. */
@@ -52,10 +53,15 @@ enum vm_stop_reason {
 #define VM_STATUS_RESET 3
 #define VM_STATUS_CRASH 4
 
+/* The kinds of thread that touch a VM (docs/architecture.md, Threads):
+ * the caller of vm_run, one per vCPU, and the device I/O thread. */
+enum vm_thread_class { VM_THREAD_CONTROL, VM_THREAD_VCPU, VM_THREAD_IO };
+
 /* What the process provides from outside the VM: the images, read once
  * (so a restart or a jail needs no file access), and the console fds. */
 struct vm_host {
-	const uint8_t *kernel;
+	const uint8_t *kernel; /* NULL only for the replay backend: nothing
+				* is loaded and no boot state is set */
 	size_t kernel_len;
 	const uint8_t *initrd; /* NULL when none */
 	size_t initrd_len;
@@ -67,6 +73,20 @@ struct vm_host {
 	int disk_fds[CONFIG_MAX_DISKS];       /* opened per cfg->disks */
 	int tap_fds[CONFIG_MAX_NETS];         /* opened per cfg->nets */
 	unsigned tap_offloads[CONFIG_MAX_NETS]; /* TUN_F_* the tap takes */
+	/* What the accelerator opened once for the whole process
+	 * (accel_ops.sys_open: /dev/kvm), so that a restart needs no path
+	 * access; NULL: each VM opens its own. */
+	struct accel_sys *accel_sys;
+	/* Optional (NULL: none): called on each vCPU thread (after
+	 * vcpu_thread_init) and on the I/O thread, before the thread first
+	 * touches guest-controlled data. The sandbox installs the thread's
+	 * seccomp filter here. Non-zero: the thread ends at once and the VM
+	 * stops with VM_STATUS_ERROR (the hook logs why). */
+	int (*thread_hook)(void *opaque, enum vm_thread_class cls);
+	void *thread_hook_opaque;
+	/* Optional (NULL: none): the recorder or the replay engine sees and
+	 * orders all device work (vmm/vm_tracer.h). */
+	const struct vm_tracer *tracer;
 };
 
 struct vm;

@@ -61,7 +61,11 @@ static void run_push_input(struct vm *vm, struct run_input *in)
 {
 	if (in->off == in->len)
 		return;
-	if (vm->console_vdev)
+	if (vm->host.tracer)
+		in->off += vm->host.tracer->ops->console_input(
+		    vm->host.tracer->opaque, in->buf + in->off,
+		    in->len - in->off);
+	else if (vm->console_vdev)
 		in->off += vm_virtio_console_input(vm, in->buf + in->off,
 						   in->len - in->off);
 	else
@@ -117,6 +121,16 @@ static void run_loop(struct vm *vm, int sfd)
 	}
 }
 
+/* The I/O thread's first act: the host's thread hook (its sandbox). */
+static int run_io_started(void *opaque)
+{
+	struct vm *vm = opaque;
+	int r = vm->host.thread_hook(vm->host.thread_hook_opaque, VM_THREAD_IO);
+	if (r)
+		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
+	return r;
+}
+
 int vm_run(struct vm *vm)
 {
 	sigset_t sigs, old;
@@ -132,6 +146,10 @@ int vm_run(struct vm *vm)
 		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
 	}
 
+	if (vm->host.thread_hook) {
+		vm->io.on_start = run_io_started;
+		vm->io.on_start_opaque = vm;
+	}
 	if (sfd >= 0 && (r = vm_virtio_start(vm))) {
 		log_error("starting the I/O thread: %s", strerror(-r));
 		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);

@@ -38,7 +38,12 @@ static void vdev_raise_irq(void *opaque)
 		return;
 	}
 	const struct accel_ops *a = v->vm->accel;
+	const struct vm_tracer *t = v->vm->host.tracer;
+	if (t)
+		t->ops->irq(t->opaque, v->irq, 1);
 	int r = a->set_irq_line(v->vm->avm, v->irq, 1);
+	if (t)
+		t->ops->irq(t->opaque, v->irq, 0);
 	if (!r)
 		r = a->set_irq_line(v->vm->avm, v->irq, 0);
 	if (r)
@@ -59,6 +64,10 @@ static void vdev_tap_ready(void *opaque, uint32_t events)
 {
 	struct vm_vdev *v = opaque;
 	(void)events;
+	if (v->vm->host.tracer) {
+		v->vm->host.tracer->ops->net_rx(v->vm->host.tracer->opaque, v);
+		return;
+	}
 	virtio_mmio_lock(&v->mmio);
 	virtio_net_rx(v->impl);
 	virtio_mmio_unlock(&v->mmio);
@@ -77,6 +86,9 @@ static void vdev_console_tx(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct vm_vdev *v = opaque;
 	int fd = v->vm->host.console_out_fd;
+	if (v->vm->host.tracer)
+		v->vm->host.tracer->ops->console_tx(v->vm->host.tracer->opaque,
+						    buf, len);
 	while (fd >= 0 && len) {
 		ssize_t n = write(fd, buf, len);
 		if (n < 0 && errno == EINTR)
@@ -117,7 +129,9 @@ static int vdev_add_notify(struct vm_vdev *v, unsigned q)
 static int vdev_event_path(struct vm_vdev *v)
 {
 	struct vm *vm = v->vm;
-	if (!vm->cfg->eventfd || !vm->accel->ioeventfd || !vm->accel->irqfd)
+	/* A tracer must see every notification: exits only. */
+	if (!vm->cfg->eventfd || !vm->accel->ioeventfd || !vm->accel->irqfd ||
+	    vm->host.tracer)
 		return 0;
 	v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (v->irq_fd < 0)
@@ -186,7 +200,10 @@ static int vdev_make_rng(struct vm_vdev *v)
 	if (!g)
 		return -ENOMEM;
 	v->impl = g;
-	int r = virtio_rng_init(g, &v->vm->mem, NULL);
+	const struct vm_tracer *t = v->vm->host.tracer;
+	struct virtio_rng_host h = {.fill = t ? t->ops->rng_fill : NULL,
+				    .opaque = t ? t->opaque : NULL};
+	int r = virtio_rng_init(g, &v->vm->mem, &h);
 	if (!r)
 		v->dev = &g->dev;
 	return r;

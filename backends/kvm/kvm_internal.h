@@ -25,8 +25,14 @@ struct kvm_slot {
 	uint8_t *hva;
 };
 
-struct accel_vm {
+/* What kvm_sys_open opens once per process. */
+struct accel_sys {
 	int kvm_fd; /* /dev/kvm */
+};
+
+struct accel_vm {
+	int kvm_fd; /* /dev/kvm: the accel_sys's, or our own */
+	bool own_kvm_fd; /* opened by this VM (no accel_sys): close it */
 	int vm_fd;
 	int run_size; /* mmap size of struct kvm_run */
 	unsigned ncpus;
@@ -57,6 +63,8 @@ int kvm_vcpu_get_sregs(struct accel_vcpu *vcpu,
 		       struct accel_sregs *s) VMM_WUR;
 
 /* kvm_vm.c: the accel_ops entries it implements. */
+int kvm_sys_open(struct accel_sys **out) VMM_WUR;
+void kvm_sys_close(struct accel_sys *sys);
 int kvm_vm_create(const struct accel_vm_config *cfg,
 		  struct accel_vm **out) VMM_WUR;
 void kvm_vm_destroy(struct accel_vm *vm);

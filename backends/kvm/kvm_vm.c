@@ -63,6 +63,39 @@ static int kvm_vm_ioctl(struct accel_vm *vm, unsigned long req, void *arg,
 	return 0;
 }
 
+static int kvm_open_dev(int *fd)
+{
+	*fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	int r = -errno;
+	log_error("cannot open /dev/kvm: %s (is KVM enabled, and may this user "
+		  "open it?)", strerror(-r));
+	return r;
+}
+
+int kvm_sys_open(struct accel_sys **out)
+{
+	struct accel_sys *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	int r = kvm_open_dev(&s->kvm_fd);
+	if (r) {
+		free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+void kvm_sys_close(struct accel_sys *s)
+{
+	if (!s)
+		return;
+	close(s->kvm_fd);
+	free(s);
+}
+
 int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 {
 	struct accel_vm *vm = calloc(1, sizeof(*vm));
@@ -72,12 +105,13 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 	vm->ncpus = cfg->ncpus;
 	int r;
 
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0) {
-		r = -errno;
-		log_error("cannot open /dev/kvm: %s (is KVM enabled, and may "
-			  "this user open it?)", strerror(-r));
-		goto fail;
+	if (cfg->sys) {
+		vm->kvm_fd = cfg->sys->kvm_fd;
+	} else {
+		r = kvm_open_dev(&vm->kvm_fd);
+		if (r)
+			goto fail;
+		vm->own_kvm_fd = true;
 	}
 	int api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (api != KVM_API_VERSION) {
@@ -167,7 +201,7 @@ void kvm_vm_destroy(struct accel_vm *vm)
 		return;
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	if (vm->kvm_fd >= 0)
+	if (vm->own_kvm_fd && vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	free(vm);
 }
@@ -240,6 +274,8 @@ int kvm_vm_irqfd(struct accel_vm *vm, uint32_t gsi, int fd, bool assign)
 
 const struct accel_ops kvm_accel_ops = {
     .name = "kvm",
+    .sys_open = kvm_sys_open,
+    .sys_close = kvm_sys_close,
     .vm_create = kvm_vm_create,
     .vm_destroy = kvm_vm_destroy,
     .map_memory = kvm_vm_map_memory,

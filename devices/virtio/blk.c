@@ -118,7 +118,10 @@ static int build_iov(struct virtio_blk *b, bool wr, uint32_t off, uint32_t len)
 			continue;
 		}
 		take = MIN(vb->len - off, len);
-		p = gm_ptr(b->vq[0].mem, vb->gpa + off, take);
+		/* Say which way the data goes (the trace recorder needs it). */
+		p = wr ? gm_ptr_write(b->vq[0].mem, vb->gpa + off, take)
+		       : (uint8_t *)gm_ptr_read(b->vq[0].mem, vb->gpa + off,
+						take);
 		if (!p)
 			return -EFAULT;
 		b->iov[n++] = (struct iovec){p, take};

@@ -76,7 +76,12 @@ static int chain_iov(const struct virtio_net *n, const struct vq_chain *c,
 			skip -= b->len;
 			continue;
 		}
-		p = gm_ptr(n->vq[0].mem, b->gpa + skip, b->len - skip);
+		/* Readable buffers are sent, writable ones received into. */
+		p = i < c->nread ? (void *)gm_ptr_read(n->vq[0].mem,
+						       b->gpa + skip,
+						       b->len - skip)
+				 : gm_ptr_write(n->vq[0].mem, b->gpa + skip,
+						b->len - skip);
 		if (!p)
 			return -EFAULT;
 		iov[k].iov_base = p;

@@ -6,9 +6,10 @@
  * Implementation notes:
  *  - Guest memory is reached only through vmm/gmem.h. The 16-bit ring
  *    fields (flags, idx, ring entries, used_event, avail_event) are read
- *    and written as single aligned 16-bit accesses through gm_ptr, so a
- *    racing driver can never hand us a torn index; vq_enable has checked
- *    their alignment and that they lie in RAM, and gm_ptr checks again.
+ *    and written as single aligned 16-bit accesses (gm_load16 and
+ *    gm_store16), so a racing driver can never hand us a torn index;
+ *    vq_enable has checked their alignment and that they lie in RAM, and
+ *    gmem checks again.
  *  - No double fetch: every descriptor is copied out of guest memory once
  *    (gm_read into a local struct vring_desc), decoded, checked, and only
  *    the copy is used afterwards. The avail ring entry (the head) is also
@@ -93,22 +94,18 @@ static int fail(struct virtqueue *vq, int err)
 /* One aligned little-endian 16-bit ring field. */
 static int ld16(const struct virtqueue *vq, uint64_t gpa, uint16_t *v)
 {
-	const uint16_t *p = gm_ptr(vq->mem, gpa, sizeof(*p));
+	uint16_t raw;
+	int r = gm_load16(vq->mem, gpa, &raw);
 
-	if (!p)
-		return -EFAULT;
-	*v = le16toh(__atomic_load_n(p, __ATOMIC_RELAXED));
+	if (r)
+		return r;
+	*v = le16toh(raw);
 	return 0;
 }
 
 static int st16(const struct virtqueue *vq, uint64_t gpa, uint16_t v)
 {
-	uint16_t *p = gm_ptr(vq->mem, gpa, sizeof(*p));
-
-	if (!p)
-		return -EFAULT;
-	__atomic_store_n(p, htole16(v), __ATOMIC_RELAXED);
-	return 0;
+	return gm_store16(vq->mem, gpa, htole16(v));
 }
 
 /* Copy descriptor i of the table at `table` out of guest memory, once. */

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The sandbox (docs/security.md) around real guest runs.
+#
+#   sandbox_test.sh MODE VMM KERNEL WORKDIR
+#   MODE default            plain run, --log info: seccomp enforce and no
+#                           capabilities left, read back; the guest passes;
+#                           the same with --seccomp log, errno and off
+#   MODE workload           virtio_test.sh all (every device, --cpus 2,
+#                           hostile mode) with an explicit --seccomp enforce
+#   MODE workload_exitpath  the same with --eventfd off (device work on the
+#                           vCPU threads)
+#   MODE jail               --jail DIR --uid/--gid 65534: pid 1, no
+#                           capabilities, the ids, the guest passes (root)
+#   MODE jail_workload      virtio_test.sh all in a jail as uid 65534 (root)
+#   MODE jail_sigterm       SIGTERM to the jail's parent ends the jailed vmm:
+#                           status 143 (root)
+#   MODE jail_restart       --on-reset restart in a jail: the VM is rebuilt
+#                           under the filters at least 3 times (root)
+#   MODE errors             one line naming the failed step, status 1
+# WORKDIR holds a fresh directory per run (jail roots, wrappers), removed
+# at the end. Without /dev/kvm: 77 (SKIPPED); jail modes without root: 77.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+mode=$1 vmm=$2 kernel=$3 workdir=$4
+[ "$("$here/hostkind.sh")" = none ] && { echo "SKIPPED: /dev/kvm is missing or not accessible"; exit 77; }
+case "$mode" in
+  jail*) [ "$(id -u)" = 0 ] || { echo "SKIPPED: the jail needs root"; exit 77; } ;;
+esac
+mkdir -p "$workdir" || exit 1
+dir=$(mktemp -d "$workdir/sandbox_$mode.XXXXXX") || exit 1
+trap 'rm -rf "$dir"' EXIT
+out=$dir/out
+fail=0
+jail=$dir/jail
+mkdir -m 0755 "$jail"
+
+# wrap ARGS...: a vmm that always adds ARGS (for virtio_test.sh).
+wrap() {
+  { echo '#!/bin/sh'; printf 'exec %q' "$vmm"; printf ' %q' "$@"; echo ' "$@"'; } >"$dir/vmm"
+  chmod +x "$dir/vmm"
+}
+
+expect() {
+  for t in "$@"; do
+    grep -qF -- "$t" "$out" || { echo "FAIL: output lacks: $t"; fail=1; }
+  done
+}
+
+# run STATUS ARGS...: vmm ARGS to completion; its status must be STATUS.
+run() {
+  local want=$1; shift
+  timeout -k 5 60 "$vmm" --accel kvm --kernel "$kernel" "$@" </dev/null >"$out" 2>&1
+  local rc=$?
+  [ "$rc" = "$want" ] || { echo "FAIL: exit status $rc, expected $want"; fail=1; }
+}
+
+# signal_run READY NEED ARGS...: start vmm, wait until READY was printed
+# NEED times, SIGTERM it; it must end with 143 within 10 s.
+signal_run() {
+  local ready=$1 need=$2; shift 2
+  "$vmm" --accel kvm --kernel "$kernel" "$@" </dev/null >"$out" 2>&1 &
+  local pid=$! rc=""
+  for _ in $(seq 600); do
+    [ "$(grep -cF "$ready" "$out")" -ge "$need" ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+  done
+  [ "$(grep -cF "$ready" "$out")" -ge "$need" ] || { echo "FAIL: saw '$ready' fewer than $need times"; fail=1; }
+  kill -TERM $pid 2>/dev/null
+  for _ in $(seq 100); do
+    if ! kill -0 $pid 2>/dev/null; then wait $pid; rc=$?; break; fi
+    sleep 0.1
+  done
+  if [ -z "$rc" ]; then echo "FAIL: still running 10 s after SIGTERM"; kill -9 $pid; fail=1
+  elif [ "$rc" != 143 ]; then echo "FAIL: exit status $rc, expected 143"; fail=1; fi
+}
+
+case "$mode" in
+  default)
+    run 0 --log info
+    expect "vmm: sandbox: seccomp enforce, capabilities left: none" "testguest: PASS"
+    for m in log errno off; do
+      run 0 --log info --seccomp "$m"
+      expect "vmm: sandbox: seccomp $m, capabilities left: none" "testguest: PASS"
+    done ;;
+  workload|workload_exitpath)
+    wrap --seccomp enforce
+    sub=all; [ "$mode" = workload_exitpath ] && sub=all_exitpath
+    "$here/virtio_test.sh" "$sub" "$dir/vmm" "$kernel" "$dir" >"$out" 2>&1 || fail=1 ;;
+  jail)
+    run 0 --jail "$jail" --uid 65534 --gid 65534 --log info --cpus 2 --cmdline "tg.cpus=2"
+    expect "vmm: sandbox: seccomp enforce, capabilities left: none, uid 65534, gid 65534, pid 1, jail $jail" \
+      "testguest: cpus online: 2" "testguest: PASS" ;;
+  jail_workload)
+    wrap --seccomp enforce --jail "$jail" --uid 65534 --gid 65534
+    "$here/virtio_test.sh" all "$dir/vmm" "$kernel" "$dir" >"$out" 2>&1 || fail=1 ;;
+  jail_sigterm)
+    signal_run "testguest: spinning" 1 --jail "$jail" --cmdline tg.spin ;;
+  jail_restart)
+    signal_run "vmm-testguest: hello" 3 --jail "$jail" --uid 65534 --gid 65534 \
+      --cmdline tg.reset --on-reset restart ;;
+  errors)
+    run 1 --jail /nonexistent-vmm-jail
+    if [ "$(id -u)" = 0 ]; then
+      expect "vmm: --jail /nonexistent-vmm-jail: bind-mounting it on itself: No such file or directory"
+      run 1 --netns vmm-no-such-ns
+      expect "vmm: --netns vmm-no-such-ns: /run/netns/vmm-no-such-ns: No such file or directory"
+    else
+      expect "vmm: --jail: unshare (pid namespace): Operation not permitted (the jail needs root)"
+    fi
+    run 2 --seccomp strict
+    expect "vmm: --seccomp: 'strict' is not enforce, log, errno or off" ;;
+  *) echo "unknown mode $mode"; exit 2 ;;
+esac
+
+echo "--- output ---"; cat "$out"
+exit $fail

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The policy lint: no allowlist contains a call on policy_never
+ * (execve, ptrace, process_vm_writev, ...); every rule names a real
+ * system call and says why; the calls that can do harm with the wrong
+ * arguments are always constrained (mmap and mprotect never with
+ * PROT_EXEC, ioctl and fcntl by request, clone only for threads); the
+ * vCPU and I/O threads cannot create VMs or map memory. And
+ * docs/security.md lists exactly these rules.
+ *
+ * `test_sandbox_policy --markdown` prints the tables docs/security.md
+ * holds (to update it after changing policy.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <cmocka.h>
+#include <seccomp.h>
+
+#include "vmm/sandbox/policy.h"
+#include "vmm/sandbox/sigsys.h"
+
+#define DOC_PATH VMM_SOURCE_DIR "/docs/security.md"
+
+/* One markdown row for rule r. */
+static void rule_row(const struct policy_rule *r, char *buf, size_t cap)
+{
+	char arg[160];
+	switch (r->cmp) {
+	case POLICY_ANY:
+		snprintf(arg, sizeof(arg), "any");
+		break;
+	case POLICY_EQ:
+	case POLICY_SELF:
+		snprintf(arg, sizeof(arg), "arg%u = `%s`", r->arg, r->val_name);
+		break;
+	case POLICY_NOBITS:
+		snprintf(arg, sizeof(arg), "arg%u without `%s`", r->arg,
+			 r->val_name);
+		break;
+	case POLICY_ALLBITS:
+		snprintf(arg, sizeof(arg), "arg%u with all of `%s`", r->arg,
+			 r->val_name);
+		break;
+	case POLICY_ENOSYS:
+		snprintf(arg, sizeof(arg), "fails with `ENOSYS`");
+		break;
+	}
+	snprintf(buf, cap, "| `%s` | %s | %s | %s | %s | %s |", r->sys, arg,
+		 "x", (r->classes & POLICY_V) ? "x" : "",
+		 (r->classes & POLICY_I) ? "x" : "", r->why);
+}
+
+static void print_table(const struct policy_rule *rules, size_t n)
+{
+	char row[512];
+	printf("| call | arguments | control | vcpu | io | why |\n");
+	printf("|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < n; i++) {
+		rule_row(&rules[i], row, sizeof(row));
+		printf("%s\n", row);
+	}
+}
+
+static const struct policy_rule *all_rules(int which, size_t *n)
+{
+	return which ? policy_sanitizer_rules(n) : policy_rules(n);
+}
+
+static void test_never(void **s)
+{
+	(void)s;
+	size_t n;
+	const struct policy_rule *r = policy_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		for (const char *const *b = policy_never; *b; b++)
+			if (strcmp(r[i].sys, *b) == 0)
+				fail_msg("the allowlist has %s, which is on "
+					 "policy_never",
+					 *b);
+	/* The list itself covers what the issue names. */
+	static const char *const must[] = {
+	    "execve",
+	    "execveat",
+	    "ptrace",
+	    "process_vm_readv",
+	    "process_vm_writev",
+	    "kexec_load",
+	    "init_module",
+	    "finit_module",
+	    "bpf",
+	    "mount",
+	    "socket",
+	    "openat",
+	    SIGSYS_DIE_CALL,
+	};
+	/* The SIGSYS handler dies by making this call: it must be refused
+	 * everywhere, in sanitizer builds too. */
+	const struct policy_rule *z = policy_sanitizer_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(z[i].sys, SIGSYS_DIE_CALL);
+	for (size_t i = 0; i < ARRAY_SIZE(must); i++) {
+		const char *const *b = policy_never;
+		while (*b && strcmp(*b, must[i]))
+			b++;
+		if (!*b)
+			fail_msg("policy_never lacks %s", must[i]);
+	}
+}
+
+static void test_rules_well_formed(void **s)
+{
+	(void)s;
+	for (int which = 0; which < 2; which++) {
+		size_t n;
+		const struct policy_rule *r = all_rules(which, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (seccomp_syscall_resolve_name(r[i].sys) ==
+			    __NR_SCMP_ERROR)
+				fail_msg("%s: no such system call", r[i].sys);
+			if (!r[i].why || strlen(r[i].why) < 8)
+				fail_msg("%s: no reason given", r[i].sys);
+			if (!r[i].classes ||
+			    (r[i].classes & ~(POLICY_C | POLICY_V | POLICY_I)))
+				fail_msg("%s: bad classes", r[i].sys);
+			if (r[i].cmp != POLICY_ANY &&
+			    r[i].cmp != POLICY_ENOSYS && !r[i].val_name)
+				fail_msg("%s: argument without a name",
+					 r[i].sys);
+		}
+	}
+}
+
+/* Calls that must never be allowed with any arguments. */
+static void test_constrained(void **s)
+{
+	(void)s;
+	static const char *const constrained[] = {
+	    "mmap",   "mprotect",     "ioctl",	 "fcntl",   "clone",
+	    "tgkill", "rt_sigaction", "seccomp", "madvise", "newfstatat",
+	};
+	size_t n;
+	const struct policy_rule *r = policy_rules(&n);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < ARRAY_SIZE(constrained); k++)
+			if (strcmp(r[i].sys, constrained[k]) == 0 &&
+			    r[i].cmp == POLICY_ANY)
+				fail_msg("%s is allowed with any arguments",
+					 r[i].sys);
+		if ((!strcmp(r[i].sys, "mmap") ||
+		     !strcmp(r[i].sys, "mprotect")) &&
+		    (r[i].cmp != POLICY_NOBITS || r[i].arg != 2 ||
+		     !(r[i].val & PROT_EXEC)))
+			fail_msg("%s is not kept from PROT_EXEC", r[i].sys);
+		if (!strcmp(r[i].sys, "clone") && r[i].classes != POLICY_C)
+			fail_msg("only the control thread may clone");
+		if (strstr(r[i].sys, "socket"))
+			fail_msg("%s allowed: no device needs a socket",
+				 r[i].sys);
+	}
+}
+
+/* Is ioctl request `name` allowed to class cls? */
+static bool ioctl_allowed(enum vm_thread_class cls, const char *name)
+{
+	size_t n;
+	const struct policy_rule *r = policy_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(r[i].sys, "ioctl") && r[i].val_name &&
+		    !strcmp(r[i].val_name, name) && policy_applies(&r[i], cls))
+			return true;
+	return false;
+}
+
+static void test_ioctls_per_class(void **s)
+{
+	(void)s;
+	assert_true(ioctl_allowed(VM_THREAD_VCPU, "KVM_RUN"));
+	assert_true(ioctl_allowed(VM_THREAD_CONTROL, "KVM_CREATE_VM"));
+	assert_false(ioctl_allowed(VM_THREAD_IO, "KVM_RUN"));
+	static const char *const vm_only[] = {
+	    "KVM_CREATE_VM", "KVM_CREATE_VCPU", "KVM_SET_USER_MEMORY_REGION",
+	    "KVM_IOEVENTFD", "KVM_IRQFD",	"KVM_SET_CPUID2",
+	    "KVM_SET_REGS",  "KVM_SET_SREGS",	"KVM_SET_MSRS",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(vm_only); i++) {
+		if (ioctl_allowed(VM_THREAD_VCPU, vm_only[i]) ||
+		    ioctl_allowed(VM_THREAD_IO, vm_only[i]))
+			fail_msg("%s allowed on a vCPU or I/O thread",
+				 vm_only[i]);
+	}
+}
+
+/* Every rule of a vCPU or I/O thread is also the control thread's (it
+ * creates them, and filters stack). */
+static void test_control_superset(void **s)
+{
+	(void)s;
+	size_t n;
+	const struct policy_rule *r = policy_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		assert_true(policy_applies(&r[i], VM_THREAD_CONTROL));
+	assert_string_equal(policy_class_name(VM_THREAD_VCPU), "vcpu");
+}
+
+/* The rows between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in
+ * docs/security.md are exactly the table's. */
+static void check_doc_table(const char *doc, const char *name, int which)
+{
+	char begin[64], end[64], row[512];
+	snprintf(begin, sizeof(begin), "<!-- %s:begin -->", name);
+	snprintf(end, sizeof(end), "<!-- %s:end -->", name);
+	const char *b = strstr(doc, begin), *e = strstr(doc, end);
+	if (!b || !e || e < b)
+		fail_msg("docs/security.md lacks %s ... %s", begin, end);
+	size_t n;
+	const struct policy_rule *r = all_rules(which, &n);
+	const char *p = b;
+	size_t rows = 0;
+	while ((p = strstr(p, "\n| `")) && p < e) {
+		p++;
+		const char *nl = strchr(p, '\n');
+		size_t len = (size_t)(nl - p);
+		if (rows >= n)
+			fail_msg("docs/security.md %s: more rows than the "
+				 "policy has: %.*s",
+				 name, (int)len, p);
+		rule_row(&r[rows], row, sizeof(row));
+		if (strlen(row) != len || strncmp(row, p, len))
+			fail_msg("docs/security.md %s row %zu:\n  doc:  %.*s\n"
+				 "  code: %s\n(test_sandbox_policy --markdown "
+				 "prints the tables)",
+				 name, rows + 1, (int)len, p, row);
+		rows++;
+	}
+	if (rows != n)
+		fail_msg("docs/security.md %s: %zu rows, the policy has %zu",
+			 name, rows, n);
+}
+
+static void test_docs_match(void **s)
+{
+	(void)s;
+	FILE *f = fopen(DOC_PATH, "r");
+	if (!f)
+		fail_msg("cannot open %s", DOC_PATH);
+	static char doc[256 * 1024];
+	size_t len = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[len] = '\0';
+	check_doc_table(doc, "policy", 0);
+	check_doc_table(doc, "sanitizer", 1);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
+		size_t n;
+		const struct policy_rule *r = policy_rules(&n);
+		printf("<!-- policy:begin -->\n");
+		print_table(r, n);
+		printf("<!-- policy:end -->\n\n<!-- sanitizer:begin -->\n");
+		r = policy_sanitizer_rules(&n);
+		print_table(r, n);
+		printf("<!-- sanitizer:end -->\n");
+		return 0;
+	}
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_never),
+	    cmocka_unit_test(test_rules_well_formed),
+	    cmocka_unit_test(test_constrained),
+	    cmocka_unit_test(test_ioctls_per_class),
+	    cmocka_unit_test(test_control_superset),
+	    cmocka_unit_test(test_docs_match),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

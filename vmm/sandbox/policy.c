@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The seccomp allowlists (see policy.h). One table, one row per allowed
+ * system call (or per allowed argument value), each with the threads it
+ * is for and why:
+ *
+ *   C  the control thread: main and vm_run's loop (VM creation on a
+ *      restart, signals, console input, joining threads, exit)
+ *   V  each vCPU thread: KVM_RUN and the exits it handles (port I/O,
+ *      MMIO to the devices, virtio queue work with --eventfd off)
+ *   I  the I/O thread: queue notifications (ioeventfds), taps
+ *
+ * The control thread gets every row (policy.h says why). Anything not
+ * listed is refused with the --seccomp action.
+ *
+ * This is the only file besides backends/kvm/ that includes
+ * <linux/kvm.h>: it names the KVM ioctls a thread may make, and calls
+ * none of them.
+ */
+#include "vmm/sandbox/policy.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/if_tun.h>
+#include <linux/kvm.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "vmm/compiler.h"
+
+#define C   POLICY_C
+#define V   POLICY_V
+#define I   POLICY_I
+#define ALL (C | V | I)
+
+#define ANY	 .cmp = POLICY_ANY
+#define EQ(a, v) .cmp = POLICY_EQ, .arg = (a), .val = (v), .val_name = #v
+#define NOBITS(a, v)                                                           \
+	.cmp = POLICY_NOBITS, .arg = (a), .val = (v), .val_name = #v
+#define ALLBITS(a, v)                                                          \
+	.cmp = POLICY_ALLBITS, .arg = (a), .val = (v), .val_name = #v
+#define SELF(a) .cmp = POLICY_SELF, .arg = (a), .val_name = "getpid()"
+#define ENOSYS_ .cmp = POLICY_ENOSYS
+
+/* The real-time signal glibc reserves for set*id() across threads; its
+ * handler is installed at the first pthread_create. */
+#define GLIBC_SIGSETXID (__SIGRTMIN + 1)
+
+/* clone() flags of a thread: never a new process. */
+#define THREAD_FLAGS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
+
+static const struct policy_rule policy_table[] = {
+    /* ---- memory ---- */
+    {"brk", ALL, ANY, .why = "malloc's main heap"},
+    {"mmap", ALL, NOBITS(2, PROT_EXEC),
+     .why = "malloc, thread stacks, guest RAM, kvm_run; never executable"},
+    {"mprotect", ALL, NOBITS(2, PROT_EXEC),
+     .why = "malloc arenas, stack guard pages; never executable"},
+    {"munmap", ALL, ANY, .why = "free, thread stacks, VM teardown"},
+    {"mremap", ALL, ANY, .why = "realloc of large blocks (keeps protection)"},
+    {"madvise", ALL, EQ(2, MADV_DONTNEED),
+     .why = "free and thread exit give pages back"},
+    {"madvise", C, EQ(2, MADV_DONTDUMP),
+     .why = "guest RAM stays out of core dumps (VM creation)"},
+    {"madvise", C, EQ(2, MADV_MERGEABLE),
+     .why = "--mem-merge: KSM on guest RAM (VM creation)"},
+
+    /* ---- threads, signals, time ---- */
+    {"futex", ALL, ANY, .why = "mutexes, condition variables, joins"},
+    {"exit", ALL, ANY, .why = "a thread ends"},
+    {"exit_group", ALL, ANY, .why = "vmm exits"},
+    {"rt_sigreturn", ALL, ANY,
+     .why = "return from a signal handler (vCPU kick)"},
+    {"rt_sigprocmask", ALL, ANY,
+     .why = "vm_run blocks SIGINT/TERM/HUP; raise(); thread start"},
+    {"restart_syscall", ALL, ANY,
+     .why = "the kernel restarts a call a signal interrupted"},
+    {"getpid", ALL, ANY, .why = "raise() and pthread_kill()"},
+    {"gettid", ALL, ANY, .why = "raise() names the calling thread"},
+    {"tgkill", ALL, SELF(0),
+     .why = "vCPU kicks and raise(): only this process's threads"},
+    {"rt_sigtimedwait", V, ANY,
+     .why = "a vCPU consumes a pending kick before KVM_RUN"},
+    {"rt_sigaction", C, EQ(0, SIGUSR1),
+     .why = "a new vCPU thread installs the kick handler"},
+    {"rt_sigaction", C, EQ(0, GLIBC_SIGSETXID),
+     .why = "glibc, at the first pthread_create"},
+    {"clone", C, ALLBITS(0, THREAD_FLAGS),
+     .why = "vCPU and I/O threads (a thread, never a process)"},
+    {"clone3", C, ENOSYS_,
+     .why = "refused with ENOSYS: its flags are out of a filter's reach, "
+	    "and glibc falls back to clone"},
+    {"set_robust_list", C, ANY, .why = "glibc, at thread start"},
+    {"rseq", C, ANY, .why = "glibc, at thread start"},
+    {"seccomp", C, EQ(0, SECCOMP_SET_MODE_FILTER),
+     .why = "a new vCPU or I/O thread adds its own filter (only narrows)"},
+    {"clock_gettime", ALL, ANY,
+     .why = "time for the RTC and logs when the vDSO falls back"},
+    {"gettimeofday", ALL, ANY, .why = "the same, older entry"},
+    {"time", ALL, ANY, .why = "the same, time()"},
+    {"getrandom", ALL, ANY, .why = "virtio-rng; malloc's tcache key"},
+
+    /* ---- file descriptors already open ---- */
+    {"read", ALL, ANY,
+     .why = "eventfds, the signalfd, console input, kick bookkeeping"},
+    {"write", ALL, ANY,
+     .why = "serial and console output, eventfd signals, log lines"},
+    {"readv", V | I, ANY, .why = "virtio-net: frames from the tap"},
+    {"writev", V | I, ANY, .why = "virtio-net: frames to the tap"},
+    {"preadv", V | I, ANY, .why = "virtio-blk reads"},
+    {"pwritev", V | I, ANY, .why = "virtio-blk writes"},
+    {"fdatasync", V | I, ANY, .why = "virtio-blk FLUSH"},
+    {"fallocate", V | I, ANY,
+     .why = "virtio-blk DISCARD and WRITE_ZEROES (hole punching)"},
+    {"epoll_wait", I, ANY, .why = "the I/O thread's loop"},
+    {"epoll_pwait", I, ANY, .why = "the same, as some libcs make it"},
+    {"epoll_ctl", ALL, ANY,
+     .why = "serve fds; arm or disarm a tap from any device thread"},
+    {"close", C, ANY, .why = "VM teardown before a restart, and at exit"},
+    {"poll", C, ANY, .why = "the control loop"},
+    {"ppoll", C, ANY, .why = "the same, as some libcs make it"},
+    {"eventfd2", C, ANY, .why = "VM creation: wake fd, ioeventfds, irqfds"},
+    {"epoll_create1", C, ANY, .why = "VM creation: the I/O thread's epoll"},
+    {"signalfd4", C, ANY, .why = "vm_run reads SIGINT/TERM/HUP"},
+    {"fstat", C, ANY, .why = "virtio-blk sizes its image (VM creation)"},
+    {"newfstatat", C, EQ(3, AT_EMPTY_PATH),
+     .why = "glibc's fstat(): an open fd, metadata only"},
+    {"fcntl", C, EQ(1, F_GETFL),
+     .why = "virtio-blk checks its image's open flags"},
+
+    /* ---- ioctl, by request ---- */
+    {"ioctl", C, EQ(1, KVM_GET_API_VERSION),
+     .why = "a restart builds a VM on the /dev/kvm fd opened at start"},
+    {"ioctl", C, EQ(1, KVM_CHECK_EXTENSION), .why = "the same: capabilities"},
+    {"ioctl", C, EQ(1, KVM_GET_VCPU_MMAP_SIZE),
+     .why = "the same: kvm_run size"},
+    {"ioctl", C, EQ(1, KVM_GET_SUPPORTED_CPUID), .why = "the same: CPUID"},
+    {"ioctl", C, EQ(1, KVM_CREATE_VM), .why = "the same: the VM"},
+    {"ioctl", C, EQ(1, KVM_SET_TSS_ADDR), .why = "VM creation"},
+    {"ioctl", C, EQ(1, KVM_SET_IDENTITY_MAP_ADDR), .why = "VM creation"},
+    {"ioctl", C, EQ(1, KVM_CREATE_IRQCHIP), .why = "VM creation"},
+    {"ioctl", C, EQ(1, KVM_CREATE_PIT2), .why = "VM creation"},
+    {"ioctl", C, EQ(1, KVM_ENABLE_CAP),
+     .why = "VM creation: instruction bytes on emulation failures"},
+    {"ioctl", C, EQ(1, KVM_SET_USER_MEMORY_REGION),
+     .why = "VM creation: map guest RAM (never from a vCPU or I/O thread)"},
+    {"ioctl", C, EQ(1, KVM_IOEVENTFD), .why = "VM creation: queue notify"},
+    {"ioctl", C, EQ(1, KVM_IRQFD), .why = "VM creation: device interrupts"},
+    {"ioctl", C, EQ(1, KVM_CREATE_VCPU), .why = "VM creation"},
+    {"ioctl", C, EQ(1, KVM_SET_CPUID2), .why = "vCPU creation"},
+    {"ioctl", C, EQ(1, KVM_SET_MSRS), .why = "vCPU creation: boot MSRs"},
+    {"ioctl", C, EQ(1, KVM_SET_FPU), .why = "vCPU creation"},
+    {"ioctl", C, EQ(1, KVM_GET_LAPIC), .why = "vCPU creation: LINT0/1"},
+    {"ioctl", C, EQ(1, KVM_SET_LAPIC), .why = "vCPU creation: LINT0/1"},
+    {"ioctl", C, EQ(1, KVM_SET_REGS), .why = "boot CPU registers"},
+    {"ioctl", C, EQ(1, KVM_SET_SREGS), .why = "boot CPU registers"},
+    {"ioctl", C | V, EQ(1, KVM_GET_SREGS),
+     .why = "boot CPU registers; the crash diagnostic"},
+    {"ioctl", C, EQ(1, KVM_SET_SIGNAL_MASK),
+     .why = "a new vCPU thread, before its own filter: kicks"},
+    {"ioctl", V, EQ(1, KVM_RUN), .why = "run the guest"},
+    {"ioctl", V, EQ(1, KVM_GET_REGS), .why = "the crash diagnostic"},
+    {"ioctl", V, EQ(1, KVM_TRANSLATE),
+     .why = "the crash diagnostic: instruction bytes at RIP"},
+    {"ioctl", ALL, EQ(1, KVM_IRQ_LINE),
+     .why = "serial and virtio interrupts without irqfd"},
+    {"ioctl", V | I, EQ(1, TUNSETOFFLOAD),
+     .why = "virtio-net applies the driver's offloads when it starts"},
+    {"ioctl", C, EQ(1, BLKGETSIZE64),
+     .why = "virtio-blk sizes a block device (VM creation)"},
+    {"ioctl", C, EQ(1, BLKSSZGET),
+     .why = "virtio-blk: a block device's sector size (VM creation)"},
+    {"ioctl", ALL, EQ(1, TCSETS),
+     .why = "restore the terminal on exit or a fatal signal"},
+    {"ioctl", ALL, EQ(1, TCGETS),
+     .why = "glibc's tcsetattr reads the settings back"},
+};
+
+/* Loaded in AddressSanitizer builds only (-DVMM_SANITIZE=ON): its
+ * runtime's own calls. A sanitizer build is for tests, not a security
+ * boundary; the normal policy above is not weakened. */
+#define LSAN_CLONE_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED)
+static const struct policy_rule policy_sanitizer[] = {
+    {"sigaltstack", ALL, ANY, .why = "ASan: each thread's signal stack"},
+    {"sched_getaffinity", ALL, ANY,
+     .why = "ASan: pthread_getattr_np at thread start"},
+    {"madvise", ALL, EQ(2, MADV_NOHUGEPAGE), .why = "ASan: shadow memory"},
+    {"madvise", ALL, EQ(2, MADV_DONTDUMP), .why = "ASan: shadow memory"},
+    /* LeakSanitizer's check at exit, on the control thread: it stops
+     * the other threads with ptrace from a helper task. */
+    {"prctl", C, ANY, .why = "LSan: dumpable, ptracer, death signal"},
+    {"clone", C, EQ(0, LSAN_CLONE_FLAGS), .why = "LSan: its tracer task"},
+    {"wait4", C, ANY, .why = "LSan: waits for its tracer"},
+    {"ptrace", C, ANY, .why = "LSan: the tracer attaches to threads"},
+    {"open", C, ANY, .why = "LSan: /proc/self/task, /proc/self/maps"},
+    {"openat", C, ANY, .why = "LSan: the same"},
+    {"getdents", C, ANY, .why = "LSan: lists /proc/self/task"},
+    {"getdents64", C, ANY, .why = "LSan: the same, newer entry"},
+    {"sched_yield", C, ANY, .why = "LSan: waits for the tracer"},
+    {"getppid", C, ANY, .why = "LSan: the tracer checks its parent"},
+    {"lseek", C, ANY, .why = "LSan: rewinds /proc/self/task"},
+    {"rt_sigaction", C, ANY,
+     .why = "LSan: the tracer's handlers for synchronous signals"},
+};
+
+const struct policy_rule *policy_rules(size_t *n)
+{
+	*n = ARRAY_SIZE(policy_table);
+	return policy_table;
+}
+
+const struct policy_rule *policy_sanitizer_rules(size_t *n)
+{
+	*n = ARRAY_SIZE(policy_sanitizer);
+	return policy_sanitizer;
+}
+
+bool policy_sanitizer_build(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#else
+	return false;
+#endif
+}
+
+bool policy_applies(const struct policy_rule *r, enum vm_thread_class cls)
+{
+	return cls == VM_THREAD_CONTROL || (r->classes & (1u << cls));
+}
+
+const char *policy_class_name(enum vm_thread_class cls)
+{
+	switch (cls) {
+	case VM_THREAD_CONTROL:
+		return "control";
+	case VM_THREAD_VCPU:
+		return "vcpu";
+	case VM_THREAD_IO:
+		return "io";
+	}
+	return "?";
+}
+
+const char *const policy_never[] = {
+    /* running code: other programs, kernel modules, BPF */
+    "execve",
+    "execveat",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "kexec_load",
+    "kexec_file_load",
+    "bpf",
+    "perf_event_open",
+    /* other processes */
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "kill",
+    "fork",
+    "vfork",
+    "pidfd_open",
+    "pidfd_getfd",
+    /* the file system, by path */
+    "open",
+    "openat",
+    "openat2",
+    "creat",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "mknod",
+    "mknodat",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "unlink",
+    "unlinkat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "chmod",
+    "fchmodat",
+    "chown",
+    "fchownat",
+    "truncate",
+    "memfd_create",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "fsopen",
+    "fsmount",
+    "move_mount",
+    "open_tree",
+    /* the network */
+    "socket",
+    "socketpair",
+    "connect",
+    "bind",
+    "listen",
+    "accept",
+    "accept4",
+    /* identity, privileges, namespaces */
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setgroups",
+    "capset",
+    "prctl",
+    "unshare",
+    "setns",
+    "personality",
+    "iopl",
+    "ioperm",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "userfaultfd",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "settimeofday",
+    "clock_settime",
+    "adjtimex",
+    NULL,
+};

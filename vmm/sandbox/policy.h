@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The seccomp allowlists, as data: which system calls each kind of thread
+ * may make, with which arguments, and why. policy.c is the one place they
+ * are written down (docs/security.md describes them, and a test keeps the
+ * two in step); filter.c compiles them into BPF.
+ *
+ * Thread classes (enum vm_thread_class): the control thread (main, and
+ * vm_run's loop), each vCPU thread, and the device I/O thread. Filters
+ * are inherited by threads and stack, and the control thread creates the
+ * vCPU and I/O threads (again on every --on-reset restart), so the
+ * control thread's allowlist is every rule: its own, plus the vCPU and
+ * I/O threads' (a thread that then adds its own filter can make only the
+ * calls both allow, that is its own).
+ */
+#ifndef VMM_SANDBOX_POLICY_H
+#define VMM_SANDBOX_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/vm.h"
+
+/* Which threads a rule is written for: a mask of bits 1 << class. */
+#define POLICY_C (1u << VM_THREAD_CONTROL)
+#define POLICY_V (1u << VM_THREAD_VCPU)
+#define POLICY_I (1u << VM_THREAD_IO)
+
+/* How a rule looks at one argument (a 64-bit register). Comparisons of
+ * int-sized arguments (ioctl requests, commands, signals, pids) use the
+ * low 32 bits only: the kernel ignores the rest, so must the filter. */
+enum policy_cmp {
+	POLICY_ANY,	/* any arguments */
+	POLICY_EQ,	/* (arg & 0xffffffff) == val */
+	POLICY_NOBITS,	/* (arg & val) == 0: none of these flags */
+	POLICY_ALLBITS, /* (arg & val) == val: all of these flags */
+	POLICY_SELF,	/* (arg & 0xffffffff) == this process's pid */
+	POLICY_ENOSYS,	/* not allowed: fails with ENOSYS (so that glibc
+			 * falls back to a call the filter can check) */
+};
+
+struct policy_rule {
+	const char *sys;  /* the system call, as libseccomp names it */
+	unsigned classes; /* POLICY_C | POLICY_V | POLICY_I */
+	enum policy_cmp cmp;
+	unsigned arg;	      /* which argument (0-5) cmp looks at */
+	uint64_t val;	      /* the value or flags compared */
+	const char *val_name; /* val as written in the source ("KVM_RUN") */
+	const char *why;      /* one line */
+};
+
+/* The normal policy: every rule, in the order policy.c lists them. */
+const struct policy_rule *policy_rules(size_t *n);
+
+/* The rules added in sanitizer builds only: the ASan and LSan
+ * runtimes' own calls, kept apart so that the normal policy is not
+ * weakened. Listed in every build (for the docs and the lint). */
+const struct policy_rule *policy_sanitizer_rules(size_t *n);
+
+/* Is this an AddressSanitizer build (the sanitizer rules loaded)? */
+bool policy_sanitizer_build(void);
+
+/* Does rule r apply to threads of class cls? (Every rule applies to the
+ * control thread.) */
+bool policy_applies(const struct policy_rule *r, enum vm_thread_class cls);
+
+/* "control", "vcpu", "io". */
+const char *policy_class_name(enum vm_thread_class cls);
+
+/* System calls that no allowlist may ever contain (the lint test's list:
+ * code execution, other processes, the kernel's own state, new files
+ * and sockets). NULL-terminated. */
+extern const char *const policy_never[];
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "vmm/sandbox/sandbox.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmm/errmsg.h"
+#include "vmm/log.h"
+#include "vmm/sandbox/caps.h"
+#include "vmm/sandbox/jail.h"
+#include "vmm/sandbox/policy.h"
+#include "vmm/sandbox/sigsys.h"
+
+static const char *const sandbox_modes[] = {
+    [SANDBOX_SECCOMP_ENFORCE] = "enforce",
+    [SANDBOX_SECCOMP_LOG] = "log",
+    [SANDBOX_SECCOMP_ERRNO] = "errno",
+    [SANDBOX_SECCOMP_OFF] = "off",
+};
+
+void sandbox_init(struct sandbox *sb, const struct sandbox_config *cfg)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->cfg = cfg;
+}
+
+int sandbox_prepare(struct sandbox *sb, char *err, size_t errlen)
+{
+	int r = 0;
+	if (sb->cfg->jail)
+		r = jail_close_fds(STDERR_FILENO + 1, err, errlen);
+	if (!r && sb->cfg->netns)
+		r = jail_join_netns(sb->cfg->netns, err, errlen);
+	return r;
+}
+
+int sandbox_jail(struct sandbox *sb, pid_t *child, char *err, size_t errlen)
+{
+	*child = 0;
+	if (!sb->cfg->jail)
+		return 0;
+	int r = jail_spawn(child, err, errlen);
+	if (r || *child > 0)
+		return r;
+	/* pid 1 of the new namespace: a signal it has no handler for is
+	 * dropped unless blocked. Keep the ones vm_run turns into a stop
+	 * blocked for good, so one that the parent forwards between two
+	 * VMs (a restart) waits for the next vm_run. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	r = jail_pivot(sb->cfg->jail, err, errlen);
+	if (!r)
+		r = jail_limits(err, errlen);
+	return r;
+}
+
+int sandbox_lockdown(struct sandbox *sb, char *err, size_t errlen)
+{
+	int r = caps_drop_all(sb->cfg, err, errlen);
+	if (r)
+		return r;
+	sb->caps_left = caps_left();
+	sb->uid = (unsigned)getuid();
+	sb->gid = (unsigned)getgid();
+	sb->pid = (int)getpid();
+	enum sandbox_seccomp mode = sb->cfg->seccomp;
+	sigsys_set_class(policy_class_name(VM_THREAD_CONTROL));
+	if (mode == SANDBOX_SECCOMP_OFF) {
+		sb->locked = true;
+		return 0;
+	}
+	for (int c = VM_THREAD_CONTROL; c <= VM_THREAD_IO; c++) {
+		r = filter_build((enum vm_thread_class)c, mode, sb->pid,
+				 &sb->prog[c], err, errlen);
+		if (r)
+			return r;
+	}
+	if (mode == SANDBOX_SECCOMP_ENFORCE && (r = sigsys_install()))
+		return errmsg(err, errlen, r, "seccomp: SIGSYS handler: %s",
+			      strerror(-r));
+	if ((r = filter_load(&sb->prog[VM_THREAD_CONTROL])))
+		return errmsg(err, errlen, r,
+			      "seccomp: loading the control filter: %s",
+			      strerror(-r));
+	sb->locked = true;
+	return 0;
+}
+
+int sandbox_thread_hook(void *opaque, enum vm_thread_class cls)
+{
+	struct sandbox *sb = opaque;
+	const char *name = policy_class_name(cls);
+	sigsys_set_class(name);
+	if (!sb->locked || sb->cfg->seccomp == SANDBOX_SECCOMP_OFF)
+		return 0;
+	int r = filter_load(&sb->prog[cls]);
+	if (r)
+		log_error("seccomp: loading the %s filter: %s", name,
+			  strerror(-r));
+	return r;
+}
+
+void sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)
+{
+	char caps[96];
+	caps_describe(sb->caps_left, caps, sizeof(caps));
+	snprintf(buf, cap,
+		 "sandbox: seccomp %s, capabilities left: %s, uid %u, gid %u, "
+		 "pid %d%s%s",
+		 sandbox_modes[sb->cfg->seccomp], caps, sb->uid, sb->gid,
+		 sb->pid, sb->cfg->jail ? ", jail " : "",
+		 sb->cfg->jail ? sb->cfg->jail : "");
+}
+
+void sandbox_destroy(struct sandbox *sb)
+{
+	for (unsigned c = 0; c < ARRAY_SIZE(sb->prog); c++)
+		filter_free(&sb->prog[c]);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sandbox, as the vmm binary runs it (docs/security.md). In order:
+ *
+ *   sandbox_init       from the command line's struct sandbox_config
+ *   sandbox_prepare    before anything is opened: with --jail, close
+ *                      inherited fds; with --netns, join the namespace
+ *   (host_open, accel sys_open: images, disks, taps, /dev/kvm)
+ *   sandbox_jail       with --jail: new namespaces and a fork. The
+ *                      parent only waits (supervise_child); the child
+ *                      is pid 1, pivots into DIR, sets rlimits, clears
+ *                      its environment, and goes on
+ *   (the first vm_create, on the only thread)
+ *   sandbox_lockdown   --uid/--gid, every capability dropped,
+ *                      no_new_privs, the three filters compiled and the
+ *                      control thread's loaded
+ *   (vm_run: each vCPU and the I/O thread call sandbox_thread_hook,
+ *   installed as vm_host.thread_hook, and load their own filter)
+ *
+ * The struct is owned by main and outlives every VM.
+ */
+#ifndef VMM_SANDBOX_SANDBOX_H
+#define VMM_SANDBOX_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "vmm/compiler.h"
+#include "vmm/config.h"
+#include "vmm/sandbox/filter.h"
+#include "vmm/vm.h"
+
+struct sandbox {
+	const struct sandbox_config *cfg;
+	struct filter_prog prog[3]; /* per enum vm_thread_class */
+	bool locked;		    /* sandbox_lockdown done */
+	/* Read back by sandbox_lockdown before the control filter (which
+	 * forbids capget), for sandbox_describe. */
+	unsigned caps_left; /* caps.h CAPS_* */
+	unsigned uid, gid;
+	int pid;
+};
+
+void sandbox_init(struct sandbox *sb, const struct sandbox_config *cfg);
+
+/* See above. Each returns 0, or -errno with one line in err naming the
+ * step. */
+int sandbox_prepare(struct sandbox *sb, char *err, size_t errlen) VMM_WUR;
+
+/* *child: > 0 in the parent (the jailed vmm's pid, to pass to
+ * supervise_child after closing what the child now owns), 0 in the
+ * jailed child and when there is no --jail. */
+int sandbox_jail(struct sandbox *sb, pid_t *child, char *err,
+		 size_t errlen) VMM_WUR;
+
+/* Only while the process has one thread (capabilities, no_new_privs and
+ * filters are per thread; later threads inherit them). */
+int sandbox_lockdown(struct sandbox *sb, char *err, size_t errlen) VMM_WUR;
+
+/* vm_host.thread_hook: name the thread for the SIGSYS message and load
+ * its class's filter. 0, or -errno after logging why. */
+int sandbox_thread_hook(void *opaque, enum vm_thread_class cls);
+
+/* One line for the log, after sandbox_lockdown: what is in force
+ * ("sandbox: seccomp enforce, capabilities left: none, ..."). */
+void sandbox_describe(const struct sandbox *sb, char *buf, size_t cap);
+
+/* Free the compiled filters (loaded ones stay in force). */
+void sandbox_destroy(struct sandbox *sb);
+
+#endif

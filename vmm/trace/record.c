@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Recording a run into a trace; see record.h and docs/trace-format.md. */
+#include "vmm/trace/record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/virtio/net.h"
+#include "vmm/errmsg.h"
+#include "vmm/log.h"
+#include "vmm/trace/record_int.h"
+#include "vmm/trace/trace_hash.h"
+#include "vmm/vcpu.h"
+
+#define RECORD_FLUSH  (1u << 20) /* write the buffer out from this size */
+#define RECORD_RX_MAX 65536u	 /* console input offered per record */
+
+/* ---- the file ---- */
+
+static void record_flush(struct recorder *r)
+{
+	if (!r->werr && r->out.err)
+		r->werr = r->out.err;
+	const uint8_t *p = r->out.p;
+	size_t len = r->werr ? 0 : r->out.len;
+	while (len) {
+		ssize_t n = write(r->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r->werr = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	tenc_reset(&r->out);
+	if (r->werr && r->vm && vm_stop_reason(r->vm) == VM_STOP_NONE) {
+		log_error("record: writing the trace failed: %s; stopping",
+			  strerror(-r->werr));
+		vm_request_stop(r->vm, VM_STOP_ERROR, VM_STATUS_ERROR);
+	}
+}
+
+/* ---- events ---- */
+
+void record_begin(struct recorder *r)
+{
+	pthread_mutex_lock(&r->lock);
+	atomic_store_explicit(&r->in_event, true, memory_order_relaxed);
+}
+
+void record_end(struct recorder *r)
+{
+	for (unsigned i = 0; i < r->ntaps; i++)
+		rtap_drain_tx(&r->taps[i]);
+	tenc_cat(&r->out, &r->eff);
+	tenc_reset(&r->eff);
+	for (unsigned i = 0; i < r->ntaps; i++)
+		rtap_retry_rx(&r->taps[i]);
+	r->events++;
+	if (r->out.len >= RECORD_FLUSH || r->out.err)
+		record_flush(r);
+	atomic_store_explicit(&r->in_event, false, memory_order_relaxed);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static bool record_in_event(struct recorder *r)
+{
+	return atomic_load_explicit(&r->in_event, memory_order_relaxed);
+}
+
+/* ---- tracer ops ---- */
+
+static bool record_exit(void *opaque, struct vcpu *c, struct accel_exit *e)
+{
+	struct recorder *r = opaque;
+	enum trace_cpu_event ev;
+	switch (e->reason) {
+	case ACCEL_EXIT_PIO:
+	case ACCEL_EXIT_MMIO:
+		ev = 0;
+		break;
+	case ACCEL_EXIT_SHUTDOWN:
+		ev = TRACE_CPU_SHUTDOWN;
+		break;
+	case ACCEL_EXIT_RESET:
+		ev = TRACE_CPU_RESET;
+		break;
+	case ACCEL_EXIT_POWEROFF:
+		ev = TRACE_CPU_POWEROFF;
+		break;
+	case ACCEL_EXIT_INTERNAL_ERROR:
+		ev = TRACE_CPU_ERROR;
+		break;
+	default: /* HLT, INTR: no device work */
+		return vcpu_handle_exit(c, e);
+	}
+	record_begin(r);
+	bool go = vcpu_handle_exit(c, e);
+	if (ev)
+		tenc_cpu(&r->out, c->index, ev);
+	else
+		tenc_io(&r->out,
+			e->reason == ACCEL_EXIT_PIO ? TRACE_PIO : TRACE_MMIO,
+			c->index, e->io.write, e->io.addr, e->io.size,
+			e->io.data, e->io.count);
+	record_end(r);
+	return go;
+}
+
+static size_t record_console_input(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct recorder *r = opaque;
+	struct vm *vm = r->vm;
+	size_t n;
+	if (len > RECORD_RX_MAX)
+		len = RECORD_RX_MAX;
+	record_begin(r);
+	if (vm->console_vdev) {
+		n = vm_virtio_console_input(vm, buf, len);
+		tenc_rx(&r->out, TRACE_CONSOLE_RX, (uint32_t)n, buf,
+			(uint32_t)len);
+	} else {
+		n = serial_rx_push(&vm->serial, buf, (unsigned)len);
+		tenc_rx(&r->out, TRACE_SERIAL_RX, (uint32_t)n, buf,
+			(uint32_t)len);
+	}
+	record_end(r);
+	return n;
+}
+
+static void record_net_rx(void *opaque, struct vm_vdev *v)
+{
+	struct recorder *r = opaque;
+	record_begin(r);
+	for (unsigned i = 0; i < r->ntaps; i++) {
+		if (r->taps[i].vdev != v)
+			continue;
+		virtio_mmio_lock(&v->mmio);
+		virtio_net_rx(v->impl);
+		virtio_mmio_unlock(&v->mmio);
+		tenc_net_rx(&r->out, i);
+	}
+	record_end(r);
+}
+
+static int64_t record_rtc_now(void *opaque)
+{
+	struct recorder *r = opaque;
+	int64_t t = (int64_t)time(NULL);
+	if (record_in_event(r))
+		tenc_rtc(&r->out, t);
+	return t;
+}
+
+static ssize_t record_rng_fill(void *opaque, void *buf, size_t len)
+{
+	struct recorder *r = opaque;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = getrandom((uint8_t *)buf + got, len - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	int e = errno;
+	if (record_in_event(r))
+		tenc_blob(&r->out, TRACE_RNG, 0, buf,
+			  got == len ? (uint32_t)len : 0);
+	return got == len ? (ssize_t)len : -(e ? e : EIO);
+}
+
+static void record_irq(void *opaque, uint32_t gsi, int level)
+{
+	struct recorder *r = opaque;
+	if (record_in_event(r))
+		tenc_irq(&r->eff, gsi, level);
+}
+
+static void record_serial_tx(void *opaque, uint8_t byte)
+{
+	struct recorder *r = opaque;
+	if (record_in_event(r))
+		tenc_stream(&r->eff, TRACE_SERIAL_TX, 0, &byte, 1);
+}
+
+static void record_console_tx(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct recorder *r = opaque;
+	if (record_in_event(r))
+		tenc_stream(&r->eff, TRACE_CONSOLE_TX, 0, buf, (uint32_t)len);
+}
+
+static const struct vm_tracer_ops record_ops = {
+    .exit = record_exit,
+    .console_input = record_console_input,
+    .net_rx = record_net_rx,
+    .rtc_now = record_rtc_now,
+    .rng_fill = record_rng_fill,
+    .irq = record_irq,
+    .serial_tx = record_serial_tx,
+    .console_tx = record_console_tx,
+};
+
+/* ---- lifecycle ---- */
+
+static int record_disks(struct recorder *r, const struct vm_config *cfg,
+			const struct vm_host *host, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < cfg->ndisks; i++) {
+		struct trace_dev *d = &r->hdr.devs[r->hdr.ndevs++];
+		int fd = host->disk_fds[i];
+		off_t end = lseek(fd, 0, SEEK_END);
+		if (end < 0 || lseek(fd, 0, SEEK_SET) < 0)
+			return errmsg(err, errlen, -errno,
+				      "--record: disk %s: %s",
+				      cfg->disks[i].path, strerror(errno));
+		d->kind = TRACE_DEV_BLK;
+		d->flags = cfg->disks[i].read_only ? TRACE_BLK_RO : 0;
+		d->size = (uint64_t)end;
+		memcpy(d->id, cfg->disks[i].id,
+		       strnlen(cfg->disks[i].id, TRACE_ID_MAX));
+		int e = thash_fd(fd, d->size, &d->hash);
+		if (e)
+			return errmsg(err, errlen, e, "--record: disk %s: %s",
+				      cfg->disks[i].path, strerror(-e));
+		r->disk_fds[r->ndisks++] = fd;
+	}
+	return 0;
+}
+
+int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
+		struct vm_host *host, char *err, size_t errlen)
+{
+	struct recorder *r = calloc(1, sizeof(*r));
+	if (!r)
+		return errmsg(err, errlen, -ENOMEM, "out of memory");
+	*out = r;
+	r->fd = -1;
+	tenc_init(&r->out);
+	tenc_init(&r->eff);
+	atomic_init(&r->in_event, false);
+	int e = pthread_mutex_init(&r->lock, NULL);
+	if (e)
+		return errmsg(err, errlen, -e, "record: %s", strerror(e));
+	r->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+		     0644);
+	if (r->fd < 0)
+		return errmsg(err, errlen, -errno, "--record %s: %s", path,
+			      strerror(errno));
+	cfg->eventfd = false;
+	r->hdr.version = TRACE_VERSION;
+	r->hdr.arch = TRACE_ARCH_X86_64;
+	r->hdr.mem_mib = cfg->mem_mib;
+	r->hdr.cpus = cfg->cpus;
+	r->hdr.platform = cfg->acpi ? TRACE_PLATFORM_ACPI : 0;
+	if ((e = record_disks(r, cfg, host, err, errlen)))
+		return e;
+	for (unsigned i = 0; i < cfg->nnets; i++) {
+		e = rtap_open(&r->taps[i], r, i, &host->tap_fds[i],
+			      &host->tap_offloads[i]);
+		r->ntaps = i + 1;
+		if (e)
+			return errmsg(err, errlen, e, "--record: tap %s: %s",
+				      cfg->nets[i].tap, strerror(-e));
+		r->hdr.devs[r->hdr.ndevs++].kind = TRACE_DEV_NET;
+	}
+	if (cfg->rng)
+		r->hdr.devs[r->hdr.ndevs++].kind = TRACE_DEV_RNG;
+	if (cfg->console)
+		r->hdr.devs[r->hdr.ndevs++].kind = TRACE_DEV_CONSOLE;
+	r->tracer = (struct vm_tracer){.ops = &record_ops, .opaque = r};
+	host->tracer = &r->tracer;
+	return 0;
+}
+
+int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
+{
+	r->vm = vm;
+	unsigned net = 0;
+	for (unsigned i = 0; i < vm->nvdevs && net < r->ntaps; i++) {
+		struct vm_vdev *v = vm->vdevs[i];
+		if (v->kind != VDEV_NET)
+			continue;
+		const struct virtio_net *n = v->impl;
+		struct trace_dev *d = &r->hdr.devs[r->ndisks + net];
+		memcpy(d->mac, n->mac, 6);
+		d->offloads = n->tap_offloads;
+		int e = rtap_start(&r->taps[net++], vm, v);
+		if (e)
+			return errmsg(err, errlen, e, "record: tap: %s",
+				      strerror(-e));
+	}
+	tenc_header(&r->out, &r->hdr);
+	int e = rmem_init(&r->mem, r, &vm->mem);
+	if (e)
+		return errmsg(err, errlen, e, "record: guest memory shadow: %s",
+			      strerror(-e));
+	vm->mem.hooks = &r->mem.hooks;
+	record_flush(r);
+	return r->werr ? errmsg(err, errlen, r->werr, "--record: %s",
+				strerror(-r->werr))
+		       : 0;
+}
+
+enum trace_stop record_stop_code(enum vm_stop_reason why)
+{
+	switch (why) {
+	case VM_STOP_POWEROFF:
+		return TRACE_STOP_POWEROFF;
+	case VM_STOP_RESET:
+		return TRACE_STOP_RESET;
+	case VM_STOP_DEBUG_EXIT:
+		return TRACE_STOP_DEBUG_EXIT;
+	case VM_STOP_CRASH:
+		return TRACE_STOP_CRASH;
+	case VM_STOP_SIGNAL:
+		return TRACE_STOP_SIGNAL;
+	case VM_STOP_QUIT:
+		return TRACE_STOP_QUIT;
+	case VM_STOP_ERROR:
+		return TRACE_STOP_ERROR;
+	default:
+		return TRACE_STOP_NONE;
+	}
+}
+
+int record_finish(struct recorder *r, struct vm *vm, char *err, size_t errlen)
+{
+	uint64_t hashes[CONFIG_MAX_DISKS] = {0};
+	vm->mem.hooks = NULL;
+	for (unsigned i = 0; i < r->ndisks; i++) {
+		int e =
+		    thash_fd(r->disk_fds[i], r->hdr.devs[i].size, &hashes[i]);
+		if (e)
+			return errmsg(err, errlen, e,
+				      "record: hashing disk "
+				      "%u: %s",
+				      i, strerror(-e));
+	}
+	tenc_end(&r->out, record_stop_code(vm_stop_reason(vm)),
+		 (uint8_t)vm_stop_status(vm), hashes, r->ndisks);
+	record_flush(r);
+	if (r->werr)
+		return errmsg(err, errlen, r->werr,
+			      "--record: writing the "
+			      "trace: %s",
+			      strerror(-r->werr));
+	if (fdatasync(r->fd) < 0 && errno != EINVAL)
+		return errmsg(err, errlen, -errno, "--record: %s",
+			      strerror(errno));
+	log_info(
+	    "record: %llu events; guest memory: %llu records, %llu "
+	    "bytes (%llu whole pages)",
+	    (unsigned long long)r->events, (unsigned long long)r->mem.records,
+	    (unsigned long long)r->mem.bytes, (unsigned long long)r->mem.pages);
+	return 0;
+}
+
+void record_close(struct recorder *r)
+{
+	if (!r)
+		return;
+	rmem_destroy(&r->mem);
+	for (unsigned i = 0; i < r->ntaps; i++)
+		rtap_close(&r->taps[i]);
+	if (r->fd >= 0)
+		close(r->fd);
+	tenc_free(&r->out);
+	tenc_free(&r->eff);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}

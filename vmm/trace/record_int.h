@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The recorder's state, shared by record.c (events, tracer ops, file),
+ * record_mem.c (guest memory shadow) and record_tap.c (tap proxies).
+ * Everything below `lock` is guarded by it.
+ */
+#ifndef VMM_TRACE_RECORD_INT_H
+#define VMM_TRACE_RECORD_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/config.h"
+#include "vmm/gmem.h"
+#include "vmm/trace/trace_enc.h"
+#include "vmm/vm.h"
+
+/* The shadow: what the replay's guest memory holds, as far as devices
+ * have read it. Pages written by a device through a pointer hold unknown
+ * contents until a device reads them again (then the whole page goes into
+ * the trace). */
+struct rmem_region {
+	uint64_t gpa, size;
+	const uint8_t *hva; /* the real guest memory */
+	uint8_t *shadow;    /* MAP_NORESERVE: only read pages cost memory */
+	uint64_t *unknown;  /* one bit per page */
+};
+
+struct rmem {
+	struct rmem_region r[GM_MAX_REGIONS];
+	unsigned n;
+	struct gm_hooks hooks;
+	struct recorder *rec;
+	uint64_t bytes, records, pages; /* what went into the trace */
+	bool warned;
+};
+
+/* One tap behind a socket pair: the device reads and writes dev_fd; the
+ * recorder moves frames between peer_fd and the tap. */
+struct rtap {
+	struct recorder *rec;
+	unsigned index;
+	int tap_fd, dev_fd, peer_fd;
+	struct vm_vdev *vdev;
+	uint64_t tx_seen;  /* the device's tx_frames at the last drain */
+	uint8_t *rx_frame; /* a frame read from the tap, not yet forwarded */
+	size_t rx_len;
+	bool rx_held; /* rx_frame waits for room in the socket */
+	uint8_t *tx_frame;
+	uint64_t tx_dropped; /* frames the tap refused */
+};
+
+struct recorder {
+	pthread_mutex_t lock;
+	int fd;
+	struct tenc out; /* records not yet written to fd */
+	struct tenc eff; /* effects of the event being recorded */
+	atomic_bool in_event;
+	struct vm *vm;
+	struct vm_tracer tracer;
+	struct rmem mem;
+	struct rtap taps[CONFIG_MAX_NETS];
+	unsigned ntaps;
+	struct trace_header hdr; /* disks filled by record_open */
+	int disk_fds[CONFIG_MAX_DISKS];
+	unsigned ndisks;
+	int werr; /* first write error, sticky */
+	uint64_t events;
+};
+
+/* Guest memory (record_mem.c). */
+int rmem_init(struct rmem *m, struct recorder *rec,
+	      const struct guest_mem *gm) VMM_WUR;
+void rmem_destroy(struct rmem *m);
+
+/* Taps (record_tap.c). */
+int rtap_open(struct rtap *t, struct recorder *rec, unsigned index,
+	      int *host_fd, unsigned *offloads) VMM_WUR;
+int rtap_start(struct rtap *t, struct vm *vm, struct vm_vdev *v) VMM_WUR;
+/* Under the lock, at the end of an event: frames the device sent become
+ * TAP_TX effects in rec->eff and go to the tap. */
+void rtap_drain_tx(struct rtap *t);
+/* Under the lock, after an event: a held frame goes into the socket if
+ * there is room now (a TAP_RX event), and the tap is read again. */
+void rtap_retry_rx(struct rtap *t);
+void rtap_close(struct rtap *t);
+
+/* Events (record.c): rec_begin takes the lock; rec_end writes the effects
+ * after the event record the caller appended to rec->out, retries held
+ * tap frames, flushes and drops the lock. */
+void record_begin(struct recorder *r);
+void record_end(struct recorder *r);
+
+#endif

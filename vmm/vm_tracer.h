@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The tracer: one optional observer of everything that crosses the device
+ * boundary of a VM, so that a run can be recorded (vmm/trace/record.h) and
+ * replayed without a CPU (backends/replay/replay.h). Given in
+ * vm_host.tracer; NULL (the default) changes nothing.
+ *
+ * With a tracer the VM routes through it:
+ *  - every vCPU exit (exit), console input from the control thread
+ *    (console_input) and a readable tap (net_rx): the tracer performs the
+ *    device work itself (vcpu_handle_exit, serial_rx_push or
+ *    vm_virtio_console_input, virtio_net_rx under the transport lock), so
+ *    it can serialise and order it;
+ *  - the host inputs devices ask for: wall-clock time for the RTC
+ *    (rtc_now) and entropy for virtio-rng (rng_fill);
+ *  - the device outputs: interrupt line changes (irq, called before the
+ *    accelerator's set_irq_line), COM1 bytes (serial_tx) and virtio-console
+ *    output (console_tx), called before they go to their fds.
+ * Every op is required. They are called on the thread doing the device
+ * work, with device locks held where the device's own callback is (see
+ * devices/serial.h, devices/virtio/console.h): they must not call back into
+ * the device that called them.
+ */
+#ifndef VMM_VM_TRACER_H
+#define VMM_VM_TRACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "backends/accel.h"
+
+struct vcpu;
+struct vm_vdev;
+
+struct vm_tracer_ops {
+	/* Handle one exit of vCPU c; returns what vcpu_handle_exit does. */
+	bool (*exit)(void *opaque, struct vcpu *c, struct accel_exit *exit);
+	/* Offer console input (virtio console if any, else COM1); returns
+	 * the bytes the device took. */
+	size_t (*console_input)(void *opaque, const uint8_t *buf, size_t len);
+	/* The tap of virtio-net device v is readable (I/O thread). */
+	void (*net_rx)(void *opaque, struct vm_vdev *v);
+	/* Seconds since the epoch for the RTC. */
+	int64_t (*rtc_now)(void *opaque);
+	/* Fill buf for virtio-rng: len or -errno (virtio_rng_host.fill). */
+	ssize_t (*rng_fill)(void *opaque, void *buf, size_t len);
+	void (*irq)(void *opaque, uint32_t gsi, int level);
+	void (*serial_tx)(void *opaque, uint8_t byte);
+	void (*console_tx)(void *opaque, const uint8_t *buf, size_t len);
+};
+
+struct vm_tracer {
+	const struct vm_tracer_ops *ops;
+	void *opaque;
+};
+
+#endif
