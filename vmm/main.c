@@ -204,8 +204,14 @@ int main(int argc, char **argv)
 			status = VM_STATUS_ERROR;
 		}
 		enum vm_stop_reason why = vm_stop_reason(vm);
+		int sig = vm_signal_seen(vm);
 		vm_destroy(vm);
 		if (why == VM_STOP_RESET && cfg.on_reset == RESET_RESTART) {
+			if (sig) {
+				/* The user's stop outranks the guest's reset. */
+				status = 128 + sig;
+				break;
+			}
 			log_info("guest reset; restarting (--on-reset restart)");
 			continue;
 		}

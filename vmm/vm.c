@@ -42,6 +42,8 @@ enum vm_stop_reason vm_stop_reason(struct vm *vm)
 
 int vm_stop_status(struct vm *vm) { return atomic_load(&vm->stop) & 0xff; }
 
+int vm_signal_seen(struct vm *vm) { return atomic_load(&vm->signal_seen); }
+
 /* ---- device host callbacks ---- */
 
 static void vm_serial_tx(void *opaque, uint8_t byte)
@@ -219,6 +221,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 	vm->wake_fd = -1;
 	gm_init(&vm->mem);
 	atomic_init(&vm->stop, 0);
+	atomic_init(&vm->signal_seen, 0);
 	atomic_init(&vm->serial_out_broken, false);
 	if (errlen)
 		err[0] = '\0';

@@ -131,6 +131,8 @@ struct vm {
 
 	int wake_fd; /* eventfd: wakes the control loop (stop, RX space) */
 	_Atomic int stop; /* reason << 8 | status; 0 while running */
+	_Atomic int signal_seen; /* a SIGINT/SIGTERM/SIGHUP vm_run read, even
+				  * one that lost the race to another stop */
 };
 
 /* Build the VM described by cfg on accelerator `accel` with the images and
@@ -151,6 +153,11 @@ int vm_run(struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop_reason why, int status);
 
 enum vm_stop_reason vm_stop_reason(struct vm *vm);
+
+/* The stop signal vm_run read while this VM ran, or 0. A signal that
+ * arrives together with a guest reset still counts: the caller must not
+ * restart the VM then. */
+int vm_signal_seen(struct vm *vm);
 int vm_stop_status(struct vm *vm);
 
 /* Release everything vm_create built. Safe on a partly created VM and on

@@ -80,13 +80,18 @@ static void run_drain_eventfd(int fd)
 	(void)n; /* EAGAIN when already drained is fine */
 }
 
-static void run_signal(struct vm *vm, int sfd)
+/* Read one pending signal, if any: it stops the VM, and is remembered even
+ * when another stop (a guest reset) already won, so that the caller does
+ * not restart a VM the user asked to end. Returns false when none. */
+static bool run_signal(struct vm *vm, int sfd)
 {
 	struct signalfd_siginfo si;
 	if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
-		return;
+		return false;
 	log_info("signal %u received; stopping the VM", si.ssi_signo);
+	atomic_store(&vm->signal_seen, (int)si.ssi_signo);
 	vm_request_stop(vm, VM_STOP_SIGNAL, 128 + (int)si.ssi_signo);
+	return true;
 }
 
 static void run_loop(struct vm *vm, int sfd)
@@ -169,6 +174,9 @@ int vm_run(struct vm *vm)
 	for (unsigned i = 0; i < vm->ncpus; i++)
 		vcpu_stop(&vm->vcpus[i]);
 	vm_virtio_stop(vm);
+	/* Signals that came in while the VM stopped still count. */
+	while (sfd >= 0 && run_signal(vm, sfd))
+		;
 	if (sfd >= 0)
 		close(sfd);
 	if (masked)
