@@ -67,5 +67,6 @@
 #define LAYOUT_RTC_PORT 0x70
 #define LAYOUT_DEBUG_EXIT_PORT 0xf4
 #define LAYOUT_ACPI_PM_PORT 0x600 /* devices/acpi_pm.h, 4 ports */
+#define LAYOUT_PVPANIC_PORT 0x505 /* devices/pvpanic.h, QEMU's default */
 
 #endif

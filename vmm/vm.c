@@ -117,6 +117,20 @@ static void vm_acpi_reset(void *opaque)
 	vm_request_stop(opaque, VM_STOP_RESET, VM_STATUS_RESET);
 }
 
+static void vm_pvpanic_panicked(void *opaque)
+{
+	log_info("the guest reported a kernel panic (pvpanic); stopping the "
+		 "VM");
+	vm_request_stop(opaque, VM_STOP_PANIC, VM_STATUS_PANIC);
+}
+
+static void vm_pvpanic_crash_loaded(void *opaque)
+{
+	(void)opaque;
+	log_info("the guest panicked with a crash kernel loaded (pvpanic "
+		 "CRASH_LOADED); it reboots on its own");
+}
+
 /* ---- construction ---- */
 
 static int vm_setup_memory(struct vm *vm, char *err, size_t errlen)
@@ -148,6 +162,9 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 				 .opaque = vm};
 	struct i8042_host kh = {.reset = vm_i8042_reset, .opaque = vm};
 	struct rtc_host rh = {.now = vm_rtc_now, .opaque = vm};
+	struct pvpanic_host ph = {.panicked = vm_pvpanic_panicked,
+				  .crash_loaded = vm_pvpanic_crash_loaded,
+				  .opaque = vm};
 	int r;
 
 	if ((r = serial_init(&vm->serial, &sh)))
@@ -164,6 +181,7 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 	vm->acpi_pm = (struct acpi_pm){.poweroff = vm_acpi_poweroff,
 				       .reset = vm_acpi_reset,
 				       .opaque = vm};
+	pvpanic_init(&vm->pvpanic, &ph);
 
 	const struct {
 		uint64_t base, len;
@@ -181,6 +199,9 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 	    /* Only the FADT points at it: absent (len 0) with --acpi off. */
 	    {LAYOUT_ACPI_PM_PORT, vm->cfg->acpi ? ACPI_PM_RANGE_LEN : 0,
 	     &acpi_pm_ops, &vm->acpi_pm, "acpi-pm"},
+	    /* Linux finds it only through the DSDT's QEMU0001 device. */
+	    {LAYOUT_PVPANIC_PORT, vm->cfg->acpi ? PVPANIC_RANGE_LEN : 0,
+	     &pvpanic_ops, &vm->pvpanic, "pvpanic"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(pio); i++) {
 		if (!pio[i].len)

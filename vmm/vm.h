@@ -22,6 +22,7 @@
 #include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
+#include "devices/pvpanic.h"
 #include "devices/rtc.h"
 #include "devices/serial.h"
 #include "vmm/bus.h"
@@ -44,6 +45,7 @@ enum vm_stop_reason {
 	VM_STOP_SIGNAL,     /* SIGINT, SIGTERM or SIGHUP */
 	VM_STOP_QUIT,       /* Ctrl-A x on the console */
 	VM_STOP_ERROR,      /* the VMM itself failed */
+	VM_STOP_PANIC,      /* guest kernel panic reported through pvpanic */
 };
 
 /* vmm's exit status per stop reason (see --help and docs). */
@@ -52,6 +54,8 @@ enum vm_stop_reason {
 #define VM_STATUS_USAGE 2
 #define VM_STATUS_RESET 3
 #define VM_STATUS_CRASH 4
+/* 5 is taken: REPLAY_STATUS_DIVERGED (backends/replay/replay.h). */
+#define VM_STATUS_PANIC 6
 
 /* The kinds of thread that touch a VM (docs/architecture.md, Threads):
  * the caller of vm_run, one per vCPU, and the device I/O thread. */
@@ -117,6 +121,7 @@ struct vm {
 	struct rtc rtc;
 	struct debug_exit debug_exit;
 	struct acpi_pm acpi_pm; /* registered with --acpi on */
+	struct pvpanic pvpanic; /* registered with --acpi on */
 	unsigned devices_ready; /* bitmask of initialised devices */
 	atomic_bool serial_out_broken; /* tx runs on any vCPU thread */
 

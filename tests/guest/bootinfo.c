@@ -14,6 +14,7 @@
 #define PVH_OFF_MAGIC 0
 #define PVH_OFF_VERSION 4
 #define PVH_OFF_CMDLINE_PADDR 24
+#define PVH_OFF_RSDP_PADDR 32
 #define PVH_OFF_MEMMAP_PADDR 40   /* version >= 1 */
 #define PVH_OFF_MEMMAP_ENTRIES 48 /* version >= 1 */
 #define PVH_INFO_V0_LEN 40        /* version 0 ends at rsdp_paddr */
@@ -117,6 +118,7 @@ static void bi_copy_pvh(uint64_t paddr, struct bi_info *out)
 	out->magic_ok = true;
 
 	bi_copy_cmdline(io_read64(paddr + PVH_OFF_CMDLINE_PADDR), out);
+	out->rsdp_paddr = io_read64(paddr + PVH_OFF_RSDP_PADDR);
 
 	/* Version 0 ends at rsdp_paddr: do not read past it. */
 	version = io_read32(paddr + PVH_OFF_VERSION);
@@ -169,6 +171,7 @@ static void bi_copy_linux(uint64_t paddr, struct bi_info *out)
 	bi_copy_cmdline((uint64_t)bi_bp.hdr.cmd_line_ptr |
 				(uint64_t)bi_bp.ext_cmd_line_ptr << 32,
 			out);
+	out->rsdp_paddr = bi_bp.acpi_rsdp_addr;
 
 	if (bi_bp.e820_entries == 0 ||
 	    bi_bp.e820_entries > E820_MAX_ENTRIES_ZEROPAGE) {

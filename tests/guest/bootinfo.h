@@ -5,12 +5,13 @@
  *
  *   - PVH (entry.S): %ebx = struct hvm_start_info (Xen
  *     public/arch-x86/hvm/start_info.h): command line at cmdline_paddr,
- *     memory map at memmap_paddr / memmap_entries (version >= 1).
+ *     memory map at memmap_paddr / memmap_entries (version >= 1), ACPI
+ *     RSDP at rsdp_paddr.
  *   - Linux 32-bit and 64-bit boot protocols (entry_linux.S, Linux
  *     Documentation/arch/x86/boot.rst): %esi / %rsi = struct boot_params
  *     (the "zero page", <asm/bootparam.h>): command line at
  *     hdr.cmd_line_ptr | ext_cmd_line_ptr << 32, memory map in
- *     e820_entries / e820_table.
+ *     e820_entries / e820_table, ACPI RSDP at acpi_rsdp_addr.
  *
  * The loader may put these structures, the command line and the memory map
  * anywhere in low memory, so bi_copy() runs first, before the guest writes
@@ -52,6 +53,7 @@ struct bi_info {
 	uint64_t magic_expected, magic_found;
 
 	char cmdline[BI_CMDLINE_MAX]; /* NUL-terminated, maybe truncated */
+	uint64_t rsdp_paddr; /* the ACPI RSDP the loader gave, or 0 */
 	bool cmdline_truncated;
 
 	/* The memory map: map_entries is 0 when the boot information has

@@ -56,7 +56,7 @@ static bool cmd_number(const char *s, size_t len, uint64_t min, uint64_t max,
 			d = (uint64_t)(c - 'A' + 10);
 		else
 			return false;
-		if (v > (max - d) / base)
+		if (d > max || v > (max - d) / base)
 			return false;
 		v = v * base + d;
 	}
@@ -89,6 +89,80 @@ static int cmd_set(struct cmd_opts *o, const char *w, size_t len, size_t k,
 	return 0;
 }
 
+/* The next comma-separated field of [*p, end): sets *f and *n and moves
+ * *p past the field and its comma. False when there is none left. */
+static bool cmd_field(const char **p, const char *end, const char **f,
+		      size_t *n)
+{
+	const char *s = *p, *e = s;
+
+	if (s > end || (s == end && s[-1] != ','))
+		return false;
+	while (e < end && *e != ',')
+		e++;
+	*f = s;
+	*n = (size_t)(e - s);
+	*p = e < end ? e + 1 : end + 1;
+	return true;
+}
+
+/* tg.blkbench=<size>,<count>,<r|w|rw>[,<depth>] */
+static int cmd_blkbench(struct cmd_opts *o, const char *w, size_t len,
+			size_t k)
+{
+	static const char want[] = "tg.blkbench=<512..65536, multiple of "
+				   "512>,<count>,<r|w|rw>[,<depth 1..4>]";
+	const char *p = w + k, *end = w + len, *f;
+	uint64_t size, count, depth = 1;
+	unsigned mode;
+	size_t n;
+
+	if (!cmd_field(&p, end, &f, &n) ||
+	    !cmd_number(f, n, 512, 65536, &size) || size % 512 ||
+	    !cmd_field(&p, end, &f, &n) ||
+	    !cmd_number(f, n, 1, UINT32_MAX, &count) ||
+	    !cmd_field(&p, end, &f, &n))
+		return cmd_fail(o, w, len, want);
+	if (cmd_eq(f, n, "r"))
+		mode = CMD_BLKBENCH_READ;
+	else if (cmd_eq(f, n, "w"))
+		mode = CMD_BLKBENCH_WRITE;
+	else if (cmd_eq(f, n, "rw"))
+		mode = CMD_BLKBENCH_READ | CMD_BLKBENCH_WRITE;
+	else
+		return cmd_fail(o, w, len, want);
+	if (cmd_field(&p, end, &f, &n) && !cmd_number(f, n, 1, 4, &depth))
+		return cmd_fail(o, w, len, want);
+	if (p <= end)
+		return cmd_fail(o, w, len, want);
+	o->blkbench_size = size;
+	o->blkbench_count = count;
+	o->blkbench_mode = mode;
+	o->blkbench_depth = depth;
+	return 0;
+}
+
+/* tg.netbench=<count>[,<size>] */
+static int cmd_netbench(struct cmd_opts *o, const char *w, size_t len,
+			size_t k)
+{
+	static const char want[] = "tg.netbench=<count>[,<size 60..1514>]";
+	const char *p = w + k, *end = w + len, *f;
+	uint64_t count, size = 60;
+	size_t n;
+
+	if (!cmd_field(&p, end, &f, &n) ||
+	    !cmd_number(f, n, 1, UINT32_MAX, &count))
+		return cmd_fail(o, w, len, want);
+	if (cmd_field(&p, end, &f, &n) && !cmd_number(f, n, 60, 1514, &size))
+		return cmd_fail(o, w, len, want);
+	if (p <= end)
+		return cmd_fail(o, w, len, want);
+	o->netbench_count = count;
+	o->netbench_size = size;
+	return 0;
+}
+
 static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 {
 	size_t k;
@@ -111,6 +185,17 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 	if ((k = cmd_key(w, len, "tg.mmio=")))
 		return cmd_set(o, w, len, k, 0, UINT32_MAX, "tg.mmio=<count>",
 			       &o->has_mmio, &o->mmio);
+	if ((k = cmd_key(w, len, "tg.exitbench="))) {
+		bool has;
+
+		return cmd_set(o, w, len, k, 1, UINT32_MAX,
+			       "tg.exitbench=<1..2^32-1>", &has,
+			       &o->exitbench);
+	}
+	if ((k = cmd_key(w, len, "tg.blkbench=")))
+		return cmd_blkbench(o, w, len, k);
+	if ((k = cmd_key(w, len, "tg.netbench=")))
+		return cmd_netbench(o, w, len, k);
 	if (cmd_eq(w, len, "tg.crash=triple"))
 		o->crash = CMD_CRASH_TRIPLE;
 	else if (cmd_eq(w, len, "tg.crash=int3"))
@@ -129,6 +214,14 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		return cmd_fail(o, w, len, "tg.net=skip");
 	else if (cmd_eq(w, len, "tg.hostile"))
 		o->hostile = true;
+	else if (cmd_eq(w, len, "tg.acpi=poweroff"))
+		o->acpi = CMD_ACPI_POWEROFF;
+	else if (cmd_eq(w, len, "tg.acpi=reset"))
+		o->acpi = CMD_ACPI_RESET;
+	else if (cmd_key(w, len, "tg.acpi="))
+		return cmd_fail(o, w, len, "tg.acpi=poweroff|reset");
+	else if (cmd_eq(w, len, "tg.panic"))
+		o->panic = true;
 	else
 		return cmd_fail(o, w, len, "a known tg.* option");
 	return 0;
@@ -147,5 +240,10 @@ int cmd_parse(const char *cmdline, struct cmd_opts *o)
 		if (p > w && cmd_word(w, (size_t)(p - w), o))
 			return -1;
 	}
+	/* The benchmark sends to the peer's MAC, which the ARP exchange
+	 * finds. */
+	if (o->netbench_count && o->net_skip)
+		return cmd_fail(o, "tg.net=skip", 11,
+				"tg.netbench without tg.net=skip");
 	return 0;
 }

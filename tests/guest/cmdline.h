@@ -18,8 +18,22 @@
  *   tg.mmio=<N>        N writes to an empty MMIO address (0 .. 2^32-1)
  *   tg.net=skip        virtio-net: set the device up, skip the exchange
  *   tg.hostile         feed a virtio device broken chains (vhostile.h)
+ *   tg.acpi=poweroff   power off through the FADT's sleep register (power.h)
+ *   tg.acpi=reset      reset through the FADT's reset register
+ *   tg.panic           report a panic to pvpanic (port 0x505)
+ *   tg.exitbench=<N>   benchmark: N PIO then N MMIO writes in a tight loop,
+ *                      with marker lines around each (1 .. 2^32-1)
+ *   tg.blkbench=<size>,<count>,<r|w|rw>[,<depth>]
+ *                      benchmark: sequential virtio-blk requests of <size>
+ *                      bytes (512 .. 65536, a multiple of 512), <depth>
+ *                      in flight (1 .. VBENCH_BLK_MAX_DEPTH, default 1)
+ *   tg.netbench=<count>[,<size>]
+ *                      benchmark: send <count> UDP frames of <size> bytes
+ *                      (60 .. 1514, default 60) on virtio-net; not with
+ *                      tg.net=skip
  *
- * Numbers are decimal or 0x-prefixed hexadecimal.
+ * Numbers are decimal or 0x-prefixed hexadecimal. The benchmarks are
+ * described in vbench.h.
  */
 #ifndef TG_CMDLINE_H
 #define TG_CMDLINE_H
@@ -30,12 +44,24 @@
 #define CMD_BAD_MAX 64
 
 enum cmd_crash { CMD_CRASH_NONE, CMD_CRASH_TRIPLE, CMD_CRASH_INT3 };
+enum cmd_acpi { CMD_ACPI_NONE, CMD_ACPI_POWEROFF, CMD_ACPI_RESET };
+
+/* tg.blkbench modes */
+#define CMD_BLKBENCH_READ 1u
+#define CMD_BLKBENCH_WRITE 2u
 
 struct cmd_opts {
 	bool has_mem, has_cpus, has_exit, has_pio, has_mmio;
 	uint64_t mem_mib, cpus, exit_code, pio, mmio;
 	enum cmd_crash crash;
 	bool spin, echo, reset, net_skip, hostile;
+	enum cmd_acpi acpi; /* tg.acpi= */
+	bool panic;	    /* tg.panic */
+	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
+	uint64_t exitbench;
+	uint64_t blkbench_size, blkbench_count, blkbench_depth;
+	unsigned blkbench_mode; /* CMD_BLKBENCH_* bits */
+	uint64_t netbench_count, netbench_size;
 	/* On error: the offending word (truncated) and what was expected. */
 	char bad[CMD_BAD_MAX];
 	const char *expected;

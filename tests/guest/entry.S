@@ -87,19 +87,17 @@ entry_64:
 	mov	%eax, %fs
 	mov	%eax, %gs
 
-	/* Clear .bss (the stack lives there). */
+	/* Clear .bss (8-byte aligned, linker scripts). One string instruction:
+	 * a host that emulates guest code runs it far faster than a loop,
+	 * and 8 bytes a step twice as fast as 4. */
 	mov	$__bss_start, %edi
 	mov	$__bss_end, %ecx
 	sub	%edi, %ecx
-	shr	$2, %ecx
+	shr	$3, %ecx
 	xor	%eax, %eax
-3:	test	%ecx, %ecx
-	jz	4f
-	movl	%eax, (%rdi)
-	add	$4, %rdi
-	dec	%ecx
-	jmp	3b
-4:	mov	$entry_stack_top, %esp	/* zero-extends into %rsp */
+	cld
+	rep stosq
+	mov	$entry_stack_top, %esp	/* zero-extends into %rsp */
 	mov	%ebp, %edi		/* guest_main(proto, info_paddr) */
 	call	guest_main
 	mov	$TG_EXIT_INTERNAL, %al
@@ -150,7 +148,8 @@ entry_pd:
 	.set	entry_pa, entry_pa + 0x200000
 	.endr
 
-	.section .bss
+	/* The stack needs no clearing (TG_NOCLEAR, io.h). */
+	.section .bss.noclear, "aw", @nobits
 	.balign 16
 	.skip	STACK_SIZE
 	.globl entry_stack_top

@@ -5,7 +5,8 @@
  * per line. Under QEMU's isa-debug-exit the process status is (n << 1) | 1.
  *
  * Failures start at 16 so that they never collide with vmm's own exit
- * statuses (1 vmm error, 2 usage, 3 guest reset, 4 vCPU crash).
+ * statuses (1 vmm error, 2 usage, 3 guest reset, 4 vCPU crash,
+ * 5 replay divergence, 6 guest panic).
  *
  *   code  name                 meaning
  *   ----  -------------------  ------------------------------------------
@@ -51,6 +52,21 @@
  *     40  HOSTILE_NO_RESET     tg.hostile: the device did not set
  *                              NEEDS_RESET after a broken chain
  *     41  HOSTILE_NO_DEVICE    tg.hostile: no virtio-blk or virtio-rng
+ *     42  BENCH_NO_DEVICE      tg.blkbench / tg.netbench: no virtio-blk /
+ *                              virtio-net device
+ *     43  BENCH_MEMORY         tg.blkbench / tg.netbench: no RAM at the
+ *                              benchmark buffers (16 MiB .. +288 KiB)
+ *     44  ACPI_NONE            tg.acpi: no ACPI RSDP (none in the boot
+ *                              information, none in 0xe0000..0xfffff)
+ *     45  ACPI_TABLES          tg.acpi: a bad RSDP, XSDT/RSDT or FADT, no
+ *                              FADT, or a register the guest cannot use
+ *                              (power.h)
+ *     46  ACPI_POWEROFF_FAILED tg.acpi=poweroff: still running after the
+ *                              sleep register write
+ *     47  ACPI_RESET_FAILED    tg.acpi=reset: still running after the
+ *                              reset register write
+ *     48  PANIC_FAILED         tg.panic: still running after the pvpanic
+ *                              write
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -84,5 +100,12 @@
 #define TG_EXIT_VNET_PING 39
 #define TG_EXIT_HOSTILE_NO_RESET 40
 #define TG_EXIT_HOSTILE_NO_DEVICE 41
+#define TG_EXIT_BENCH_NO_DEVICE 42
+#define TG_EXIT_BENCH_MEMORY 43
+#define TG_EXIT_ACPI_NONE 44
+#define TG_EXIT_ACPI_TABLES 45
+#define TG_EXIT_ACPI_POWEROFF_FAILED 46
+#define TG_EXIT_ACPI_RESET_FAILED 47
+#define TG_EXIT_PANIC_FAILED 48
 
 #endif

@@ -14,6 +14,11 @@
 
 #define IO_4G 0x100000000ULL
 
+/* For static buffers that are always written before they are read: they
+ * go to .noclear (linker scripts), which the entry code does not clear.
+ * Only for large buffers; everything else stays in .bss. */
+#define TG_NOCLEAR __attribute__((section(".bss.noclear")))
+
 static inline void io_outb(uint16_t port, uint8_t val)
 {
 	__asm__ __volatile__("outb %0, %1" : : "a"(val), "Nd"(port) : "memory");

@@ -12,9 +12,11 @@
 #include "exitcodes.h"
 #include "io.h"
 #include "mptable.h"
+#include "power.h"
 #include "serial.h"
 #include "smp.h"
 #include "tgexit.h"
+#include "vbench.h"
 #include "vdevs.h"
 
 #define TG_DEBUG_EXIT_PORT 0xf4
@@ -97,6 +99,23 @@ static void tg_count_cpus(const struct mp_info *mp)
 			   " found %u\n", mp->cpus, online);
 		tg_exit(TG_EXIT_AP_CHECKIN);
 	}
+}
+
+/* tg.blkbench, tg.netbench: their buffers are in RAM at VBENCH_SCRATCH,
+ * which one type-1 memmap entry must cover. */
+static void tg_check_scratch(const struct bi_info *bi)
+{
+	uint64_t lo = VBENCH_SCRATCH, hi = VBENCH_SCRATCH + VBENCH_SCRATCH_SIZE;
+
+	for (uint32_t i = 0; i < bi->map_entries && i < BI_MAP_MAX; i++) {
+		const struct bi_memmap_entry *e = &bi->map[i];
+
+		if (e->type == 1 && e->addr <= lo && e->size >= hi - e->addr)
+			return;
+	}
+	ser_printf("testguest: FAIL benchmark memory: expected RAM at 0x%lx.."
+		   "0x%lx, found none\n", lo, hi);
+	tg_exit(TG_EXIT_BENCH_MEMORY);
 }
 
 static void tg_crash(enum cmd_crash kind)
@@ -226,11 +245,16 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 			io_write32(TG_MMIO_PADDR, (uint32_t)i);
 		ser_printf("testguest: mmio: %lu writes\n", opt.mmio);
 	}
-	vdevs_run(tg_boot.cmdline, opt.net_skip, opt.hostile);
+	if (opt.exitbench)
+		vbench_exits(opt.exitbench);
+	if (opt.blkbench_count || opt.netbench_count)
+		tg_check_scratch(&tg_boot);
+	vdevs_run(tg_boot.cmdline, &opt);
 	if (opt.crash != CMD_CRASH_NONE)
 		tg_crash(opt.crash);
 	if (opt.reset)
 		tg_reset();
+	pw_run(&opt, &tg_boot); /* tg.panic, tg.acpi */
 	if (opt.echo)
 		tg_echo();
 	if (opt.spin) {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * memcpy, memmove, memset and memcmp: a freestanding GCC may emit calls to
- * them (struct copies and initialisers). Plain byte loops; this file is
- * built with -fno-tree-loop-distribute-patterns so that GCC does not turn
- * the loops back into calls to themselves.
+ * them (struct copies and initialisers). memcpy and memset are one string
+ * instruction (`rep movsb`, `rep stosb`): a host that emulates guest code
+ * runs that far faster than a loop. The rest are plain byte loops; this
+ * file is built with -fno-tree-loop-distribute-patterns so that GCC does
+ * not turn the loops back into calls to themselves.
  */
 #include <stddef.h>
 
@@ -14,11 +16,10 @@ int memcmp(const void *a, const void *b, size_t n);
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ __volatile__("cld; rep movsb"
+			     : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -39,10 +40,10 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ __volatile__("cld; rep stosb"
+			     : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 

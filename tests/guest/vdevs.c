@@ -11,6 +11,7 @@
 #include "exitcodes.h"
 #include "io.h"
 #include "serial.h"
+#include "vbench.h"
 #include "vblk.h"
 #include "vcon.h"
 #include "vhostile.h"
@@ -149,10 +150,30 @@ static bool vd_probe(struct vio_dev *d)
 	return true;
 }
 
-void vdevs_run(const char *cmdline, bool net_skip, bool hostile)
+/* The benchmarks of vbench.h, on the first device of their kind. */
+static void vd_bench(const struct cmd_opts *o, struct vio_dev *blk,
+		     struct vio_dev *net)
+{
+	if (o->blkbench_count) {
+		if (!blk)
+			vio_fail(TG_EXIT_BENCH_NO_DEVICE, "blkbench: expected a "
+				 "virtio-blk device, found none");
+		vbench_blk(blk, (uint32_t)o->blkbench_size, o->blkbench_count,
+			   o->blkbench_mode, (unsigned)o->blkbench_depth);
+	}
+	if (o->netbench_count) {
+		if (!net)
+			vio_fail(TG_EXIT_BENCH_NO_DEVICE, "netbench: expected a "
+				 "virtio-net device, found none");
+		vnet_bench(net, o->netbench_count,
+			   (unsigned)o->netbench_size);
+	}
+}
+
+void vdevs_run(const char *cmdline, const struct cmd_opts *opt)
 {
 	unsigned n = 0;
-	struct vio_dev *victim = NULL, *rng = NULL;
+	struct vio_dev *victim = NULL, *rng = NULL, *net = NULL;
 
 	for (const char *p = cmdline; *p;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
@@ -197,7 +218,9 @@ void vdevs_run(const char *cmdline, bool net_skip, bool hostile)
 				rng = d;
 			break;
 		case VIRTIO_ID_NET:
-			vnet_run(d, net_skip);
+			vnet_run(d, opt->net_skip);
+			if (!net)
+				net = d;
 			break;
 		case VIRTIO_ID_CONSOLE:
 			vcon_run(d);
@@ -208,12 +231,16 @@ void vdevs_run(const char *cmdline, bool net_skip, bool hostile)
 			break;
 		}
 	}
-	if (!hostile)
-		return;
-	if (!victim)
-		victim = rng;
-	if (!victim)
-		vio_fail(TG_EXIT_HOSTILE_NO_DEVICE, "hostile: expected a "
-			 "virtio-blk or virtio-rng device, found none");
-	vhostile_run(victim);
+	struct vio_dev *blk = victim;
+
+	if (opt->hostile) {
+		if (!victim)
+			victim = rng;
+		if (!victim)
+			vio_fail(TG_EXIT_HOSTILE_NO_DEVICE, "hostile: expected "
+				 "a virtio-blk or virtio-rng device, found "
+				 "none");
+		vhostile_run(victim);
+	}
+	vd_bench(opt, blk, net);
 }

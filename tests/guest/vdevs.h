@@ -20,14 +20,17 @@
  * virtio-net (vnet.h), virtio-console (vcon.h); other ids get
  * "no driver". Then, with `hostile`, run vhostile.h on the first
  * virtio-blk device, else the first virtio-rng one (HOSTILE_NO_DEVICE if
- * there is neither). Without virtio_mmio.device= words this does nothing
- * (unless `hostile`).
+ * there is neither). Then the benchmarks the options ask for (vbench.h):
+ * tg.blkbench on the first virtio-blk device, tg.netbench on the first
+ * virtio-net one (BENCH_NO_DEVICE without one). Without
+ * virtio_mmio.device= words this does nothing (unless `hostile` or a
+ * benchmark is asked for).
  */
 #ifndef TG_VDEVS_H
 #define TG_VDEVS_H
 
-#include <stdbool.h>
+#include "cmdline.h"
 
-void vdevs_run(const char *cmdline, bool net_skip, bool hostile);
+void vdevs_run(const char *cmdline, const struct cmd_opts *opt);
 
 #endif

@@ -13,6 +13,8 @@
 #include "serial.h"
 #include "tgexit.h"
 
+void *memset(void *dst, int c, size_t n);
+
 #define VIO_PAGE 4096
 /* Layout of a queue page: descriptors, then the available ring, the used
  * ring at a fixed offset (alignment 16 / 2 / 4, spec 2.7). */
@@ -24,8 +26,9 @@ _Static_assert(VIO_AVAIL_OFF + 6 + 2 * VQ_SIZE <= VIO_USED_OFF,
 _Static_assert(VIO_USED_OFF + 6 + 8 * VQ_SIZE <= VIO_PAGE,
 	       "used ring does not fit the page");
 
+/* Not cleared at boot: vio_queue() clears each page before use. */
 static uint8_t vio_pages[VIO_MAX_DEVS][VIO_MAX_QUEUES][VIO_PAGE]
-	__attribute__((aligned(VIO_PAGE)));
+	TG_NOCLEAR __attribute__((aligned(VIO_PAGE)));
 
 /* Keep the compiler from moving ring accesses across this point; x86
  * keeps stores in order and a notify is an MMIO write (a VM exit). */
@@ -156,8 +159,7 @@ struct vq *vio_queue(struct vio_dev *d, unsigned slot, unsigned index)
 	while (size > max)
 		size >>= 1;
 
-	for (unsigned i = 0; i < VIO_PAGE; i++)
-		page[i] = 0;
+	memset(page, 0, VIO_PAGE);
 	*q = (struct vq){
 		.index = index,
 		.size = (uint16_t)size,

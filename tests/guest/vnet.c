@@ -10,6 +10,7 @@
 #include "exitcodes.h"
 #include "io.h"
 #include "serial.h"
+#include "vbench.h"
 
 #define VNET_HDR sizeof(struct virtio_net_hdr_v1) /* 12 */
 #define VNET_RX_BUFS 8
@@ -26,12 +27,17 @@
 #define ICMP_HLEN 8
 #define PING_DATA 32
 #define PING_ID 0x7467 /* "tg" */
+#define UDP_HLEN 8
+#define BENCH_SPORT 1024
+#define BENCH_DPORT 9 /* discard */
 
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == 12, "virtio_net_hdr_v1");
 
-static uint8_t vnet_rx[VNET_RX_BUFS][VNET_RX_LEN];
+/* Written by the device before the guest reads them. */
+static uint8_t vnet_rx[VNET_RX_BUFS][VNET_RX_LEN] TG_NOCLEAR;
 static uint8_t vnet_tx[VNET_HDR + VNET_FRAME_MAX];
 static uint8_t vnet_rx_of_head[VQ_SIZE];
+_Static_assert(VNET_HDR + VNET_FRAME_MAX <= VBENCH_NET_BUF, "net buffer");
 
 static const uint8_t vnet_ip_me[4] = { 192, 0, 2, 2 };
 static const uint8_t vnet_ip_peer[4] = { 192, 0, 2, 1 };
@@ -299,4 +305,86 @@ void vnet_run(struct vio_dev *d, bool skip)
 			 "reply from 192.0.2.1, found none after %u requests",
 			 VNET_TRIES);
 	ser_printf("testguest: virtio-net: ping ok\n");
+}
+
+/* tg.netbench: one buffer per transmit descriptor, in the scratch RAM
+ * (vbench.h). */
+static uint8_t *vnet_bench_tx(unsigned k)
+{
+	return (uint8_t *)io_phys(VBENCH_NET_BUFS + (uint64_t)k *
+				  VBENCH_NET_BUF);
+}
+
+/* The UDP frame of vnet_bench in buffer 0 (header zeroed). */
+static void vnet_bench_frame(unsigned size)
+{
+	uint8_t *f = vnet_bench_tx(0), *eth = f + VNET_HDR;
+	uint8_t *ip = eth + ETH_HLEN, *udp = ip + IP_HLEN;
+	unsigned ip_len = size - ETH_HLEN;
+
+	for (unsigned i = 0; i < VNET_HDR + size; i++)
+		f[i] = 0;
+	cpy(eth, vnet_peer_mac, 6);
+	cpy(eth + 6, vnet_mac, 6);
+	put16(eth + 12, ETH_P_IP);
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)ip_len);
+	put16(ip + 6, 0x4000); /* DF */
+	ip[8] = 64;
+	ip[9] = 17; /* UDP */
+	cpy(ip + 12, vnet_ip_me, 4);
+	cpy(ip + 16, vnet_ip_peer, 4);
+	put16(ip + 10, csum(ip, IP_HLEN));
+	put16(udp, BENCH_SPORT);
+	put16(udp + 2, BENCH_DPORT);
+	put16(udp + 4, (uint16_t)(ip_len - IP_HLEN));
+	/* UDP checksum 0: none (RFC 768, IPv4). */
+	for (unsigned i = ETH_HLEN + IP_HLEN + UDP_HLEN; i < size; i++)
+		eth[i] = (uint8_t)('a' + i % 26);
+}
+
+void vnet_bench(struct vio_dev *d, uint64_t count, unsigned size)
+{
+	struct vq *tx = &d->q[1];
+	uint8_t buf_of_head[VQ_SIZE], free_bufs[VQ_SIZE];
+	unsigned nfree = tx->size;
+	uint64_t sent = 0, done = 0;
+
+	vnet_bench_frame(size);
+	for (unsigned k = 0; k < tx->size; k++) {
+		if (k)
+			cpy(vnet_bench_tx(k), vnet_bench_tx(0),
+			    VNET_HDR + size);
+		free_bufs[k] = (uint8_t)k;
+	}
+	ser_printf("testguest: netbench: start count %lu size %u\n", count,
+		   size);
+	while (done < count) {
+		bool added = false;
+
+		while (sent < count && nfree) {
+			unsigned k = free_bufs[--nfree];
+			struct vq_buf b = { (uintptr_t)vnet_bench_tx(k),
+					    VNET_HDR + size, false };
+
+			buf_of_head[vq_add(tx, &b, 1)] = (uint8_t)k;
+			sent++;
+			added = true;
+		}
+		if (added)
+			vq_kick(d, tx);
+
+		uint16_t id;
+		uint32_t len;
+
+		if (!vq_poll(d, tx, VIO_WAIT_STEPS, &id, &len))
+			vio_fail(TG_EXIT_VIRTIO_TIMEOUT, "netbench at 0x%lx: "
+				 "expected a used transmit buffer, found none "
+				 "after %lu frames", d->base, done);
+		do {
+			free_bufs[nfree++] = buf_of_head[id];
+			done++;
+		} while (vq_poll(d, tx, 0, &id, &len));
+	}
+	ser_printf("testguest: netbench: done %lu\n", count);
 }

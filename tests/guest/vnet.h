@@ -21,9 +21,15 @@
 #define TG_VNET_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "virtio.h"
 
 void vnet_run(struct vio_dev *d, bool skip);
+
+/* tg.netbench (vbench.h): after vnet_run(d, false), send `count` UDP
+ * frames of `size` bytes (60 .. 1514) to 192.0.2.1 as fast as the
+ * transmit queue takes them. */
+void vnet_bench(struct vio_dev *d, uint64_t count, unsigned size);
 
 #endif

@@ -5,6 +5,8 @@
 #   MODE sigint   the same with SIGINT and 130
 #   MODE restart  guest resets itself at every boot with --on-reset
 #                 restart: it must boot at least 3 times, then SIGTERM -> 143
+#   MODE acpi_restart  the same, resetting through the ACPI reset register
+#                 (tg.acpi=reset): every fresh VM has its tables again
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 mode=$1 vmm=$2 kernel=$3
@@ -20,6 +22,10 @@ case "$mode" in
     "$vmm" --accel kvm --kernel "$kernel" --cmdline tg.reset --on-reset restart \
       </dev/null >"$out" 2>&1 &
     ready="vmm-testguest: hello" need=3 ;;
+  acpi_restart)
+    "$vmm" --accel kvm --kernel "$kernel" --cmdline tg.acpi=reset \
+      --on-reset restart </dev/null >"$out" 2>&1 &
+    ready="writing 0x42 to RESET_REG (port 0x602)" need=3 ;;
   *) echo "unknown mode $mode"; exit 2 ;;
 esac
 pid=$!

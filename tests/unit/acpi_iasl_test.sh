@@ -14,10 +14,10 @@
 # XSDT, FACP, APIC and DSDT. iasl 20200925 cannot read a lone RSDP from a
 # file ("not a valid ACPI table"): test_acpi_tables.c checks the RSDP.
 # Then acpiexec (ACPICA's interpreter, the code Linux runs) loads the DSDT,
-# FACP and APIC, evaluates \_S5, COM1's and the devices' _CRS and the
-# power button's _HID, and enters S5, which on a hardware-reduced FADT
-# goes through the sleep control register (AE_NOT_EXIST without one); no
-# error, warning or AE_ status may appear.
+# FACP and APIC, evaluates \_S5, COM1's, pvpanic's and the devices' _CRS,
+# the power button's and pvpanic's _HID, and enters S5, which on a
+# hardware-reduced FADT goes through the sleep control register
+# (AE_NOT_EXIST without one); no error, warning or AE_ status may appear.
 set -u
 dump=$1 work=$2
 for tool in iasl acpiexec; do
@@ -75,7 +75,8 @@ for cfg in "1 0" "2 3" "64 17" "254 64"; do
   devs=$(seq 0 $(($2 - 1)))
   [ "$2" -gt 16 ] && devs="0 1 $(($2 / 2)) $(($2 - 1))"
   cmds="evaluate \\_S5; evaluate \\_SB.COM1._CRS; evaluate \\_SB.PWRB._HID"
-  want=3
+  cmds+="; evaluate \\_SB.PEVT._HID; evaluate \\_SB.PEVT._CRS"
+  want=5
   for i in $devs; do
     cmds+="; evaluate \\_SB.V$(printf %03d "$i")._CRS"
     want=$((want + 1))

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "devices/acpi_pm.h"
+#include "devices/pvpanic.h"
+#include "tests/guest/power.h"
 #include "tests/support/test_util.h"
 #include "vmm/acpi/acpi_spec.h"
 #include "vmm/acpi/acpi_tables.h"
@@ -212,8 +214,9 @@ static void test_madt(void **state)
 	}
 }
 
-/* The DSDT: _S5, COM1, the power button, one LNRO0005 per device with
- * its base, length and IRQ in Memory32Fixed and Interrupt descriptors. */
+/* The DSDT: _S5, COM1, the power button, pvpanic, one LNRO0005 per
+ * device with its base, length and IRQ in Memory32Fixed and Interrupt
+ * descriptors. */
 static void test_dsdt(void **state)
 {
 	struct acpi_platform p = {.ncpus = 2, .mmio = three, .nmmio = 3};
@@ -261,6 +264,14 @@ static void test_dsdt(void **state)
 	static const uint8_t com1[] = {0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03,
 				       0x01, 0x08, 0x22, 0x10, 0x00, 0x79};
 	assert_int_equal(count_bytes(d, n, com1, sizeof(com1)), 1);
+	/* pvpanic: PEVT, _HID "QEMU0001", _CRS IO 0x505/1 and nothing else. */
+	assert_int_equal(count(d, n, "PEVT"), 1);
+	assert_int_equal(count(d, n, "QEMU0001"), 1);
+	static const uint8_t pevt[] = {0x47, 0x01, 0x05, 0x05, 0x05,
+				       0x05, 0x01, 0x01, 0x79, 0x00};
+	assert_int_equal(count_bytes(d, n, pevt, sizeof(pevt)), 1);
+	assert_int_equal(LAYOUT_PVPANIC_PORT, 0x505);
+	assert_int_equal(PVPANIC_RANGE_LEN, 1);
 	free(img);
 }
 
@@ -359,6 +370,42 @@ static void test_write(void **state)
 	gm_destroy(&gm);
 }
 
+/* What the test guest assumes instead of reading it (tests/guest/power.h):
+ * \_S5's SLP_TYP, the FADT and GAS offsets, the pvpanic port. The DSDT's
+ * \_S5 must give the guest's SLP_TYP. */
+static void test_guest_assumptions(void **state)
+{
+	struct acpi_platform p = {.ncpus = 1};
+	struct acpi_layout l;
+	uint8_t *img = build(&p, &l);
+	(void)state;
+
+	assert_int_equal(PW_SLP_TYP_S5, ACPI_PM_SLP_TYP_S5);
+	assert_int_equal(PW_SLP_TYP_SHIFT, ACPI_PM_SLP_TYP_SHIFT);
+	assert_int_equal(PW_SLP_EN, ACPI_PM_SLP_EN);
+	static const uint8_t s5[] = {0x08, 0x5c, '_', 'S', '5', '_', 0x12,
+				     0x07, 0x04, 0x0a, PW_SLP_TYP_S5};
+	assert_memory_equal(at(img, l.dsdt) + 36, s5, sizeof(s5));
+	assert_int_equal(PW_FADT_OFF_FLAGS, offsetof(struct acpi_fadt, flags));
+	assert_int_equal(PW_FADT_OFF_RESET_REG,
+			 offsetof(struct acpi_fadt, reset_reg));
+	assert_int_equal(PW_FADT_OFF_RESET_VALUE,
+			 offsetof(struct acpi_fadt, reset_value));
+	assert_int_equal(PW_FADT_OFF_SLEEP_CONTROL,
+			 offsetof(struct acpi_fadt, sleep_control_reg));
+	assert_int_equal(PW_FADT_F_RESET_REG_SUP, ACPI_FADT_F_RESET_REG_SUP);
+	assert_int_equal(PW_GAS_LEN, sizeof(struct acpi_gas));
+	assert_int_equal(PW_GAS_OFF_WIDTH,
+			 offsetof(struct acpi_gas, bit_width));
+	assert_int_equal(PW_GAS_OFF_BIT,
+			 offsetof(struct acpi_gas, bit_offset));
+	assert_int_equal(PW_GAS_OFF_ADDRESS,
+			 offsetof(struct acpi_gas, address));
+	assert_int_equal(PW_GAS_IO, ACPI_GAS_SYSTEM_IO);
+	assert_int_equal(PW_PVPANIC_PORT, LAYOUT_PVPANIC_PORT);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +413,7 @@ int main(void)
 	    cmocka_unit_test(test_madt),      cmocka_unit_test(test_dsdt),
 	    cmocka_unit_test(test_largest),   cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_write),
+	    cmocka_unit_test(test_guest_assumptions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

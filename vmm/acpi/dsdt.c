@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "devices/acpi_pm.h"
+#include "devices/pvpanic.h"
 #include "vmm/layout.h"
 
 #define DSDT_COM1_PORTS 8
@@ -49,6 +50,21 @@ static void dsdt_com1(struct aml *a)
 	aml_close(a, dev);
 }
 
+/* QEMU's ISA pvpanic (devices/pvpanic.h); Linux's pvpanic-mmio driver
+ * matches QEMU0001 and takes its I/O resource. */
+static void dsdt_pvpanic(struct aml *a)
+{
+	struct aml_mark dev = aml_device_open(a, "PEVT");
+	aml_name(a, "_HID");
+	aml_string(a, "QEMU0001");
+	aml_name(a, "_CRS");
+	struct aml_mark crs = aml_resources_open(a);
+	aml_io(a, LAYOUT_PVPANIC_PORT, LAYOUT_PVPANIC_PORT, 1,
+	       PVPANIC_RANGE_LEN);
+	aml_close(a, crs);
+	aml_close(a, dev);
+}
+
 static void dsdt_virtio_mmio(struct aml *a, unsigned i,
 			     const struct acpi_mmio_dev *d)
 {
@@ -73,6 +89,7 @@ void dsdt_aml(struct aml *a, const struct acpi_platform *p)
 	struct aml_mark sb = aml_scope_open(a, "\\_SB");
 	dsdt_power_button(a);
 	dsdt_com1(a);
+	dsdt_pvpanic(a);
 	for (unsigned i = 0; i < p->nmmio; i++)
 		dsdt_virtio_mmio(a, i, &p->mmio[i]);
 	aml_close(a, sb);
