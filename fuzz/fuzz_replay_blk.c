@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Harness: virtio-blk driven through lenient replay traces: the input is
+ * trace records, replayed against a machine whose one virtio device is a
+ * virtio-blk (fuzz/replayfx.h), through the same exit path as KVM exits.
+ */
+#include "fuzz/fuzz.h"
+#include "fuzz/replayfx.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	replayfx_run(data, size, TRACE_DEV_BLK);
+	return 0;
+}
