@@ -1,0 +1,127 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# /init of the test initramfs (tests/linux/build-initramfs.sh), run by
+# busybox sh as PID 1.
+#
+# With `vmmtest=run` on the kernel command line it checks the virtio
+# devices and prints one line per check on the console:
+#   VMMTEST <check> ok|fail [detail]
+# then `VMMTEST done`, `VMMTEST end poweroff|reboot`, and ends. Without it, it starts a shell on the
+# console and powers off when the shell exits.
+#
+# Command line parameters (all optional):
+#   vmmtest=run          run the checks instead of a shell
+#   vmmtest.cpus=N       the number of CPUs that must be online
+#   vmmtest.nonce=WORD   written to the disk and the virtio console, so the
+#                        host can find it there
+#   vmmtest.net=0        skip the network check (no tap)
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /tmp && mount -t tmpfs tmpfs /tmp
+
+param() { # param NAME DEFAULT: value of NAME= on the kernel command line
+  v=$2
+  for w in $(cat /proc/cmdline); do
+    case "$w" in "$1="*) v=${w#*=} ;; esac
+  done
+  echo "$v"
+}
+result() { echo "VMMTEST $*"; }
+
+# The stock kernel's virtio drivers are modules: the initramfs lists them
+# in load order (dependencies first).
+if [ -f /etc/modules.list ]; then
+  while read -r m; do
+    insmod "/lib/modules/$m" 2>/tmp/insmod.err ||
+      echo "init: insmod $m: $(cat /tmp/insmod.err)"
+  done </etc/modules.list
+fi
+
+# A pause, since devices probe asynchronously after insmod.
+wait_for() { # wait_for PATH SECONDS
+  i=0
+  while [ ! -e "$1" ] && [ "$i" -lt "$(($2 * 10))" ]; do usleep 100000; i=$((i + 1)); done
+  [ -e "$1" ]
+}
+
+end() {
+  sync
+  # With ACPI, poweroff ends vmm (status 0) through the sleep register.
+  # Without it the kernel would halt forever: reboot instead (the i8042,
+  # or a triple fault; vmm status 3, QEMU -no-reboot exits).
+  if [ -d /sys/firmware/acpi/tables ]; then
+    result "end poweroff"; poweroff -f
+  else
+    result "end reboot"; reboot -f
+  fi
+  sleep 10
+}
+
+if [ "$(param vmmtest none)" != run ]; then
+  echo "vmm test guest: $(uname -sr), $(grep -c ^processor /proc/cpuinfo) CPUs."
+  echo "A shell on the console; exit to power off."
+  setsid cttyhack sh -l
+  end
+fi
+
+nonce=$(param vmmtest.nonce none)
+result "start $(uname -r) nonce $nonce"
+
+# CPUs
+want=$(param vmmtest.cpus 1)
+have=$(grep -c ^processor /proc/cpuinfo)
+if [ "$have" = "$want" ]; then result "cpus ok $have"; else result "cpus fail $have online, want $want"; fi
+
+# virtio-blk: write sector 8 (past any partition table), drop the page
+# cache, read it back. The host checks the image afterwards.
+if wait_for /dev/vda 5; then
+  pat="VMMTEST disk $nonce"
+  printf '%-512s' "$pat" >/tmp/sector
+  if dd if=/tmp/sector of=/dev/vda bs=512 seek=8 count=1 conv=fsync 2>/tmp/dd.err &&
+     blockdev --flushbufs /dev/vda &&
+     dd if=/dev/vda of=/tmp/back bs=512 skip=8 count=1 2>>/tmp/dd.err &&
+     cmp -s /tmp/sector /tmp/back; then
+    result "disk ok /dev/vda $(blockdev --getsz /dev/vda) sectors"
+  else
+    result "disk fail $(tr '\n' ' ' </tmp/dd.err)"
+  fi
+else
+  result "disk fail no /dev/vda"
+fi
+
+# virtio-rng
+if wait_for /dev/hwrng 5 &&
+   n=$(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | wc -c) && [ "$n" = 32 ]; then
+  result "rng ok $(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"
+else
+  result "rng fail"
+fi
+
+# virtio-net: eth0 up as 192.0.2.2, ping the host end of the tap
+# (192.0.2.1, in the test's network namespace).
+if [ "$(param vmmtest.net 1)" = 0 ]; then
+  result "net skipped (vmmtest.net=0)"
+elif wait_for /sys/class/net/eth0 5 &&
+     ip link set lo up && ip link set eth0 up &&
+     ip addr add 192.0.2.2/24 dev eth0; then
+  ok=0
+  for _ in 1 2 3 4 5; do
+    if ping -c 1 -W 2 192.0.2.1 >/tmp/ping.out 2>&1; then ok=1; break; fi
+  done
+  if [ "$ok" = 1 ]; then result "net ok $(grep -o 'time=.*' /tmp/ping.out)"
+  else result "net fail $(tr '\n' ' ' </tmp/ping.out)"; fi
+else
+  result "net fail no eth0"
+fi
+
+# virtio-console: the host finds this line on the console's output.
+if wait_for /dev/hvc0 5 && echo "VMMTEST hvc0 $nonce" >/dev/hvc0; then
+  result "console ok /dev/hvc0 written"
+else
+  result "console fail no /dev/hvc0"
+fi
+
+result "done"
+end

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the tests/linux/ scripts (sourced, not run).
+#
+# Everything they build or download lives in the cache, outside the source
+# tree: ${VMM_CACHE:-$HOME/.cache/vmm}/linux/. Each output directory has a
+# `stamp` holding the hash of its inputs, so a re-run with the same inputs
+# does nothing.
+
+LX_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LX_CACHE=${VMM_CACHE:-${HOME:-/tmp}/.cache/vmm}/linux
+# Exit status that CTest reports as SKIPPED.
+LX_SKIP=77
+
+lx_log() { echo "$(basename "$0"): $*" >&2; }
+lx_die() { lx_log "error: $*"; exit 1; }
+lx_skip() { echo "SKIPPED: $*"; exit $LX_SKIP; }
+
+# lx_need_pkgs PKG...: install, with apt-get, the Debian packages that are
+# missing (as ci/deps does). Without root or password-less sudo, exits 77
+# (SKIPPED) naming them.
+lx_need_pkgs() {
+  local p missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$p")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"
+    else lx_skip "packages missing and cannot install them (not root): ${missing[*]}"
+    fi
+  fi
+  lx_log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+    $sudo apt-get update -qq &&
+      $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+      lx_die "apt-get install ${missing[*]} failed"
+  fi
+}
+
+# lx_lock NAME: hold an exclusive lock on the cache entry NAME until the
+# script exits (tests that need the same image may start together).
+lx_lock() {
+  mkdir -p "$LX_CACHE" || lx_die "cannot create $LX_CACHE"
+  exec 9>"$LX_CACHE/.$1.lock"
+  if ! flock -n 9; then
+    lx_log "waiting for another build of $1"
+    flock 9
+  fi
+}
+
+# lx_hash FILE|STRING...: one sha256 over the contents of the files and
+# the literal strings given.
+lx_hash() {
+  local a
+  for a in "$@"; do
+    if [ -f "$a" ]; then echo "file $(basename "$a")"; cat "$a"
+    else echo "str $a"; fi
+  done | sha256sum | cut -c1-16
+}
+
+# lx_fresh DIR HASH: true when DIR/stamp says DIR was built from HASH.
+lx_fresh() { [ -f "$1/stamp" ] && [ "$(cat "$1/stamp")" = "$2" ]; }
+
+# lx_pkg_version PKG: the installed version of a Debian package.
+lx_pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
+
+# lx_netns_up: a network namespace holding tap0 = 192.0.2.1/24 (RFC 5737
+# TEST-NET-1; nothing is routed out of the namespace). Sets $LX_NS; on
+# failure returns 1 with the reason in $LX_WHY. lx_netns_down deletes it
+# (the tap goes with it).
+LX_NS=""
+lx_netns_up() {
+  LX_WHY=""
+  if [ "$(id -u)" != 0 ]; then LX_WHY="not root"
+  elif [ ! -c /dev/net/tun ]; then LX_WHY="no /dev/net/tun"
+  elif ! command -v ip >/dev/null; then LX_WHY="ip(8) is missing"
+  fi
+  [ -n "$LX_WHY" ] && return 1
+  local name=vmmlx$$ err
+  if ! err=$(ip netns add "$name" 2>&1); then
+    LX_WHY="ip netns add failed: $err"; return 1
+  fi
+  LX_NS=$name
+  if ! err=$( { ip -n "$LX_NS" tuntap add dev tap0 mode tap &&
+               ip -n "$LX_NS" addr add 192.0.2.1/24 dev tap0 &&
+               ip -n "$LX_NS" link set tap0 up &&
+               ip -n "$LX_NS" link set lo up; } 2>&1); then
+    LX_WHY="tap0 setup failed: $err"; lx_netns_down; return 1
+  fi
+}
+lx_netns_down() {
+  [ -n "$LX_NS" ] && ip netns del "$LX_NS" 2>/dev/null
+  LX_NS=""
+}
+
+# lx_make_disk PATH MiB: a sparse raw image with an MBR holding one Linux
+# partition from sector 2048, so that the kernel's partition scan (a read
+# through virtio-blk) prints " vda: vda1".
+lx_make_disk() {
+  rm -f "$1"
+  truncate -s "${2}M" "$1"
+  python3 - "$1" "$2" <<'PY'
+import struct, sys
+path, mib = sys.argv[1], int(sys.argv[2])
+sectors = mib * 2048
+entry = struct.pack("<B3sB3sII", 0, b"\xfe\xff\xff", 0x83, b"\xfe\xff\xff",
+                    2048, sectors - 2048)
+with open(path, "r+b") as f:
+    f.seek(0x1b8); f.write(struct.pack("<I", 0x766d6d31))   # disk id
+    f.seek(0x1be); f.write(entry)
+    f.seek(0x1fe); f.write(b"\x55\xaa")
+PY
+}
