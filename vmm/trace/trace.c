@@ -2,6 +2,8 @@
 /* The record types of the trace format (trace.h) and their text names. */
 #include "vmm/trace/trace.h"
 
+#include <string.h>
+
 #include "vmm/compiler.h"
 
 static const struct {
@@ -36,4 +38,19 @@ const char *trace_type_name(uint8_t type)
 bool trace_type_known(uint8_t type)
 {
 	return trace_type_name(type) != NULL;
+}
+
+void trace_dev_put(uint8_t q[TRACE_DEV_SIZE], const struct trace_dev *d)
+{
+	memset(q, 0, TRACE_DEV_SIZE);
+	q[0] = d->kind;
+	q[1] = d->flags;
+	if (d->kind == TRACE_DEV_BLK) {
+		trace_put64(q + 8, d->size);
+		trace_put64(q + 16, d->hash);
+		memcpy(q + 24, d->id, strnlen(d->id, TRACE_ID_MAX));
+	} else if (d->kind == TRACE_DEV_NET) {
+		trace_put32(q + 4, d->offloads);
+		memcpy(q + 24, d->mac, 6);
+	}
 }

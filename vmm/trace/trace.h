@@ -105,6 +105,13 @@ static inline enum trace_class trace_class(uint8_t type)
 /* Known record types (others are errors, or skipped when lenient). */
 bool trace_type_known(uint8_t type);
 
+/* Write device entry d into q (TRACE_DEV_SIZE bytes) in its one canonical
+ * form: every byte the format reserves, or ignores for d's kind, is zero
+ * (size, hash and id for disks only; offloads and MAC for nets only). The
+ * encoder writes entries this way and the strict decoder accepts no other,
+ * so a trace survives the text form byte for byte. */
+void trace_dev_put(uint8_t q[TRACE_DEV_SIZE], const struct trace_dev *d);
+
 /* The text name of a type ("mmio", "serial-tx", ...), or NULL. */
 const char *trace_type_name(uint8_t type);
 

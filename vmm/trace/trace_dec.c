@@ -169,6 +169,13 @@ int tdec_header(const uint8_t *buf, size_t len, bool lenient,
 			memcpy(q, buf + at,
 			       len - at < sizeof(q) ? len - at : sizeof(q));
 		tdec_dev(q, &h->devs[i]);
+		uint8_t canon[TRACE_DEV_SIZE];
+		trace_dev_put(canon, &h->devs[i]);
+		if (!lenient && memcmp(canon, q, sizeof(q)) != 0)
+			return errmsg(err, errlen, -EINVAL,
+				      "header: device %u sets bytes its kind "
+				      "does not use (they must be zero)",
+				      i);
 	}
 	if (lenient) {
 		tdec_fix_header(h);
@@ -322,7 +329,8 @@ int tdec_validate(const struct trace_rec *r, char *err, size_t errlen)
 			return tdec_bad(r, err, errlen, "level is not 0 or 1");
 		return 0;
 	case TRACE_END:
-		if (r->len % 8 || r->a > TRACE_STOP_MAX)
+		if (r->len % 8 || r->len / 8 > CONFIG_MAX_DISKS ||
+		    r->a > TRACE_STOP_MAX)
 			return tdec_bad(r, err, errlen, "bad stop or hashes");
 		return 0;
 	}

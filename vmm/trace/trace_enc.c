@@ -68,20 +68,9 @@ void tenc_header(struct tenc *e, const struct trace_header *h)
 	trace_put32(p + 24, h->cpus);
 	trace_put16(p + 28, (uint16_t)n);
 	trace_put16(p + 30, (uint16_t)h->platform);
-	for (unsigned i = 0; i < n; i++) {
-		const struct trace_dev *d = &h->devs[i];
-		uint8_t *q = p + TRACE_HDR_FIXED + i * TRACE_DEV_SIZE;
-		q[0] = d->kind;
-		q[1] = d->flags;
-		trace_put64(q + 8, d->size);
-		trace_put64(q + 16, d->hash);
-		if (d->kind == TRACE_DEV_NET) {
-			trace_put32(q + 4, d->offloads);
-			memcpy(q + 24, d->mac, 6);
-		} else {
-			memcpy(q + 24, d->id, strnlen(d->id, TRACE_ID_MAX));
-		}
-	}
+	for (unsigned i = 0; i < n; i++)
+		trace_dev_put(p + TRACE_HDR_FIXED + i * TRACE_DEV_SIZE,
+			      &h->devs[i]);
 	e->last = SIZE_MAX;
 }
 
