@@ -179,9 +179,11 @@ static const struct policy_rule policy_table[] = {
      .why = "glibc's tcsetattr reads the settings back"},
 };
 
-/* Loaded in AddressSanitizer builds only (-DVMM_SANITIZE=ON): its
- * runtime's own calls. A sanitizer build is for tests, not a security
- * boundary; the normal policy above is not weakened. */
+/* Loaded in test builds only: AddressSanitizer (-DVMM_SANITIZE=ON), for
+ * its runtime's own calls, and coverage (-DVMM_COVERAGE=ON), for gcov
+ * writing its counters at exit (it opens, locks and rewinds each .gcda
+ * file: openat and lseek below, and F_SETLKW). A test build is not a
+ * security boundary; the normal policy above is not weakened. */
 #define LSAN_CLONE_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED)
 static const struct policy_rule policy_sanitizer[] = {
     {"sigaltstack", ALL, ANY, .why = "ASan: each thread's signal stack"},
@@ -204,6 +206,8 @@ static const struct policy_rule policy_sanitizer[] = {
     {"lseek", C, ANY, .why = "LSan: rewinds /proc/self/task"},
     {"rt_sigaction", C, ANY,
      .why = "LSan: the tracer's handlers for synchronous signals"},
+    {"fcntl", C, EQ(1, F_SETLKW),
+     .why = "gcov: locks each .gcda file while it writes it, at exit"},
 };
 
 const struct policy_rule *policy_rules(size_t *n)
@@ -220,7 +224,7 @@ const struct policy_rule *policy_sanitizer_rules(size_t *n)
 
 bool policy_sanitizer_build(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(VMM_COVERAGE_BUILD)
 	return true;
 #else
 	return false;

@@ -58,7 +58,8 @@ const struct policy_rule *policy_rules(size_t *n);
  * weakened. Listed in every build (for the docs and the lint). */
 const struct policy_rule *policy_sanitizer_rules(size_t *n);
 
-/* Is this an AddressSanitizer build (the sanitizer rules loaded)? */
+/* Is this a test build, AddressSanitizer or coverage (the sanitizer
+ * rules loaded)? */
 bool policy_sanitizer_build(void);
 
 /* Does rule r apply to threads of class cls? (Every rule applies to the
