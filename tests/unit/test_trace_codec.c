@@ -107,6 +107,9 @@ static void test_header_errors(void **state)
 	bad_header(&e, TRACE_HDR_FIXED, 9, e.len, -EINVAL, "unknown kind");
 	bad_header(&e, TRACE_HDR_FIXED + 1, 0x80, e.len, -EINVAL,
 		   "unknown flags");
+	/* A reserved byte set: the text form could not show it. */
+	bad_header(&e, TRACE_HDR_FIXED + 44, 1, e.len, -EINVAL,
+		   "device 0 sets bytes its kind does not use");
 	tenc_free(&e);
 }
 

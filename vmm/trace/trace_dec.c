@@ -169,13 +169,6 @@ int tdec_header(const uint8_t *buf, size_t len, bool lenient,
 			memcpy(q, buf + at,
 			       len - at < sizeof(q) ? len - at : sizeof(q));
 		tdec_dev(q, &h->devs[i]);
-		uint8_t canon[TRACE_DEV_SIZE];
-		trace_dev_put(canon, &h->devs[i]);
-		if (!lenient && memcmp(canon, q, sizeof(q)) != 0)
-			return errmsg(err, errlen, -EINVAL,
-				      "header: device %u sets bytes its kind "
-				      "does not use (they must be zero)",
-				      i);
 	}
 	if (lenient) {
 		tdec_fix_header(h);
@@ -183,6 +176,19 @@ int tdec_header(const uint8_t *buf, size_t len, bool lenient,
 		return 0;
 	}
 	int r = tdec_check_devs(h, err, errlen);
+	/* Each entry in its canonical form (trace_dev_put), so that the text
+	 * form, which shows only the fields a kind uses, loses nothing. The
+	 * header's length was checked above: every entry is in buf. */
+	for (unsigned i = 0; !r && i < h->ndevs; i++) {
+		uint8_t canon[TRACE_DEV_SIZE];
+		trace_dev_put(canon, &h->devs[i]);
+		if (memcmp(canon, buf + TRACE_HDR_FIXED + i * TRACE_DEV_SIZE,
+			   TRACE_DEV_SIZE) != 0)
+			r = errmsg(err, errlen, -EINVAL,
+				   "header: device %u sets bytes its kind "
+				   "does not use (they must be zero)",
+				   i);
+	}
 	if (!r)
 		*hdr_len = size;
 	return r;

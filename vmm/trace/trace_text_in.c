@@ -9,7 +9,8 @@
 
 #include "vmm/errmsg.h"
 
-#define TIN_MAX_TOKENS	    8
+/* The longest line: end REASON STATUS and a hash per device. */
+#define TIN_MAX_TOKENS	    (3 + TRACE_MAX_DEVS)
 #define TIN_DEFAULT_MEM_MIB 128 /* machine lines without mem= */
 
 /* One line split into tokens (pointers into the private copy). */
