@@ -181,13 +181,12 @@ static void forbidden_calls(enum vm_thread_class cls)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(forbidden); i++) {
 		struct outcome o;
-#if defined(__SANITIZE_ADDRESS__)
-		/* policy.c: LeakSanitizer's check at exit needs these on
-		 * the control thread in sanitizer builds. */
-		if (cls == VM_THREAD_CONTROL &&
+		/* policy.c: in test builds (ASan, coverage) LeakSanitizer's
+		 * check and gcov's counters at exit need these on the
+		 * control thread. */
+		if (policy_sanitizer_build() && cls == VM_THREAD_CONTROL &&
 		    (forbidden[i] == CALL_OPEN || forbidden[i] == CALL_PTRACE))
 			continue;
-#endif
 		run_child(&cls, 1, SANDBOX_SECCOMP_ENFORCE, forbidden[i], &o);
 		expect_sigsys(&o, policy_class_name(cls), forbidden[i]);
 		run_child(&cls, 1, SANDBOX_SECCOMP_ERRNO, forbidden[i], &o);

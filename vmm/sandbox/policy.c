@@ -208,6 +208,9 @@ static const struct policy_rule policy_sanitizer[] = {
      .why = "LSan: the tracer's handlers for synchronous signals"},
     {"fcntl", C, EQ(1, F_SETLKW),
      .why = "gcov: locks each .gcda file while it writes it, at exit"},
+    {"access", C, ANY, .why = "gcov: does a .gcda directory exist?"},
+    {"mkdir", C, ANY,
+     .why = "gcov: a missing .gcda directory (in a jail: fails, EROFS)"},
 };
 
 const struct policy_rule *policy_rules(size_t *n)
