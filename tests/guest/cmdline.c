@@ -222,6 +222,8 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		return cmd_fail(o, w, len, "tg.acpi=poweroff|reset");
 	else if (cmd_eq(w, len, "tg.panic"))
 		o->panic = true;
+	else if (cmd_eq(w, len, "tg.rtc"))
+		o->rtc = true;
 	else
 		return cmd_fail(o, w, len, "a known tg.* option");
 	return 0;

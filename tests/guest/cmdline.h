@@ -21,6 +21,7 @@
  *   tg.acpi=poweroff   power off through the FADT's sleep register (power.h)
  *   tg.acpi=reset      reset through the FADT's reset register
  *   tg.panic           report a panic to pvpanic (port 0x505)
+ *   tg.rtc             read and check the CMOS clock (rtc.h)
  *   tg.exitbench=<N>   benchmark: N PIO then N MMIO writes in a tight loop,
  *                      with marker lines around each (1 .. 2^32-1)
  *   tg.blkbench=<size>,<count>,<r|w|rw>[,<depth>]
@@ -57,6 +58,7 @@ struct cmd_opts {
 	bool spin, echo, reset, net_skip, hostile;
 	enum cmd_acpi acpi; /* tg.acpi= */
 	bool panic;	    /* tg.panic */
+	bool rtc;	    /* tg.rtc */
 	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
 	uint64_t exitbench;
 	uint64_t blkbench_size, blkbench_count, blkbench_depth;

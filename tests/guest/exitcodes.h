@@ -67,6 +67,9 @@
  *                              reset register write
  *     48  PANIC_FAILED         tg.panic: still running after the pvpanic
  *                              write
+ *     49  RTC                  tg.rtc: the CMOS clock never settled, or
+ *                              read a time that is not a valid date in
+ *                              2020 .. 2199
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -107,5 +110,6 @@
 #define TG_EXIT_ACPI_POWEROFF_FAILED 46
 #define TG_EXIT_ACPI_RESET_FAILED 47
 #define TG_EXIT_PANIC_FAILED 48
+#define TG_EXIT_RTC 49
 
 #endif

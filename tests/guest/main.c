@@ -13,6 +13,7 @@
 #include "io.h"
 #include "mptable.h"
 #include "power.h"
+#include "rtc.h"
 #include "serial.h"
 #include "smp.h"
 #include "tgexit.h"
@@ -254,6 +255,8 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 		tg_crash(opt.crash);
 	if (opt.reset)
 		tg_reset();
+	if (opt.rtc)
+		rtc_check();
 	pw_run(&opt, &tg_boot); /* tg.panic, tg.acpi */
 	if (opt.echo)
 		tg_echo();

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm/errmsg.h"
@@ -30,6 +31,10 @@ void sandbox_init(struct sandbox *sb, const struct sandbox_config *cfg)
 int sandbox_prepare(struct sandbox *sb, char *err, size_t errlen)
 {
 	int r = 0;
+	/* glibc loads the time zone (opens /etc/localtime) the first time
+	 * any time conversion runs, gmtime_r included: the RTC's, on a vCPU
+	 * thread, under a filter without openat. Load it now. */
+	tzset();
 	if (sb->cfg->jail)
 		r = jail_close_fds(STDERR_FILENO + 1, err, errlen);
 	if (!r && sb->cfg->netns)
