@@ -118,11 +118,8 @@ if [ "$flavour" = minimal ]; then
   # last console= is /dev/console: ttyS0), and over UDP to the tap.
   cmdline="console=hvc0 $cmdline"
   [ "$net" = 1 ] && cmdline+=" netconsole=6665@192.0.2.2/eth0,6666@192.0.2.1/"
-  # Emulated hosts only (hardware hosts run the kernel as it is): skip the
-  # int3 self-test (our patch, patches/0001-*) and XSAVE (the guest sees
-  # the host's XSAVE in CPUID, but xrstor fails to emulate), two
-  # instructions the host's emulator cannot run.
-  [ "$kind" = emulated ] && cmdline+=" noint3selftest noxsave"
+  # Emulated hosts only: what their emulator cannot run (lib.sh).
+  [ "$kind" = emulated ] && cmdline+=" $(lx_emulated_params)"
 fi
 
 # --- the runner ----------------------------------------------------------

@@ -64,8 +64,8 @@ if [ "$(cat "$out/build/tree.stamp" 2>/dev/null)" != "$tree" ] || [ ! -d "$src" 
 fi
 
 mk() { make -C "$src" -s ARCH=x86_64 "$@"; }
-mk tinyconfig >/dev/null
-(cd "$src" && scripts/kconfig/merge_config.sh -m .config "$frag") >"$out/merge.log" 2>&1 ||
+mk tinyconfig >"$out/merge.log" 2>&1
+(cd "$src" && scripts/kconfig/merge_config.sh -m .config "$frag") >>"$out/merge.log" 2>&1 ||
   { cat "$out/merge.log" >&2; lx_die "merge_config.sh failed"; }
 mk olddefconfig >>"$out/merge.log" 2>&1
 

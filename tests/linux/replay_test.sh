@@ -46,7 +46,7 @@ cp "$work/disk.img" "$work/disk.base"   # the replay starts from this
 cmdline="console=hvc0 console=ttyS0 panic=-1 8250.nr_uarts=1 i8042.noaux"
 cmdline+=" i8042.nokbd i8042.nopnp tsc=reliable no_timer_check pty.legacy_count=0"
 cmdline+=" vmmtest=run vmmtest.cpus=2 vmmtest.nonce=replay vmmtest.net=0"
-[ "$kind" = emulated ] && cmdline+=" noint3selftest noxsave"
+[ "$kind" = emulated ] && cmdline+=" $(lx_emulated_params)"
 acpi=()
 grep -q -- --acpi <<<"$help" && acpi=(--acpi on)
 
