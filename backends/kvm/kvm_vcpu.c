@@ -87,17 +87,19 @@ static int kvm_vcpu_set_msrs(struct accel_vcpu *v)
 	    {MSR_IA32_MISC_ENABLE, 1},   /* fast string operations */
 	    {MSR_MTRR_DEF_TYPE, (1u << 11) | 6}, /* MTRRs on, write-back */
 	};
-	struct {
+	/* struct kvm_msrs ends in a flexible array: room for one entry. */
+	union {
 		struct kvm_msrs hdr;
-		struct kvm_msr_entry e[1];
+		uint8_t buf[sizeof(struct kvm_msrs) +
+			    sizeof(struct kvm_msr_entry)];
 	} m;
 	/* One at a time, so that a refused MSR can be named. A refusal is
 	 * not fatal: KVM's reset value is used instead. */
 	for (size_t i = 0; i < ARRAY_SIZE(boot_msrs); i++) {
 		memset(&m, 0, sizeof(m));
 		m.hdr.nmsrs = 1;
-		m.e[0].index = boot_msrs[i].index;
-		m.e[0].data = boot_msrs[i].value;
+		m.hdr.entries[0].index = boot_msrs[i].index;
+		m.hdr.entries[0].data = boot_msrs[i].value;
 		int r = ioctl(v->fd, KVM_SET_MSRS, &m);
 		if (r < 0)
 			return -errno;
@@ -210,12 +212,14 @@ int kvm_vcpu_thread_init(struct accel_vcpu *v)
 		return -r;
 	/* Inside KVM_RUN: this thread's mask without the kick signal. */
 	sigdelset(&run_mask, KVM_KICK_SIGNAL);
-	struct {
+	/* The kernel's sigset_t is 64 bits here: room for it after the
+	 * header's flexible array. */
+	union {
 		struct kvm_signal_mask hdr;
-		uint8_t set[8]; /* the kernel's sigset_t is 64 bits here */
+		uint8_t buf[sizeof(struct kvm_signal_mask) + 8];
 	} km;
 	km.hdr.len = 8;
-	memcpy(km.set, &run_mask, 8);
+	memcpy(km.hdr.sigset, &run_mask, 8);
 	if (ioctl(v->fd, KVM_SET_SIGNAL_MASK, &km) < 0)
 		return -errno;
 
