@@ -4,11 +4,11 @@
  * trace_text_rec.c), which tests and people write by hand: numbers,
  * quoted and hex blobs, every record keyword, comments.
  *
- * Input: text. Checks: a refusal says which line; an accepted text gives
- * a binary trace that the strict decoder frames soundly (the text form
- * may describe headers the strict decoder refuses, as the bad_*.txt test
- * traces do); when its header is one the strict decoder takes, it prints
- * as text, and that text parses back to the same bytes.
+ * Input: text. Checks: a refusal says which line. The text form may
+ * describe headers the strict decoder refuses (as the bad_*.txt test
+ * traces do); when it takes the header of an accepted text, the records
+ * are soundly framed, the trace prints as text, and that text parses back
+ * to the same bytes.
  */
 #include <errno.h>
 #include <stdio.h>

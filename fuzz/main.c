@@ -4,8 +4,8 @@
  *
  * Built with afl-clang-fast (VMM_FUZZ=ON): AFL++ persistent mode with the
  * shared-memory testcase buffer. The fork server starts after set-up and
- * one warm-up run of an empty input (__AFL_INIT), then one process runs up
- * to FUZZ_LOOP inputs.
+ * warm-up runs of a few tiny inputs (__AFL_INIT), then one process runs
+ * up to FUZZ_LOOP inputs.
  *
  * Built with any other compiler, and also with afl-clang-fast when given
  * arguments: a corpus replayer. Each argument is a file (one input) or a
@@ -27,6 +27,25 @@
 
 #include "fuzz/fuzz.h"
 #include "vmm/log.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FUZZ_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define FUZZ_ASAN 1
+#endif
+#ifdef FUZZ_ASAN
+/* ASan's defaults, which ASAN_OPTIONS overrides. A freed block stays in
+ * quarantine (unusable, so a use after free is caught) until 16 MiB more
+ * have been freed, not the default 256 MiB: the replay harnesses build a
+ * whole machine each input (a few hundred KiB of heap), and with the
+ * default every input got fresh pages, whose faults took most of the
+ * time. 16 MiB is still many inputs' worth. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void) { return "quarantine_size_mb=16"; }
+#endif
 
 #define FUZZ_MAX_INPUT (64u << 20)
 #define FUZZ_LOOP      100000
@@ -180,10 +199,13 @@ int main(int argc, char **argv)
 	set_log_level();
 	if (argc > 1)
 		return replay(argc, argv);
-	/* One empty input before the fork server starts: what is done once
-	 * (guest RAM mapped, lazy binding, allocator set-up) is then done in
-	 * the parent, so every fuzzed input sees the same warm process. */
+	/* A few tiny inputs before the fork server starts: what is done once
+	 * (guest RAM mapped, in each of the loaders' four layouts; lazy
+	 * binding; allocator set-up) is then done in the parent, so every
+	 * fuzzed input sees the same warm process. */
 	LLVMFuzzerTestOneInput((const uint8_t *)"", 0);
+	for (uint8_t b = 0; b < 4; b++)
+		LLVMFuzzerTestOneInput(&b, 1);
 	__AFL_INIT();
 	const uint8_t *buf = __AFL_FUZZ_TESTCASE_BUF;
 
