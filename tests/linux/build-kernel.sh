@@ -95,7 +95,7 @@ cp "$src/.config" "$out/config"
 cp "$src/vmlinux" "$out/vmlinux"
 cp "$src/arch/x86/boot/bzImage" "$out/bzImage"
 # The PVH entry note must be there, or vmm boots vmlinux the 64-bit way.
-readelf -n "$out/vmlinux" | grep -q 'Xen.*0x00000012' ||
+readelf -n "$out/vmlinux" | grep 'Xen.*0x00000012' >/dev/null ||
   lx_die "vmlinux has no Xen PHYS32_ENTRY (PVH) note"
 [ -n "${VMM_KEEP_BUILD:-}" ] || rm -rf "$out/build"
 echo "$hash" >"$out/stamp"

@@ -87,7 +87,7 @@ esac
 rm -f "$out/payload"
 [ "$(od -An -tx1 -N4 "$out/vmlinux" | tr -d ' \n')" = 7f454c46 ] ||
   lx_die "the $kind payload did not decompress to an ELF"
-readelf -n "$out/vmlinux" | grep -q 'Xen.*0x00000012' ||
+readelf -n "$out/vmlinux" | grep 'Xen.*0x00000012' >/dev/null ||
   lx_die "the extracted vmlinux has no PVH (Xen PHYS32_ENTRY) note"
 
 depmod -b "$out/root" "$kver"

@@ -21,7 +21,7 @@ lx_skip() { echo "SKIPPED: $*"; exit $LX_SKIP; }
 lx_need_pkgs() {
   local p missing=()
   for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null ||
       missing+=("$p")
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
