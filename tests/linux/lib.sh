@@ -127,13 +127,17 @@ PY
 #   clearcpuid=popcnt,smap  popcnt and clac, patched in by the alternatives
 #   nopv                  vmcall, which loops forever here: KVM's PV IPIs
 #                         and sched-yield are hypercalls
+#   thermal.off=1         fwait, run when a task exits (fpu__drop): without
+#                         ACPI tables (--acpi off) the ACPI thermal driver
+#                         finds nothing and destroys its workqueue, whose
+#                         rescuer thread exits
 # and, because nopv also drops kvmclock and the emulated PIT loop is too
 # slow for the kernel to calibrate the TSC against (it then marks the TSC
 # unstable and crawls on jiffies):
 #   tsc_early_khz=N       the host's TSC frequency (a constant TSC: the
 #                         guest's is the host's), from /proc/cpuinfo
 lx_emulated_params() {
-  local p="noint3selftest noxsave clearcpuid=popcnt,smap nopv" mhz
+  local p="noint3selftest noxsave clearcpuid=popcnt,smap nopv thermal.off=1" mhz
   if grep -qw constant_tsc /proc/cpuinfo; then
     mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
     [ -n "$mhz" ] && p+=" tsc_early_khz=$(awk -v m="$mhz" 'BEGIN { printf "%d", m * 1000 }')"
