@@ -152,12 +152,31 @@ static void test_errors(void **state)
 	    {"frobnicate 1", "unknown record 'frobnicate'"},
 	    {"tap-rx 300 00", "net index over 255"},
 	    {"rtc 0x", "bad number"},
+	    {"rtc 9223372036854775808", "seconds out of range"},
+	    {"rtc -9223372036854775809", "seconds out of range"},
+	    {"rtc -18446744073709551615", "seconds out of range"},
 	};
 	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
 		snprintf(buf, sizeof(buf), "%s%s\n", h, recs[i].line);
 		bad_text(buf, "line 3: ");
 		bad_text(buf, recs[i].msg);
 	}
+}
+
+/* The ends of the RTC's int64_t range print and parse back (the fuzzer
+ * found that negating -2^63 was undefined behaviour). */
+static void test_rtc_range(void **state)
+{
+	(void)state;
+	struct tenc e;
+	char *out = roundtrip("vmm-trace 1\nmachine x86_64\n"
+			      "rtc -9223372036854775808\n"
+			      "rtc 9223372036854775807\n",
+			      &e);
+	assert_non_null(strstr(out, "rtc -9223372036854775808\n"));
+	assert_non_null(strstr(out, "rtc 9223372036854775807\n"));
+	free(out);
+	tenc_free(&e);
 }
 
 /* Printing stops at a truncated record with the decoder's message. */
@@ -189,6 +208,7 @@ int main(void)
 	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_raw_output),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_rtc_range),
 	    cmocka_unit_test(test_print_truncated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

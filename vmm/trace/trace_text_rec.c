@@ -256,8 +256,12 @@ static int trec_other(struct trec *t, uint8_t type)
 		r = trec_args(t, 1, "expected 'rtc SECONDS'");
 		if (!r && ttext_num(t->tok[1], &a, &neg))
 			r = trec_fail(t, "bad number", t->tok[1]);
+		/* An int64_t: |INT64_MIN| = INT64_MAX + 1 only when negative
+		 * (and negated in uint64_t, where it cannot overflow). */
+		if (!r && a > (uint64_t)INT64_MAX + (neg ? 1 : 0))
+			r = trec_fail(t, "seconds out of range", t->tok[1]);
 		if (!r)
-			tenc_rtc(t->out, neg ? -(int64_t)a : (int64_t)a);
+			tenc_rtc(t->out, neg ? (int64_t)(0 - a) : (int64_t)a);
 		return r;
 	case TRACE_IRQ:
 		r = trec_args(t, 2, "expected 'irq GSI LEVEL'");
