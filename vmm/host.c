@@ -117,6 +117,14 @@ int host_open(const struct vm_config *cfg, struct vm_host *h, char *err,
 	return r;
 }
 
+void host_drop_images(struct vm_host *h)
+{
+	free((void *)h->kernel);
+	free((void *)h->initrd);
+	h->kernel = h->initrd = NULL;
+	h->kernel_len = h->initrd_len = 0;
+}
+
 void host_close(struct vm_host *h)
 {
 	free((void *)h->kernel);

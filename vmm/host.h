@@ -25,6 +25,11 @@
 int host_open(const struct vm_config *cfg, struct vm_host *h, char *err,
 	      size_t errlen) VMM_WUR;
 
+/* Free the kernel and initrd copies (NULL, length 0 afterwards). For
+ * after the only VM that will need them is built: they are in guest RAM
+ * then, and keeping them would cost their size for the whole run. */
+void host_drop_images(struct vm_host *h);
+
 /* Close and free everything host_open opened. Safe twice. */
 void host_close(struct vm_host *h);
 

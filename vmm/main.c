@@ -180,6 +180,11 @@ int main(int argc, char **argv)
 			status = VM_STATUS_ERROR;
 			break;
 		}
+		/* The images are in guest RAM now. Only a restart reloads
+		 * them; otherwise their copies (a vmlinux is tens of MiB)
+		 * would stay resident for the whole run. */
+		if (cfg.on_reset != RESET_RESTART)
+			host_drop_images(&host);
 		if (rec && record_start(rec, vm, err, sizeof(err)) != 0) {
 			log_error("%s", err);
 			vm_destroy(vm);
