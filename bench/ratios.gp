@@ -35,7 +35,7 @@ set ytics scale 0
 set grid xtics
 set style fill solid 0.75 border -1
 set key off
-set lmargin 58
+set lmargin 66
 set arrow from 1, graph 0 to 1, graph 1 nohead lw 2 dt 2 lc rgb "black"
 
 plot datafile using 3:1:($3 < 1 ? $3 : 1):($3 < 1 ? 1 : $3):($1 - 0.35):($1 + 0.35):($6 > 0 ? 0x2ca02c : 0xd62728):ytic(2) \
