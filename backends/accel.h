@@ -5,7 +5,7 @@
  *
  * The core never sees a backend's own types: registers, exits and IRQs are
  * described with the plain structs below. Only backends/kvm/ includes
- * <linux/kvm.h>.
+ * the kernel's KVM header.
  *
  * Threading: vm-level ops may be called from any thread; vcpu_run, vcpu
  * register access and vcpu_thread_init are called only on the vCPU's own

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/kvm.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -28,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "vmm/kvm_ioctls.h"
 #include "vmm/sandbox/filter.h"
 #include "vmm/sandbox/policy.h"
 #include "vmm/sandbox/sigsys.h"
