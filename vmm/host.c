@@ -127,8 +127,7 @@ void host_drop_images(struct vm_host *h)
 
 void host_close(struct vm_host *h)
 {
-	free((void *)h->kernel);
-	free((void *)h->initrd);
+	host_drop_images(h);
 	if (h->serial_out_fd > STDERR_FILENO)
 		close(h->serial_out_fd);
 	for (unsigned i = 0; i < CONFIG_MAX_DISKS; i++)

@@ -56,19 +56,12 @@ case "$mode" in
 esac
 
 # --- images (instant when cached) ---------------------------------------
-image() { # image SCRIPT ARGS...: the path a build script prints
-  local p rc
-  p=$("$here/$1" "${@:2}" | tail -1); rc=${PIPESTATUS[0]}
-  [ "$rc" = 77 ] && { echo "SKIPPED: $1 cannot build the image here"; exit 77; }
-  [ "$rc" = 0 ] && [ -n "$p" ] || { echo "FAIL: $1 $* failed (status $rc)"; exit 1; }
-  echo "$p"
-}
 case "$mode" in
-  *stock) sdir=$(image fetch-stock.sh) || exit $?
-          initrd=$(image build-initramfs.sh stock) || exit $?
+  *stock) sdir=$(lx_image fetch-stock.sh) || exit $?
+          initrd=$(lx_image build-initramfs.sh stock) || exit $?
           kernel=$sdir/vmlinux flavour=stock ;;
-  *)      kdir=$(image build-kernel.sh) || exit $?
-          initrd=$(image build-initramfs.sh minimal) || exit $?
+  *)      kdir=$(lx_image build-kernel.sh) || exit $?
+          initrd=$(lx_image build-initramfs.sh minimal) || exit $?
           flavour=minimal kernel=$kdir/vmlinux
           [ "$mode" = vmm-bzimage ] && kernel=$kdir/bzImage ;;
 esac
@@ -107,10 +100,9 @@ while True:
 fi
 
 # --- the command line ----------------------------------------------------
-# The fast parameters of ../shared/host-notes.md, without `quiet`: the
-# milestones are KERN_INFO and KERN_NOTICE messages.
-cmdline="console=ttyS0 panic=-1 8250.nr_uarts=1 i8042.noaux i8042.nokbd i8042.nopnp"
-cmdline+=" tsc=reliable no_timer_check pty.legacy_count=0"
+# The fast parameters (lib.sh), without `quiet`: the milestones are
+# KERN_INFO and KERN_NOTICE messages.
+cmdline="console=ttyS0 $(lx_fast_params)"
 cmdline+=" vmmtest=run vmmtest.cpus=2 vmmtest.nonce=$nonce"
 [ "$net" = 1 ] || cmdline+=" vmmtest.net=0"
 if [ "$flavour" = minimal ]; then

@@ -115,6 +115,24 @@ with open(path, "r+b") as f:
 PY
 }
 
+# lx_image SCRIPT ARGS...: run an image script of this directory and print
+# the path it prints last. Exits 77 (SKIPPED) when the script cannot build
+# the image here, 1 when it fails or prints nothing.
+lx_image() {
+  local p rc
+  p=$("$LX_HERE/$1" "${@:2}" | tail -1); rc=${PIPESTATUS[0]}
+  [ "$rc" = 77 ] && { echo "SKIPPED: $1 cannot build the image here"; exit 77; }
+  [ "$rc" = 0 ] && [ -n "$p" ] || { echo "FAIL: $1 $* failed (status $rc)"; exit 1; }
+  echo "$p"
+}
+
+# lx_fast_params: the fast kernel parameters of ../shared/host-notes.md
+# (no console=; without `quiet`, since the tests and bench/run wait for
+# KERN_INFO lines such as "Run /init as init process").
+lx_fast_params() {
+  echo "panic=-1 8250.nr_uarts=1 i8042.noaux i8042.nokbd i8042.nopnp tsc=reliable no_timer_check pty.legacy_count=0"
+}
+
 # lx_emulated_params: the kernel parameters for hosts where KVM runs guest
 # code emulated (tests/kvm/hostkind.sh says "emulated"; see
 # ../shared/host-notes.md and docs/guests.md). Hardware hosts run the

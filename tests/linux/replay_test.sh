@@ -23,15 +23,8 @@ kind=$("$here/../kvm/hostkind.sh")
 help=$("$vmm" --help 2>&1)
 grep -q -- --record <<<"$help" || lx_skip "vmm has no --record (the replay backend)"
 
-image() {
-  local p rc
-  p=$("$here/$1" "${@:2}" | tail -1); rc=${PIPESTATUS[0]}
-  [ "$rc" = 77 ] && { echo "SKIPPED: $1 cannot build the image here"; exit 77; }
-  [ "$rc" = 0 ] && [ -n "$p" ] || { echo "FAIL: $1 $* failed (status $rc)"; exit 1; }
-  echo "$p"
-}
-kdir=$(image build-kernel.sh) || exit $?
-initrd=$(image build-initramfs.sh minimal) || exit $?
+kdir=$(lx_image build-kernel.sh) || exit $?
+initrd=$(lx_image build-initramfs.sh minimal) || exit $?
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vmmrr.XXXXXX") || exit 1
 pid=""
@@ -43,8 +36,7 @@ fail=0
 
 lx_make_disk "$work/disk.img" 64
 cp "$work/disk.img" "$work/disk.base"   # the replay starts from this
-cmdline="console=hvc0 console=ttyS0 panic=-1 8250.nr_uarts=1 i8042.noaux"
-cmdline+=" i8042.nokbd i8042.nopnp tsc=reliable no_timer_check pty.legacy_count=0"
+cmdline="console=hvc0 console=ttyS0 $(lx_fast_params)"
 cmdline+=" vmmtest=run vmmtest.cpus=2 vmmtest.nonce=replay vmmtest.net=0"
 [ "$kind" = emulated ] && cmdline+=" $(lx_emulated_params)"
 acpi=()
