@@ -90,7 +90,14 @@ int vm_boot_load(struct vm *vm, char *err, size_t errlen)
 	char why[384];
 	r = loader_load(&vm->mem, &in, &vm->plan, why, sizeof(why));
 	if (r) {
-		snprintf(err, errlen, "--kernel %s: %s", vm->cfg->kernel, why);
+		if (vm->plan.fault == LOADER_FAULT_INITRD)
+			snprintf(err, errlen, "--initrd %s: %s",
+				 vm->cfg->initrd, why);
+		else if (vm->plan.fault == LOADER_FAULT_CMDLINE)
+			snprintf(err, errlen, "--cmdline: %s", why);
+		else
+			snprintf(err, errlen, "--kernel %s: %s",
+				 vm->cfg->kernel, why);
 		return r;
 	}
 

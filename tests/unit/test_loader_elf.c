@@ -375,6 +375,32 @@ static void test_bad_load(void **state)
 	env_free(v);
 }
 
+/* Overlapping PT_LOADs are refused (one would overwrite the other);
+ * adjacent ones are fine. */
+static void test_overlap(void **state)
+{
+	struct env *v = env_new(128);
+	struct img_elf_opts o;
+
+	(void)state;
+	two_segments(&o);
+	uint64_t end0 = o.seg[0].paddr + o.seg[0].memsz;
+	o.seg[1].paddr = end0 - 1;
+	env_image(v, &o);
+	expect_fail(v, -EINVAL, "PT_LOAD 1");
+	expect_fail(v, -EINVAL, "overlaps PT_LOAD 0");
+	assert_int_equal(v->plan.fault, LOADER_FAULT_KERNEL);
+	o.seg[1].paddr = o.seg[0].paddr; /* the same start */
+	env_image(v, &o);
+	expect_fail(v, -EINVAL, "overlaps PT_LOAD 0");
+	o.seg[1].paddr = end0; /* adjacent */
+	env_image(v, &o);
+	assert_int_equal(env_load(v), 0);
+	expect_segment(v, &o, 0);
+	expect_segment(v, &o, 1);
+	env_free(v);
+}
+
 static void test_layouts(void **state)
 {
 	struct env *v;
@@ -426,6 +452,7 @@ static void test_cmdline(void **state)
 	cl[2047] = 'k';
 	cl[2048] = '\0';
 	expect_fail(v, -E2BIG, "command line is 2048 bytes");
+	assert_int_equal(v->plan.fault, LOADER_FAULT_CMDLINE);
 	env_free(v);
 }
 
@@ -450,6 +477,7 @@ static void check_initrd(uint64_t mib, const struct img_elf_opts *o, size_t len,
 	v->in.initrd_len = len;
 	if (want_rc) {
 		expect_fail(v, want_rc, "does not fit");
+		assert_int_equal(v->plan.fault, LOADER_FAULT_INITRD);
 	} else {
 		assert_int_equal(env_load(v), 0);
 		uint64_t gpa = v->plan.initrd_gpa;
@@ -533,6 +561,7 @@ int main(void)
 	    cmocka_unit_test(test_entry_outside),
 	    cmocka_unit_test(test_bad_ehdr),
 	    cmocka_unit_test(test_bad_load),
+	    cmocka_unit_test(test_overlap),
 	    cmocka_unit_test(test_layouts),
 	    cmocka_unit_test(test_cmdline),
 	    cmocka_unit_test(test_initrd),

@@ -170,8 +170,10 @@ int bzimage_load(const struct guest_mem *gm, const struct loader_input *in,
 	/* cmdline_size is the limit without the terminating NUL. */
 	rc = loader_put_cmdline(gm, in->cmdline, (uint64_t)h.cmdline_size + 1,
 				err, errlen);
-	if (rc)
+	if (rc) {
+		out->fault = LOADER_FAULT_CMDLINE;
 		return rc;
+	}
 	if (gm_write(gm, LAYOUT_HIMEM, img + setup_len, pm_len))
 		return errmsg(err, errlen, -EFAULT,
 				   "bzImage: cannot write the kernel at 1 MiB");
@@ -179,8 +181,10 @@ int bzimage_load(const struct guest_mem *gm, const struct loader_input *in,
 		rc = loader_put_initrd(gm, in->initrd, in->initrd_len, kend,
 				       h.initrd_addr_max, &initrd_gpa, err,
 				       errlen);
-		if (rc)
+		if (rc) {
+			out->fault = LOADER_FAULT_INITRD;
 			return rc;
+		}
 		initrd_size = in->initrd_len;
 	}
 

@@ -93,6 +93,31 @@ static int elf_parse_headers(struct elf_image *e, char *err, size_t errlen)
 	return 0;
 }
 
+/* PT_LOAD i, [paddr, end) in memory, shares no byte with an earlier
+ * PT_LOAD (already checked not to overflow): one would silently overwrite
+ * the other. Empty segments overlap nothing. */
+static int elf_check_overlap(const struct elf_image *e, unsigned i,
+			     uint64_t end, char *err, size_t errlen)
+{
+	const Elf64_Phdr *p = &e->ph[i];
+
+	for (unsigned k = 0; k < i && p->p_memsz; k++) {
+		const Elf64_Phdr *q = &e->ph[k];
+		if (q->p_type != PT_LOAD || !q->p_memsz)
+			continue;
+		if (p->p_paddr < q->p_paddr + q->p_memsz && q->p_paddr < end)
+			return errmsg(err, errlen, -EINVAL,
+				      "ELF: PT_LOAD %u [0x%llx, 0x%llx) overlaps "
+				      "PT_LOAD %u [0x%llx, 0x%llx)",
+				      i, (unsigned long long)p->p_paddr,
+				      (unsigned long long)end, k,
+				      (unsigned long long)q->p_paddr,
+				      (unsigned long long)(q->p_paddr +
+							   q->p_memsz));
+	}
+	return 0;
+}
+
 /* Check every PT_LOAD against the file and guest RAM; set kstart/kend. */
 static int elf_check_loads(const struct guest_mem *gm, struct elf_image *e,
 			   char *err, size_t errlen)
@@ -138,6 +163,9 @@ static int elf_check_loads(const struct guest_mem *gm, struct elf_image *e,
 				       "ELF: PT_LOAD %u [0x%llx, 0x%llx) is "
 				       "not inside guest RAM",
 				       i, pa, (unsigned long long)end);
+		int r = elf_check_overlap(e, i, end, err, errlen);
+		if (r)
+			return r;
 		if (p->p_paddr < e->kstart)
 			e->kstart = p->p_paddr;
 		if (end > e->kend)
@@ -350,8 +378,11 @@ int elf_load(const struct guest_mem *gm, const struct loader_input *in,
 			       (unsigned long long)entry);
 
 	rc = loader_put_cmdline(gm, in->cmdline, ELF_CMDLINE_MAX, err, errlen);
-	if (!rc)
-		rc = elf_copy_loads(gm, &e, err, errlen);
+	if (rc) {
+		out->fault = LOADER_FAULT_CMDLINE;
+		return rc;
+	}
+	rc = elf_copy_loads(gm, &e, err, errlen);
 	if (rc)
 		return rc;
 	if (in->initrd && in->initrd_len) {
@@ -362,8 +393,10 @@ int elf_load(const struct guest_mem *gm, const struct loader_input *in,
 		rc = loader_put_initrd(gm, in->initrd, in->initrd_len,
 				       e.kend_low, UINT32_MAX, &initrd_gpa, err,
 				       errlen);
-		if (rc)
+		if (rc) {
+			out->fault = LOADER_FAULT_INITRD;
 			return rc;
+		}
 		initrd_size = in->initrd_len;
 	}
 

@@ -24,6 +24,7 @@ int loader_load(const struct guest_mem *gm, const struct loader_input *in,
 
 	if (err && errlen)
 		err[0] = '\0';
+	out->fault = LOADER_FAULT_KERNEL;
 	if (!in->kernel)
 		return errmsg(err, errlen, -EINVAL, "no kernel image");
 	if (in->kernel_len >= SELFMAG &&

@@ -41,10 +41,15 @@ struct boot_plan {
 	uint64_t kernel_start, kernel_end; /* loaded image [start, end) */
 	uint64_t initrd_gpa, initrd_size;  /* 0, 0 when there is none */
 	uint64_t cmdline_gpa;
+	/* On failure: the input the error is about, so the caller names the
+	 * right option (--kernel, --initrd or --cmdline). */
+	enum loader_fault { LOADER_FAULT_KERNEL = 0, LOADER_FAULT_INITRD,
+			    LOADER_FAULT_CMDLINE } fault;
 };
 
 /* Detect the format (ELF64 or bzImage) and load it. 0 or -errno with a
- * message in err (always NUL-terminated when errlen > 0). */
+ * message in err (always NUL-terminated when errlen > 0) and out->fault
+ * naming the input at fault. */
 int loader_load(const struct guest_mem *gm, const struct loader_input *in,
 		struct boot_plan *out, char *err, size_t errlen) VMM_WUR;
 
