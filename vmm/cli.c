@@ -125,6 +125,18 @@ static int opt_on_reset(struct vm_config *c, const char *v, char *e, size_t n)
 	return 0;
 }
 
+static int opt_restart_max(struct vm_config *c, const char *v, char *e,
+			   size_t n)
+{
+	uint64_t max;
+	if (!cli_uint(v, 0, CONFIG_MAX_RESTARTS, &max))
+		return errmsg(e, n, -EINVAL,
+			      "--restart-max: '%s' is not a count from 0 to %d",
+			      v, CONFIG_MAX_RESTARTS);
+	c->restart_max = (unsigned)max;
+	return 0;
+}
+
 static int opt_log(struct vm_config *c, const char *v, char *e, size_t n)
 {
 	static const char *const names[] = {"none", "error", "warn", "info",
@@ -267,6 +279,10 @@ static int opt_net(struct vm_config *c, const char *v, char *e, size_t n)
 	}
 	if (!d->tap[0])
 		return errmsg(e, n, -EINVAL, "--net: tap=NAME is required");
+	for (unsigned i = 0; i < c->nnets; i++)
+		if (strcmp(c->nets[i].tap, d->tap) == 0)
+			return errmsg(e, n, -EINVAL,
+				      "--net tap=%s: given twice", d->tap);
 	c->nnets++;
 	return 0;
 }
@@ -338,6 +354,7 @@ static const struct cli_opt cli_opts[] = {
 	{"initrd", true, opt_initrd},   {"cmdline", true, opt_cmdline},
 	{"mem", true, opt_mem},         {"cpus", true, opt_cpus},
 	{"serial", true, opt_serial},   {"on-reset", true, opt_on_reset},
+	{"restart-max", true, opt_restart_max},
 	{"log", true, opt_log},         {"mem-merge", false, opt_mem_merge},
 	{"disk", true, opt_disk},       {"net", true, opt_net},
 	{"rng", false, opt_rng},        {"console", false, opt_console},
@@ -355,6 +372,7 @@ void cli_defaults(struct vm_config *cfg)
 	cfg->cpus = 1;
 	cfg->serial = SERIAL_STDIO;
 	cfg->on_reset = RESET_EXIT;
+	cfg->restart_max = CONFIG_DEFAULT_RESTART_MAX;
 	cfg->log_level = LOG_WARN;
 	cfg->eventfd = true;
 	cfg->acpi = true;
@@ -461,6 +479,10 @@ void cli_usage(FILE *out)
 	    "  --serial MODE         COM1 goes to stdio (default), none, or\n"
 	    "                        file:PATH; stdin feeds COM1 in stdio mode\n"
 	    "  --on-reset ACTION     guest reset: exit (default) or restart\n"
+	    "  --restart-max N       with restart: after N resets in a row,\n"
+	    "                        each within 30 s of booting, give up\n"
+	    "                        (status 3); restarts wait 0.1 s, doubling\n"
+	    "                        up to 5 s (default 10)\n"
 	    "  --disk PATH[,ro][,id=NAME][,direct]\n"
 	    "                        virtio-blk on a raw image (repeatable, up\n"
 	    "                        to 8); ro: read-only; id: GET_ID serial;\n"

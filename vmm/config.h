@@ -15,6 +15,13 @@
 #define CONFIG_MIN_MEM_MIB 8
 #define CONFIG_MAX_MEM_MIB (1024ULL * 1024) /* 1 TiB */
 #define CONFIG_MAX_CPUS 64
+/* --on-reset restart: a guest that resets within CONFIG_RESTART_QUICK_MS
+ * of booting, --restart-max times in a row, is given up on (main.c). */
+#define CONFIG_DEFAULT_RESTART_MAX 10
+#define CONFIG_MAX_RESTARTS 1000000
+#define CONFIG_RESTART_QUICK_MS 30000
+#define CONFIG_RESTART_DELAY_MS 100	 /* before the 2nd rapid restart */
+#define CONFIG_RESTART_MAX_DELAY_MS 5000 /* doubling up to this */
 #define CONFIG_DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=1"
 
 #define CONFIG_MAX_DISKS 8
@@ -69,6 +76,7 @@ struct vm_config {
 	enum serial_mode serial;
 	const char *serial_path; /* SERIAL_FILE only */
 	enum reset_action on_reset;
+	unsigned restart_max; /* --restart-max: rapid resets in a row */
 	bool mem_merge; /* MADV_MERGEABLE on guest RAM */
 	bool serial_set; /* --serial was given */
 	struct disk_config disks[CONFIG_MAX_DISKS];

@@ -7,11 +7,14 @@
  * its restoration on any exit, SIGPIPE, the exit status.
  */
 #include <errno.h>
+#include <poll.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backends/accel.h"
@@ -19,6 +22,7 @@
 #include "vmm/cli.h"
 #include "vmm/host.h"
 #include "vmm/log.h"
+#include "vmm/restart.h"
 #include "vmm/trace/record.h"
 #include "vmm/sandbox/sandbox.h"
 #include "vmm/sandbox/supervise.h"
@@ -86,11 +90,40 @@ static int main_supervise(pid_t child, const struct accel_ops *accel,
 	return status;
 }
 
+/* fds 0-2 that are closed are opened on /dev/null before anything else is
+ * opened: otherwise the first image or disk opened would become stdout or
+ * stderr, and guest output or log lines would overwrite it. 0 or -errno. */
+static int std_fds_open(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free fd: this one, as the lower ones are open. */
+		int n = open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
+		if (n < 0)
+			return -errno;
+		if (n != fd) {
+			close(n);
+			return -EBADF;
+		}
+	}
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int main(int argc, char **argv)
 {
 	struct vm_config cfg;
 	char err[512];
 
+	if (std_fds_open() != 0)
+		return VM_STATUS_ERROR; /* stderr may be closed: say nothing */
 	if (cli_parse(argc, argv, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vmm: %s\n", err);
 		return VM_STATUS_USAGE;
@@ -122,19 +155,29 @@ int main(int argc, char **argv)
 	struct sandbox sb;
 	sandbox_init(&sb, &cfg.sandbox);
 	if (sandbox_prepare(&sb, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vmm: %s\n", err);
+		log_error("%s", err);
 		return VM_STATUS_ERROR;
 	}
 	struct vm_host host;
-	if (host_open(&cfg, &host, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vmm: %s\n", err);
+	struct file_ids ids;
+	if (host_open(&cfg, &host, &ids, err, sizeof(err)) != 0) {
+		log_error("%s", err);
 		return VM_STATUS_ERROR;
 	}
+	/* One limiter for guest-triggered messages, shared by restarts. */
+	struct log_limit guest_log;
+	if (log_limit_init(&guest_log, LOG_LIMIT_BURST, LOG_LIMIT_PERIOD_MS)) {
+		log_error("out of memory");
+		host_close(&host);
+		return VM_STATUS_ERROR;
+	}
+	host.guest_log = &guest_log;
 	/* --record: the trace file, and the taps behind the recorder. */
 	struct recorder *rec = NULL;
 	if (cfg.record &&
-	    record_open(&rec, cfg.record, &cfg, &host, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vmm: %s\n", err);
+	    record_open(&rec, cfg.record, &cfg, &host, &ids, err,
+			sizeof(err)) != 0) {
+		log_error("%s", err);
 		record_close(rec);
 		host_close(&host);
 		return VM_STATUS_ERROR;
@@ -147,7 +190,7 @@ int main(int argc, char **argv)
 	}
 	pid_t child;
 	if (sandbox_jail(&sb, &child, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vmm: %s\n", err);
+		log_error("%s", err);
 		if (accel->sys_close)
 			accel->sys_close(host.accel_sys);
 		host_close(&host);
@@ -163,7 +206,7 @@ int main(int argc, char **argv)
 
 	struct vm *vm = calloc(1, sizeof(*vm));
 	if (!vm) {
-		fprintf(stderr, "vmm: out of memory\n");
+		log_error("out of memory");
 		host_close(&host);
 		return VM_STATUS_ERROR;
 	}
@@ -171,11 +214,21 @@ int main(int argc, char **argv)
 	if (host.console_escape && !cfg.sandbox.jail)
 		tty_make_raw();
 
+	struct restart_policy restarts;
+	restart_init(&restarts, cfg.restart_max);
 	int status;
 	for (;;) {
 		if (vm_create(vm, &cfg, accel, &host, err, sizeof(err)) != 0) {
 			if (err[0])
 				log_error("%s", err);
+			vm_destroy(vm);
+			status = VM_STATUS_ERROR;
+			break;
+		}
+		/* Every check has passed: the outputs may be emptied now
+		 * (outfile.h), once, before the sandbox forbids it. */
+		if (!sb.locked && host_commit_outputs(&host, err, sizeof(err))) {
+			log_error("%s", err);
 			vm_destroy(vm);
 			status = VM_STATUS_ERROR;
 			break;
@@ -203,6 +256,7 @@ int main(int argc, char **argv)
 			sandbox_describe(&sb, what, sizeof(what));
 			log_info("%s", what);
 		}
+		uint64_t t0 = now_ms();
 		status = vm_run(vm);
 		if (rec && record_finish(rec, vm, err, sizeof(err)) != 0) {
 			log_error("%s", err);
@@ -217,11 +271,29 @@ int main(int argc, char **argv)
 				status = 128 + sig;
 				break;
 			}
-			log_info("guest reset; restarting (--on-reset restart)");
+			long wait = restart_next(&restarts, now_ms() - t0);
+			if (wait < 0) {
+				log_error("the guest reset %u times in a row, each "
+					  "within %d s of booting; giving up "
+					  "(--restart-max %u)",
+					  restarts.rapid,
+					  CONFIG_RESTART_QUICK_MS / 1000,
+					  cfg.restart_max);
+				status = VM_STATUS_RESET;
+				break;
+			}
+			log_info("guest reset; restarting in %ld ms (--on-reset "
+				 "restart)",
+				 wait);
+			/* SIGINT/SIGTERM are not blocked here: they end vmm
+			 * during the wait, as while a VM is built. */
+			if (wait)
+				poll(NULL, 0, (int)wait);
 			continue;
 		}
 		break;
 	}
+	log_limit_destroy(&guest_log);
 	tty_restore();
 	free(vm);
 	record_close(rec);

@@ -46,27 +46,17 @@ int vm_signal_seen(struct vm *vm) { return atomic_load(&vm->signal_seen); }
 
 /* ---- device host callbacks ---- */
 
+static bool vm_stopping(void *opaque)
+{
+	return vm_stop_reason(opaque) != VM_STOP_NONE;
+}
+
 static void vm_serial_tx(void *opaque, uint8_t byte)
 {
 	struct vm *vm = opaque;
 	if (vm->host.tracer)
 		vm->host.tracer->ops->serial_tx(vm->host.tracer->opaque, byte);
-	if (vm->host.serial_out_fd < 0 || atomic_load(&vm->serial_out_broken))
-		return;
-	for (;;) {
-		ssize_t n = write(vm->host.serial_out_fd, &byte, 1);
-		if (n == 1)
-			return;
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* The reader went away (EPIPE) or the disk is full: the
-		 * guest must not notice; drop further output, say so once. */
-		if (!atomic_exchange(&vm->serial_out_broken, true))
-			log_warn("serial output failed (%s); discarding "
-				 "further output",
-				 n < 0 ? strerror(errno) : "short write");
-		return;
-	}
+	conout_write(&vm->serial_out, &byte, 1);
 }
 
 static void vm_serial_irq(void *opaque, int level)
@@ -77,7 +67,8 @@ static void vm_serial_irq(void *opaque, int level)
 					  LAYOUT_COM1_IRQ, level);
 	int r = vm->accel->set_irq_line(vm->avm, LAYOUT_COM1_IRQ, level);
 	if (r)
-		log_warn("serial: raising IRQ %d failed: %s", LAYOUT_COM1_IRQ,
+		log_limited(vm->host.guest_log, LOG_WARN,
+			    "serial: raising IRQ %d failed: %s", LAYOUT_COM1_IRQ,
 			 strerror(-r));
 }
 
@@ -243,7 +234,10 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 	gm_init(&vm->mem);
 	atomic_init(&vm->stop, 0);
 	atomic_init(&vm->signal_seen, 0);
-	atomic_init(&vm->serial_out_broken, false);
+	conout_init(&vm->serial_out, host->serial_out_fd, "serial",
+		    CONOUT_STALL_MS, vm_stopping, vm, host->guest_log);
+	conout_init(&vm->console_out, host->console_out_fd, "virtio-console",
+		    CONOUT_STALL_MS, vm_stopping, vm, host->guest_log);
 	if (errlen)
 		err[0] = '\0';
 	int r;
@@ -279,8 +273,20 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 	return host->kernel ? vm_boot_load(vm, err, errlen) : 0;
 }
 
+/* What a stalled console reader cost (conout.h), once per VM. */
+static void vm_report_dropped(const struct conout *o)
+{
+	uint64_t n = atomic_load(&o->dropped_total);
+	if (n)
+		log_warn("%s output: %llu byte(s) dropped in all while the "
+			 "reader stalled",
+			 o->name, (unsigned long long)n);
+}
+
 void vm_destroy(struct vm *vm)
 {
+	vm_report_dropped(&vm->serial_out);
+	vm_report_dropped(&vm->console_out);
 	vm_virtio_destroy(vm);
 	for (unsigned i = 0; i < vm->ncpus && i < CONFIG_MAX_CPUS; i++) {
 		if (vm->vcpus[i].accel)

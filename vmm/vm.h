@@ -28,6 +28,7 @@
 #include "vmm/bus.h"
 #include "vmm/compiler.h"
 #include "vmm/config.h"
+#include "vmm/conout.h"
 #include "vmm/gmem.h"
 #include "vmm/iothread.h"
 #include "vmm/layout.h"
@@ -88,6 +89,9 @@ struct vm_host {
 	 * stops with VM_STATUS_ERROR (the hook logs why). */
 	int (*thread_hook)(void *opaque, enum vm_thread_class cls);
 	void *thread_hook_opaque;
+	/* The limiter for every message a guest can trigger (vmm/log.h),
+	 * owned by the process so that restarts share it; NULL: no limit. */
+	struct log_limit *guest_log;
 	/* Optional (NULL: none): the recorder or the replay engine sees and
 	 * orders all device work (vmm/vm_tracer.h). */
 	const struct vm_tracer *tracer;
@@ -123,7 +127,8 @@ struct vm {
 	struct acpi_pm acpi_pm; /* registered with --acpi on */
 	struct pvpanic pvpanic; /* registered with --acpi on */
 	unsigned devices_ready; /* bitmask of initialised devices */
-	atomic_bool serial_out_broken; /* tx runs on any vCPU thread */
+	struct conout serial_out;  /* COM1 to host.serial_out_fd */
+	struct conout console_out; /* virtio console to host.console_out_fd */
 
 	struct iothread io;
 	bool io_ready;

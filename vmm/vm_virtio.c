@@ -47,7 +47,8 @@ static void vdev_raise_irq(void *opaque)
 	if (!r)
 		r = a->set_irq_line(v->vm->avm, v->irq, 0);
 	if (r)
-		log_warn("%s: IRQ %u: %s", v->dev->name, v->irq, strerror(-r));
+		log_limited(v->vm->host.guest_log, LOG_WARN, "%s: IRQ %u: %s",
+			    v->dev->name, v->irq, strerror(-r));
 }
 
 static void vdev_notify_ready(void *opaque, uint32_t events)
@@ -78,26 +79,18 @@ static void vdev_want_rx(void *opaque, bool want)
 	struct vm_vdev *v = opaque;
 	int r = iothread_mod(&v->vm->io, v->tap_fd, want ? EPOLLIN : 0);
 	if (r)
-		log_warn("%s: cannot %s the tap: %s", v->dev->name,
+		log_limited(v->vm->host.guest_log, LOG_WARN,
+			    "%s: cannot %s the tap: %s", v->dev->name,
 			 want ? "poll" : "stop polling", strerror(-r));
 }
 
 static void vdev_console_tx(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct vm_vdev *v = opaque;
-	int fd = v->vm->host.console_out_fd;
 	if (v->vm->host.tracer)
 		v->vm->host.tracer->ops->console_tx(v->vm->host.tracer->opaque,
 						    buf, len);
-	while (fd >= 0 && len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return; /* reader gone: drop, as the UART does */
-		buf += n;
-		len -= (size_t)n;
-	}
+	conout_write(&v->vm->console_out, buf, len);
 }
 
 static void vdev_console_rx_space(void *opaque)
@@ -266,6 +259,7 @@ static int vdev_add(struct vm *vm, enum vdev_kind kind, unsigned i, char *err,
 			   ? r
 			   : errmsg(err, errlen, r, "creating a virtio device: %s",
 				    strerror(-r));
+	v->dev->log = vm->host.guest_log;
 	struct virtio_mmio_host mh = {.raise_irq = vdev_raise_irq, .opaque = v};
 	r = virtio_mmio_init(&v->mmio, v->dev, &mh);
 	if (r)

@@ -18,12 +18,14 @@
 #include <unistd.h>
 
 #include "vmm/log.h"
+#include "vmm/outfile.h"
 #include "vmm/trace/trace_text.h"
 
 /* Map the trace read-only. 0 and *p, *len, or 1 after a message. */
 static int replay_map(const char *path, const uint8_t **p, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not block the open (it is refused below). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		fprintf(stderr, "vmm: --trace %s: %s\n", path, strerror(errno));
@@ -49,29 +51,48 @@ static int replay_map(const char *path, const uint8_t **p, size_t *len)
 	return 0;
 }
 
-/* Open the --disk images and COM1's output. 0, or 1 after a message. */
+/* Open the --disk images and COM1's output (never one of the inputs; see
+ * vmm/outfile.h). 0, or 1 after a message. */
 static int replay_files(const struct vm_config *cfg, int *disks, int *serial)
 {
-	for (unsigned i = 0; i < cfg->ndisks; i++) {
-		disks[i] =
-		    open(cfg->disks[i].path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (disks[i] < 0) {
+	struct file_ids ids = {0};
+	char err[512];
+	int r = file_ids_add(&ids, cfg->trace, -1, "--trace %s", cfg->trace);
+	for (unsigned i = 0; !r && i < cfg->ndisks; i++) {
+		/* O_NONBLOCK: a FIFO must not block the open. */
+		disks[i] = open(cfg->disks[i].path,
+				O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		struct stat st;
+		if (disks[i] < 0 || fstat(disks[i], &st) < 0) {
 			fprintf(stderr, "vmm: --disk %s: %s\n",
 				cfg->disks[i].path, strerror(errno));
 			return 1;
 		}
-	}
-	if (cfg->serial == SERIAL_FILE) {
-		*serial = open(
-		    cfg->serial_path,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-		if (*serial < 0) {
-			fprintf(stderr, "vmm: --serial file:%s: %s\n",
-				cfg->serial_path, strerror(errno));
+		if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+			fprintf(stderr,
+				"vmm: --disk %s: not a regular file or block "
+				"device\n",
+				cfg->disks[i].path);
 			return 1;
 		}
-	} else {
-		*serial = cfg->serial == SERIAL_STDIO ? STDOUT_FILENO : -1;
+		r = file_ids_add(&ids, NULL, disks[i], "--disk %s",
+				 cfg->disks[i].path);
+	}
+	*serial = cfg->serial == SERIAL_STDIO ? STDOUT_FILENO : -1;
+	if (!r && cfg->serial == SERIAL_FILE) {
+		r = outfile_open("--serial file:", cfg->serial_path, &ids,
+				 serial, err, sizeof(err));
+		if (!r && (r = outfile_commit(*serial)))
+			snprintf(err, sizeof(err), "--serial file:%s: %s",
+				 cfg->serial_path, strerror(-r));
+		if (r) {
+			fprintf(stderr, "vmm: %s\n", err);
+			return 1;
+		}
+	}
+	if (r) {
+		fprintf(stderr, "vmm: too many files\n");
+		return 1;
 	}
 	return 0;
 }

@@ -62,8 +62,9 @@ static uint8_t io_error(struct virtio_blk *b, const char *what, int err)
 	uint64_t n = ++b->io_errors;
 
 	if ((n & (n - 1)) == 0)
-		log_warn("%s: %s failed (%s), %llu host I/O error(s) so far",
-			 b->name, what, strerror(-err), (unsigned long long)n);
+		log_limited(b->dev.log, LOG_WARN,
+			    "%s: %s failed (%s), %llu host I/O error(s) so far",
+			    b->name, what, strerror(-err), (unsigned long long)n);
 	return VIRTIO_BLK_S_IOERR;
 }
 
@@ -367,19 +368,20 @@ static const struct virtio_dev_ops blk_ops = {
     .reset = blk_reset,
 };
 
-/* Direct mode: refuse a backend that needs more than 512-byte alignment of
- * file offsets (every request would fail) when the kernel says so. */
-static int check_direct(int fd, const struct stat *st, char *err, size_t errlen)
+int virtio_blk_check_direct(int fd, char *err, size_t errlen)
 {
 	unsigned off_align = 0, mem_align = 0;
 	int ssz = 0;
+	struct stat st;
 
-	if (S_ISBLK(st->st_mode) && !ioctl(fd, BLKSSZGET, &ssz) && ssz > 0)
+	if (fstat(fd, &st) < 0)
+		return errmsg(err, errlen, -errno, "%s", strerror(errno));
+	if (S_ISBLK(st.st_mode) && !ioctl(fd, BLKSSZGET, &ssz) && ssz > 0)
 		off_align = (unsigned)ssz;
 #ifdef STATX_DIOALIGN
 	struct statx sx;
 
-	if (S_ISREG(st->st_mode) &&
+	if (S_ISREG(st.st_mode) &&
 	    !statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) &&
 	    (sx.stx_mask & STATX_DIOALIGN)) {
 		/* 0: this file cannot do O_DIRECT at all. */
@@ -460,9 +462,6 @@ int virtio_blk_init(struct virtio_blk *b, const struct guest_mem *mem,
 			      "%s: image open flags do not match the options "
 			      "(read-only fd for a writable disk, or O_DIRECT)",
 			      b->name);
-	r = o->direct ? check_direct(o->fd, &st, err, errlen) : 0;
-	if (r)
-		return r;
 	b->capacity = MIN(size, (uint64_t)INT64_MAX) / SECTOR; /* off_t */
 	if (size % SECTOR)
 		log_warn("%s: image size %llu is not a multiple of 512: the "

@@ -115,10 +115,19 @@ struct virtio_blk {
  * a regular file or a block device, open for writing unless o->read_only
  * (and with O_DIRECT exactly when o->direct). Fills the config space and
  * vq_init's the queue; the transport (virtio_mmio_init on b->dev) is
- * attached afterwards. 0, or -EINVAL / -errno with a message in err. */
+ * attached afterwards. Makes no call beyond fstat, fcntl(F_GETFL) and
+ * BLKGETSIZE64, so a restart can run it under the control thread's
+ * seccomp filter. 0, or -EINVAL / -errno with a message in err. */
 int virtio_blk_init(struct virtio_blk *b, const struct guest_mem *mem,
 		    const struct virtio_blk_opts *o, char *err,
 		    size_t errlen) VMM_WUR;
+
+/* For an image opened with O_DIRECT, once when it is opened (before the
+ * sandbox: statx is not allowed after): -EINVAL when the kernel reports a
+ * file-offset alignment over 512 or a memory alignment over the bounce
+ * buffer's (every request would fail), with the reason in err. 0 when
+ * it fits or the kernel does not say. */
+int virtio_blk_check_direct(int fd, char *err, size_t errlen) VMM_WUR;
 
 /* After virtio_mmio_destroy of its transport. Frees the bounce buffer;
  * does not close fd. */

@@ -91,7 +91,8 @@ void virtio_mmio_fail(struct virtio_mmio *m, int err, const char *why)
 	m->errors++;
 	if (!m->fail_logged) {
 		m->fail_logged = true;
-		log_warn("%s: %s (%s), device needs reset",
+		log_limited(m->dev->log, LOG_WARN,
+			    "%s: %s (%s), device needs reset",
 			 m->dev->name ? m->dev->name : "virtio",
 			 why ? why : "device error", strerror(-err));
 	}

@@ -226,8 +226,9 @@ static void tap_error(struct virtio_net *n, const char *what, int e)
 {
 	n->tap_errors++;
 	if (n->tap_errors == 1)
-		log_warn("%s: tap %s: %s; receive stopped until the guest "
-			 "posts buffers again",
+		log_limited(n->dev.log, LOG_WARN,
+			    "%s: tap %s: %s; receive stopped until the guest "
+			    "posts buffers again",
 			 n->dev.name, what, e ? strerror(e) : "end of file");
 }
 
@@ -389,8 +390,9 @@ static int net_activate(struct virtio_dev *d)
 	    ((has(n, VIRTIO_NET_F_GUEST_TSO4) ||
 	      has(n, VIRTIO_NET_F_GUEST_TSO6)) &&
 	     !has(n, VIRTIO_NET_F_GUEST_CSUM))) {
-		log_warn("%s: driver acked TSO without checksum offload",
-			 n->dev.name);
+		log_limited(n->dev.log, LOG_WARN,
+			    "%s: driver acked TSO without checksum offload",
+			    n->dev.name);
 		return -EINVAL;
 	}
 	if (has(n, VIRTIO_NET_F_GUEST_CSUM))
@@ -402,8 +404,9 @@ static int net_activate(struct virtio_dev *d)
 	if (tun != n->tap_cur) {
 		e = tap_set_offloads(n->tap_fd, tun);
 		if (e) {
-			log_warn("%s: cannot set tap offloads %#x: %s",
-				 n->dev.name, tun, strerror(-e));
+			log_limited(n->dev.log, LOG_WARN,
+				    "%s: cannot set tap offloads %#x: %s",
+				    n->dev.name, tun, strerror(-e));
 			return e;
 		}
 		n->tap_cur = tun;

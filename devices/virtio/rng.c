@@ -103,8 +103,9 @@ static int serve(struct virtio_rng *r)
 		 * validated chain; treat it like a source error. */
 		r->fill_errors++;
 		if ((r->fill_errors & (r->fill_errors - 1)) == 0)
-			log_warn("%s: entropy source failed (%s), %llu "
-				 "request(s) returned empty so far",
+			log_limited(r->dev.log, LOG_WARN,
+				    "%s: entropy source failed (%s), %llu "
+				    "request(s) returned empty so far",
 				 r->dev.name, strerror(-e),
 				 (unsigned long long)r->fill_errors);
 		len = 0;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "devices/virtio/virtqueue.h"
+#include "vmm/log.h"
 #include "vmm/compiler.h"
 
 struct virtio_dev;
@@ -59,6 +60,10 @@ struct virtio_dev {
 	unsigned nqueues;
 	struct virtqueue *vqs; /* nqueues queues, vq_init'ed by the device */
 	struct virtio_mmio *transport; /* set by virtio_mmio_init */
+	/* The limiter for the device's messages, all of which a guest can
+	 * trigger (vmm/log.h); set by whoever builds the device, NULL: no
+	 * limit (unit tests). */
+	struct log_limit *log;
 };
 
 #endif

@@ -204,6 +204,8 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		return cmd_fail(o, w, len, "tg.crash=triple|int3");
 	else if (cmd_eq(w, len, "tg.spin"))
 		o->spin = true;
+	else if (cmd_eq(w, len, "tg.flood"))
+		o->flood = true;
 	else if (cmd_eq(w, len, "tg.echo"))
 		o->echo = true;
 	else if (cmd_eq(w, len, "tg.reset"))

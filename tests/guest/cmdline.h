@@ -12,6 +12,7 @@
  *   tg.crash=triple    limit-0 IDT, then ud2: triple fault
  *   tg.crash=int3      limit-0 IDT, then int3
  *   tg.spin            after the checks, spin forever
+ *   tg.flood           after the checks, print numbered COM1 lines forever
  *   tg.echo            echo COM1 input lines until "quit"
  *   tg.reset           reset through the i8042 (port 0x64, 0xfe)
  *   tg.pio=<N>         N writes to port 0x80        (0 .. 2^32-1)
@@ -55,7 +56,7 @@ struct cmd_opts {
 	bool has_mem, has_cpus, has_exit, has_pio, has_mmio;
 	uint64_t mem_mib, cpus, exit_code, pio, mmio;
 	enum cmd_crash crash;
-	bool spin, echo, reset, net_skip, hostile;
+	bool spin, flood, echo, reset, net_skip, hostile;
 	enum cmd_acpi acpi; /* tg.acpi= */
 	bool panic;	    /* tg.panic */
 	bool rtc;	    /* tg.rtc */

@@ -260,6 +260,13 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 	pw_run(&opt, &tg_boot); /* tg.panic, tg.acpi */
 	if (opt.echo)
 		tg_echo();
+	if (opt.flood) {
+		ser_printf("testguest: flooding\n");
+		for (uint64_t i = 0;; i++)
+			ser_printf("testguest: flood %lu "
+				   "................................\n",
+				   i);
+	}
 	if (opt.spin) {
 		ser_printf("testguest: spinning\n");
 		for (;;)

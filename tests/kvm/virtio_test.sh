@@ -63,28 +63,8 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-# A namespace with tap0 = 192.0.2.1/24 (RFC 5737 TEST-NET-1: nothing
-# leaves it). Sets $ns; returns 1 with $why set when that is impossible.
-make_netns() {
-  why=""
-  if [ "$(id -u)" != 0 ]; then why="not root"
-  elif [ ! -c /dev/net/tun ]; then why="no /dev/net/tun"
-  elif ! command -v ip >/dev/null; then why="ip(8) is missing"
-  fi
-  [ -n "$why" ] && return 1
-  local name=vmmgv$$
-  if ! ip netns add "$name" 2>"$dir/ip.err"; then
-    why="ip netns add failed: $(cat "$dir/ip.err")"; return 1
-  fi
-  ns=$name
-  if ! { ip netns exec "$ns" ip tuntap add dev tap0 mode tap &&
-         ip -n "$ns" addr add 192.0.2.1/24 dev tap0 &&
-         ip -n "$ns" link set tap0 up &&
-         ip -n "$ns" link set lo up; } 2>"$dir/ip.err"; then
-    why="tap0 setup failed: $(cat "$dir/ip.err")"; return 1
-  fi
-  return 0
-}
+# make_netns: a namespace with tap0 (netns.sh).
+. "$here/netns.sh"
 
 # Run vmm (arguments after the binary) to completion; sets $rc. The test
 # guest finds virtio devices only on its command line: --acpi off.

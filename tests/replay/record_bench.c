@@ -69,7 +69,9 @@ int main(int argc, char **argv)
 		host.tap_fds[i] = -1;
 	struct recorder *rec = NULL;
 	struct vm *vm = calloc(1, sizeof(*vm));
-	if (record_open(&rec, "/dev/null", &cfg, &host, err, sizeof(err)) ||
+	struct file_ids ids = {0};
+	if (record_open(&rec, "/dev/null", &cfg, &host, &ids, err,
+			sizeof(err)) ||
 	    vm_create(vm, &cfg, &replay_accel_ops, &host, err, sizeof(err)) ||
 	    record_start(rec, vm, err, sizeof(err))) {
 		fprintf(stderr, "record_bench: %s\n", err);

@@ -14,6 +14,7 @@
 #include "devices/virtio/net.h"
 #include "vmm/errmsg.h"
 #include "vmm/log.h"
+#include "vmm/outfile.h"
 #include "vmm/trace/record_int.h"
 #include "vmm/trace/trace_hash.h"
 #include "vmm/vcpu.h"
@@ -239,7 +240,8 @@ static int record_disks(struct recorder *r, const struct vm_config *cfg,
 }
 
 int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
-		struct vm_host *host, char *err, size_t errlen)
+		struct vm_host *host, struct file_ids *ids, char *err,
+		size_t errlen)
 {
 	struct recorder *r = calloc(1, sizeof(*r));
 	if (!r)
@@ -252,11 +254,8 @@ int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 	int e = pthread_mutex_init(&r->lock, NULL);
 	if (e)
 		return errmsg(err, errlen, -e, "record: %s", strerror(e));
-	r->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
-		     0644);
-	if (r->fd < 0)
-		return errmsg(err, errlen, -errno, "--record %s: %s", path,
-			      strerror(errno));
+	if ((e = outfile_open("--record ", path, ids, &r->fd, err, errlen)))
+		return e;
 	cfg->eventfd = false;
 	r->hdr.version = TRACE_VERSION;
 	r->hdr.arch = TRACE_ARCH_X86_64;
@@ -286,6 +285,9 @@ int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 {
 	r->vm = vm;
+	int e = outfile_commit(r->fd);
+	if (e)
+		return errmsg(err, errlen, e, "--record: %s", strerror(-e));
 	unsigned net = 0;
 	for (unsigned i = 0; i < vm->nvdevs && net < r->ntaps; i++) {
 		struct vm_vdev *v = vm->vdevs[i];
@@ -295,13 +297,13 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 		struct trace_dev *d = &r->hdr.devs[r->ndisks + net];
 		memcpy(d->mac, n->mac, 6);
 		d->offloads = n->tap_offloads;
-		int e = rtap_start(&r->taps[net++], vm, v);
+		e = rtap_start(&r->taps[net++], vm, v);
 		if (e)
 			return errmsg(err, errlen, e, "record: tap: %s",
 				      strerror(-e));
 	}
 	tenc_header(&r->out, &r->hdr);
-	int e = rmem_init(&r->mem, r, &vm->mem);
+	e = rmem_init(&r->mem, r, &vm->mem);
 	if (e)
 		return errmsg(err, errlen, e, "record: guest memory shadow: %s",
 			      strerror(-e));

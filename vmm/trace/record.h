@@ -26,18 +26,21 @@
 
 #include "vmm/compiler.h"
 #include "vmm/config.h"
+#include "vmm/outfile.h"
 #include "vmm/trace/trace.h"
 #include "vmm/vm.h"
 
 struct recorder;
 
-/* Create `path` (truncated) and prepare `host` for recording: sets
+/* Open `path` with outfile_open against this run's files *ids (it is
+ * emptied by record_start, once the VM is built) and prepare `host` for recording: sets
  * host->tracer, puts each tap behind a socket pair (the device gets one
  * end, with no offloads; the recorder keeps the tap) and turns
  * cfg->eventfd off. Hashes the disk images (host->disk_fds). 0 and *out,
  * or -errno with a one-line reason in err. */
 int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
-		struct vm_host *host, char *err, size_t errlen) VMM_WUR;
+		struct vm_host *host, struct file_ids *ids, char *err,
+		size_t errlen) VMM_WUR;
 
 /* After vm_create: write the header, hook guest memory, serve the taps on
  * the VM's I/O thread. 0 or -errno with a reason in err. */
