@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "backends/accel.h"
+#include "backends/x86/complete.h"
 #include "vmm/x86/cpuid.h"
 
 #define KVM_MAX_SLOTS 8
@@ -41,6 +42,8 @@ struct accel_vm {
 	unsigned nslots;
 	struct cpuid_entry supported[KVM_MAX_CPUID];
 	unsigned nsupported;
+	/* Instructions completed by kvm_complete, per complete_kind. */
+	_Atomic uint64_t completed[COMPLETE_NKINDS];
 };
 
 struct accel_vcpu {
@@ -50,7 +53,23 @@ struct accel_vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	atomic_bool thread_ready; /* thread recorded, kick can reach it */
+	/* Whether the physical CPU has them: an instruction runs on the
+	 * CPU's own features whatever CPUID says to the guest (and hosts of
+	 * the PVM kind show the guest the host's CPUID anyway), so that is
+	 * what decides a #UD in completion. */
+	bool cpu_smap, cpu_popcnt, cpu_cx16;
 };
+
+/* kvm_complete.c: on an emulation-failure exit, complete the instruction
+ * (backends/x86/complete.h) and set the vCPU up to run on: true. false:
+ * the VM must stop; why says what stopped the completion. */
+bool kvm_complete(struct accel_vcpu *vcpu, char *why, size_t whylen);
+
+/* Record the host CPU features completion needs (once per vCPU). */
+void kvm_complete_init(struct accel_vcpu *vcpu);
+
+/* log_info the counts of completed instructions, if any. */
+void kvm_complete_report(const struct accel_vm *vm);
 
 /* kvm_diag.c: fill exit->detail with a diagnostic for a KVM exit that
  * the vCPU cannot continue from (registers, RIP, instruction bytes). */

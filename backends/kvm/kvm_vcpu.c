@@ -141,6 +141,7 @@ int kvm_vcpu_create(struct accel_vm *vm, unsigned index,
 		return -ENOMEM;
 	v->vm = vm;
 	v->index = index;
+	kvm_complete_init(v);
 	v->run = MAP_FAILED;
 	atomic_init(&v->thread_ready, false);
 	int r;
@@ -325,6 +326,14 @@ int kvm_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 		}
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
+		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION) {
+			char why[160];
+			if (kvm_complete(v, why, sizeof(why))) {
+				exit->reason = ACCEL_EXIT_INTR;
+				return 0;
+			}
+			log_info("vCPU %u: %s", v->index, why);
+		}
 		snprintf(what, sizeof(what), "KVM internal error, suberror %u%s",
 			 run->internal.suberror,
 			 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION

@@ -199,6 +199,7 @@ void kvm_vm_destroy(struct accel_vm *vm)
 {
 	if (!vm)
 		return;
+	kvm_complete_report(vm);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->own_kvm_fd && vm->kvm_fd >= 0)

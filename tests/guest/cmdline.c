@@ -200,8 +200,10 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		o->crash = CMD_CRASH_TRIPLE;
 	else if (cmd_eq(w, len, "tg.crash=int3"))
 		o->crash = CMD_CRASH_INT3;
+	else if (cmd_eq(w, len, "tg.crash=xsave"))
+		o->crash = CMD_CRASH_XSAVE;
 	else if (cmd_key(w, len, "tg.crash="))
-		return cmd_fail(o, w, len, "tg.crash=triple|int3");
+		return cmd_fail(o, w, len, "tg.crash=triple|int3|xsave");
 	else if (cmd_eq(w, len, "tg.spin"))
 		o->spin = true;
 	else if (cmd_eq(w, len, "tg.flood"))
@@ -226,6 +228,8 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		o->panic = true;
 	else if (cmd_eq(w, len, "tg.rtc"))
 		o->rtc = true;
+	else if (cmd_eq(w, len, "tg.insns"))
+		o->insns = true;
 	else
 		return cmd_fail(o, w, len, "a known tg.* option");
 	return 0;

@@ -23,6 +23,8 @@
  *   tg.acpi=reset      reset through the FADT's reset register
  *   tg.panic           report a panic to pvpanic (port 0x505)
  *   tg.rtc             read and check the CMOS clock (rtc.h)
+ *   tg.insns           run the instructions vmm completes (insns.h)
+ *   tg.crash=xsave     limit-0 IDT, then xsave (no completion exists)
  *   tg.exitbench=<N>   benchmark: N PIO then N MMIO writes in a tight loop,
  *                      with marker lines around each (1 .. 2^32-1)
  *   tg.blkbench=<size>,<count>,<r|w|rw>[,<depth>]
@@ -45,7 +47,8 @@
 
 #define CMD_BAD_MAX 64
 
-enum cmd_crash { CMD_CRASH_NONE, CMD_CRASH_TRIPLE, CMD_CRASH_INT3 };
+enum cmd_crash { CMD_CRASH_NONE, CMD_CRASH_TRIPLE, CMD_CRASH_INT3,
+		 CMD_CRASH_XSAVE };
 enum cmd_acpi { CMD_ACPI_NONE, CMD_ACPI_POWEROFF, CMD_ACPI_RESET };
 
 /* tg.blkbench modes */
@@ -60,6 +63,7 @@ struct cmd_opts {
 	enum cmd_acpi acpi; /* tg.acpi= */
 	bool panic;	    /* tg.panic */
 	bool rtc;	    /* tg.rtc */
+	bool insns;	    /* tg.insns */
 	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
 	uint64_t exitbench;
 	uint64_t blkbench_size, blkbench_count, blkbench_depth;

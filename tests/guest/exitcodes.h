@@ -111,5 +111,7 @@
 #define TG_EXIT_ACPI_RESET_FAILED 47
 #define TG_EXIT_PANIC_FAILED 48
 #define TG_EXIT_RTC 49
+/* tg.insns: an instruction gave a result the architecture does not (insns.h). */
+#define TG_EXIT_INSNS 50
 
 #endif

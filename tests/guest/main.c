@@ -17,6 +17,7 @@
 #include "serial.h"
 #include "smp.h"
 #include "tgexit.h"
+#include "insns.h"
 #include "vbench.h"
 #include "vdevs.h"
 
@@ -119,6 +120,8 @@ static void tg_check_scratch(const struct bi_info *bi)
 	tg_exit(TG_EXIT_BENCH_MEMORY);
 }
 
+static uint8_t no_idt_area[4096] __attribute__((aligned(64)));
+
 static void tg_crash(enum cmd_crash kind)
 {
 	/* An IDT with limit 0: any exception escalates to a triple fault. */
@@ -128,12 +131,17 @@ static void tg_crash(enum cmd_crash kind)
 	} no_idt = { 0, 0 };
 
 	ser_printf("testguest: crashing (%s)\n",
-		   kind == CMD_CRASH_TRIPLE ? "triple" : "int3");
+		   kind == CMD_CRASH_TRIPLE ? "triple"
+		   : kind == CMD_CRASH_INT3 ? "int3"
+					    : "xsave");
 	__asm__ __volatile__("lidt %0" : : "m"(no_idt));
 	if (kind == CMD_CRASH_TRIPLE)
 		__asm__ __volatile__("ud2");
-	else
+	else if (kind == CMD_CRASH_INT3)
 		__asm__ __volatile__("int3");
+	else /* #UD where CR4.OSXSAVE is clear, as here */
+		__asm__ __volatile__("xsave (%0)" : : "r"(no_idt_area)
+				     : "memory");
 	io_delay(TG_STOP_WAIT);
 	ser_printf("testguest: FAIL crash: expected a reset, found the guest "
 		   "still running\n");
@@ -257,6 +265,8 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 		tg_reset();
 	if (opt.rtc)
 		rtc_check();
+	if (opt.insns)
+		insns_run();
 	pw_run(&opt, &tg_boot); /* tg.panic, tg.acpi */
 	if (opt.echo)
 		tg_echo();

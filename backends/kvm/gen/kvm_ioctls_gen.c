@@ -36,6 +36,9 @@
 	X(KVM_RUN)                                                             \
 	X(KVM_GET_REGS)                                                        \
 	X(KVM_TRANSLATE)                                                       \
+	X(KVM_GET_FPU)                                                         \
+	X(KVM_GET_VCPU_EVENTS)                                                 \
+	X(KVM_SET_VCPU_EVENTS)                                                 \
 	X(KVM_IRQ_LINE)
 
 #define KVM_IOCTL_LINE(name)                                                   \
