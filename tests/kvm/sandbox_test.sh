@@ -16,7 +16,8 @@
 #                           status 143 (root)
 #   MODE jail_restart       --on-reset restart in a jail: the VM is rebuilt
 #                           under the filters at least 3 times (root)
-#   MODE errors             one line naming the failed step, status 1
+#   MODE errors             one line naming the failed step, status 1;
+#                           --uid without --gid and the reverse, status 2
 # WORKDIR holds a fresh directory per run (jail roots, wrappers), removed
 # at the end. Without /dev/kvm: 77 (SKIPPED); jail modes without root: 77.
 set -u
@@ -109,7 +110,11 @@ case "$mode" in
       expect "vmm: --jail: unshare (pid namespace): Operation not permitted (the jail needs root)"
     fi
     run 2 --seccomp strict
-    expect "vmm: --seccomp: 'strict' is not enforce, log, errno or off" ;;
+    expect "vmm: --seccomp: 'strict' is not enforce, log, errno or off"
+    run 2 --uid 65534
+    expect "vmm: --uid needs --gid (the guest would run with group 0)"
+    run 2 --gid 65534
+    expect "vmm: --gid needs --uid (the guest would run as user 0)" ;;
   *) echo "unknown mode $mode"; exit 2 ;;
 esac
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The sandbox's command-line options: defaults, values, errors. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "vmm/cli.h"
+#include "vmm/sandbox/cli_sandbox.h"
 
 static int parse(struct vm_config *c, char *err, size_t errlen, ...)
 {
@@ -62,9 +64,11 @@ static void test_values(void **s)
 	assert_string_equal(c.sandbox.netns, "blue");
 	assert_true(c.sandbox.set_uid && c.sandbox.uid == 65534);
 	assert_true(c.sandbox.set_gid && c.sandbox.gid == 0);
-	assert_int_equal(
-	    parse(&c, err, sizeof(err), "--uid", "4294967294", NULL), 0);
+	assert_int_equal(parse(&c, err, sizeof(err), "--uid", "4294967294",
+			       "--gid", "4294967294", NULL),
+			 0);
 	assert_int_equal(c.sandbox.uid, 4294967294u);
+	assert_int_equal(c.sandbox.gid, 4294967294u);
 }
 
 static void expect_error(const char *opt, const char *val, const char *msg)
@@ -91,6 +95,36 @@ static void test_errors(void **s)
 	expect_error("--gid", "", "--gid: '' is not a number");
 }
 
+/* --uid and --gid go together: alone, the other id would stay 0. */
+static void test_uid_gid_pair(void **s)
+{
+	(void)s;
+	struct vm_config c;
+	char err[256];
+	assert_int_not_equal(
+	    parse(&c, err, sizeof(err), "--uid", "65534", NULL), 0);
+	assert_string_equal(err, "--uid needs --gid (the guest would run "
+				 "with group 0)");
+	assert_int_not_equal(
+	    parse(&c, err, sizeof(err), "--gid", "65534", NULL), 0);
+	assert_string_equal(err, "--gid needs --uid (the guest would run "
+				 "as user 0)");
+	/* Both, in either order; and an explicit 0 is the user's choice. */
+	assert_int_equal(
+	    parse(&c, err, sizeof(err), "--gid", "1", "--uid", "2", NULL), 0);
+	assert_int_equal(
+	    parse(&c, err, sizeof(err), "--uid", "65534", "--gid", "0", NULL),
+	    0);
+	/* The check itself, as cli_parse calls it. */
+	struct vm_config only = {0};
+	only.sandbox.set_uid = true;
+	assert_int_equal(cli_sandbox_check(&only, err, sizeof(err)), -EINVAL);
+	only.sandbox.set_gid = true;
+	assert_int_equal(cli_sandbox_check(&only, err, sizeof(err)), 0);
+	only.sandbox.set_uid = false;
+	assert_int_equal(cli_sandbox_check(&only, err, sizeof(err)), -EINVAL);
+}
+
 static void test_help_mentions(void **s)
 {
 	(void)s;
@@ -111,6 +145,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults_sandboxed),
 	    cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_uid_gid_pair),
 	    cmocka_unit_test(test_help_mentions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

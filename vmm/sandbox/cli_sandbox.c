@@ -86,3 +86,16 @@ int cli_sandbox_gid(struct vm_config *c, const char *v, char *e, size_t n)
 		c->sandbox.set_gid = true;
 	return r;
 }
+
+int cli_sandbox_check(const struct vm_config *c, char *e, size_t n)
+{
+	if (c->sandbox.set_uid && !c->sandbox.set_gid)
+		return errmsg(e, n, -EINVAL,
+			      "--uid needs --gid (the guest would run with "
+			      "group 0)");
+	if (c->sandbox.set_gid && !c->sandbox.set_uid)
+		return errmsg(e, n, -EINVAL,
+			      "--gid needs --uid (the guest would run as user "
+			      "0)");
+	return 0;
+}

@@ -29,6 +29,12 @@ int cli_sandbox_uid(struct vm_config *c, const char *v, char *e,
 int cli_sandbox_gid(struct vm_config *c, const char *v, char *e,
 		    size_t n) VMM_WUR;
 
+/* After every option is parsed: the options that only make sense
+ * together. --uid needs --gid and --gid needs --uid: alone, either
+ * would leave vmm running with the other id still 0 (root's group, or
+ * root itself), silently. */
+int cli_sandbox_check(const struct vm_config *c, char *e, size_t n) VMM_WUR;
+
 /* clang-format off */
 /* The entries of vmm/cli.c's option table for these options. */
 #define CLI_SANDBOX_OPTS                                                      \
@@ -52,7 +58,8 @@ int cli_sandbox_gid(struct vm_config *c, const char *v, char *e,
 	"  --netns NAME          join the network namespace /run/netns/NAME\n"\
 	"                        before opening the taps\n"                   \
 	"  --uid N, --gid N      switch to this user and group before\n"      \
-	"                        dropping every capability (always done)\n"
+	"                        dropping every capability (always done);\n"\
+	"                        give both or neither\n"
 /* clang-format on */
 
 #endif
