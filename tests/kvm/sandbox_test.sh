@@ -4,7 +4,8 @@
 #   sandbox_test.sh MODE VMM KERNEL WORKDIR
 #   MODE default            plain run, --log info: seccomp enforce and no
 #                           capabilities left, read back; the guest passes;
-#                           the same with --seccomp log, errno and off
+#                           the same with --seccomp log, errno and off (and
+#                           only off warns)
 #   MODE workload           virtio_test.sh all (every device, --cpus 2,
 #                           hostile mode) with an explicit --seccomp enforce
 #   MODE workload_exitpath  the same with --eventfd off (device work on the
@@ -47,6 +48,12 @@ expect() {
   done
 }
 
+reject() {
+  for t in "$@"; do
+    grep -qF -- "$t" "$out" && { echo "FAIL: output has: $t"; fail=1; }
+  done
+}
+
 # run STATUS ARGS...: vmm ARGS to completion; its status must be STATUS.
 run() {
   local want=$1; shift
@@ -80,9 +87,12 @@ case "$mode" in
   default)
     run 0 --log info
     expect "vmm: sandbox: seccomp enforce, capabilities left: none" "testguest: PASS"
+    reject "warning: --seccomp off"
     for m in log errno off; do
       run 0 --log info --seccomp "$m"
       expect "vmm: sandbox: seccomp $m, capabilities left: none" "testguest: PASS"
+      if [ "$m" = off ]; then expect "vmm: warning: --seccomp off: no system call filters"
+      else reject "warning: --seccomp off"; fi
     done ;;
   workload|workload_exitpath)
     wrap --seccomp enforce

@@ -35,6 +35,10 @@ int sandbox_prepare(struct sandbox *sb, char *err, size_t errlen)
 	 * any time conversion runs, gmtime_r included: the RTC's, on a vCPU
 	 * thread, under a filter without openat. Load it now. */
 	tzset();
+	if (sb->cfg->seccomp == SANDBOX_SECCOMP_OFF)
+		log_warn("warning: --seccomp off: no system call filters; a "
+			 "guest that takes over a device model can make any "
+			 "call the kernel lets vmm make (for debugging only)");
 	if (sb->cfg->jail)
 		r = jail_close_fds(STDERR_FILENO + 1, err, errlen);
 	if (!r && sb->cfg->netns)

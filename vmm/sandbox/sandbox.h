@@ -3,10 +3,10 @@
  * The sandbox, as the vmm binary runs it (docs/security.md). In order:
  *
  *   sandbox_init       from the command line's struct sandbox_config
- *   sandbox_prepare    before anything is opened: load the time zone
- *                      (libc's first time conversion opens a file);
- *                      with --jail, close inherited fds; with --netns,
- *                      join the namespace
+ *   sandbox_prepare    before anything is opened: warn of --seccomp
+ *                      off; load the time zone (libc's first time
+ *                      conversion opens a file); with --jail, close
+ *                      inherited fds; with --netns, join the namespace
  *   (host_open, accel sys_open: images, disks, taps, /dev/kvm)
  *   sandbox_jail       with --jail: new namespaces and a fork. The
  *                      parent only waits (supervise_child); the child
