@@ -17,8 +17,10 @@
 #                           status 143 (root)
 #   MODE jail_restart       --on-reset restart in a jail: the VM is rebuilt
 #                           under the filters at least 3 times (root)
-#   MODE errors             one line naming the failed step, status 1;
-#                           --uid without --gid and the reverse, status 2
+#   MODE errors             one line naming the failed step, status 1 (a
+#                           non-empty --jail DIR, before any file is
+#                           created or truncated); --uid without --gid and
+#                           the reverse, status 2
 # WORKDIR holds a fresh directory per run (jail roots, wrappers), removed
 # at the end. Without /dev/kvm: 77 (SKIPPED); jail modes without root: 77.
 set -u
@@ -111,12 +113,21 @@ case "$mode" in
     signal_run "vmm-testguest: hello" 3 --jail "$jail" --uid 65534 --gid 65534 \
       --cmdline tg.reset --on-reset restart ;;
   errors)
+    # The jail's root must be empty; nothing is created or truncated
+    # before that is checked.
+    full=$dir/full
+    mkdir "$full" && : >"$full/etc" && echo keep >"$dir/serial.out"
+    run 1 --jail "$full" --serial "file:$dir/serial.out" --record "$dir/new.trace"
+    expect "vmm: --jail $full: directory is not empty (it holds 'etc'"
+    [ "$(cat "$dir/serial.out")" = keep ] || { echo "FAIL: --serial file: was changed"; fail=1; }
+    [ -e "$dir/new.trace" ] && { echo "FAIL: --record created its file"; fail=1; }
     run 1 --jail /nonexistent-vmm-jail
+    expect "vmm: --jail /nonexistent-vmm-jail: No such file or directory"
     if [ "$(id -u)" = 0 ]; then
-      expect "vmm: --jail /nonexistent-vmm-jail: bind-mounting it on itself: No such file or directory"
       run 1 --netns vmm-no-such-ns
       expect "vmm: --netns vmm-no-such-ns: /run/netns/vmm-no-such-ns: No such file or directory"
     else
+      run 1 --jail "$jail"
       expect "vmm: --jail: unshare (pid namespace): Operation not permitted (the jail needs root)"
     fi
     run 2 --seccomp strict

@@ -5,7 +5,8 @@
  * caps_drop_all the child is pid 1, sees only DIR (read-only), has every
  * capability set empty as libcap reads them back, no_new_privs, the
  * asked uid and gid, RLIMIT_NOFILE, its own hostname, no environment, and
- * no stray fds. Each step's failure names the step.
+ * no stray fds. Each step's failure names the step. DIR must be an
+ * empty directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -202,6 +203,42 @@ static void test_netns_error(void **state)
 				 "directory");
 }
 
+static void test_check_dir(void **state)
+{
+	(void)state;
+	char empty[] = "/tmp/vmm-jail-empty-XXXXXX", err[256];
+	assert_non_null(mkdtemp(empty));
+	assert_int_equal(jail_check_dir(empty, err, sizeof(err)), 0);
+	char p[96];
+	snprintf(p, sizeof(p), "%s/etc", empty);
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(jail_check_dir(empty, err, sizeof(err)), -ENOTEMPTY);
+	char want[160];
+	snprintf(want, sizeof(want),
+		 "--jail %s: directory is not empty (it holds 'etc'; the "
+		 "jail's root must be an empty directory)",
+		 empty);
+	assert_string_equal(err, want);
+	/* A hidden file counts too. */
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/.x", empty);
+	int fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(jail_check_dir(empty, err, sizeof(err)), -ENOTEMPTY);
+	/* A file is not a directory. */
+	assert_int_equal(jail_check_dir(p, err, sizeof(err)), -ENOTDIR);
+	snprintf(want, sizeof(want), "--jail %s: Not a directory", p);
+	assert_string_equal(err, want);
+	unlink(p);
+	rmdir(empty);
+	assert_int_equal(
+	    jail_check_dir("/nonexistent-vmm-jail", err, sizeof(err)), -ENOENT);
+	assert_string_equal(
+	    err, "--jail /nonexistent-vmm-jail: No such file or directory");
+	assert_int_equal(jail_check_dir("/", err, sizeof(err)), -ENOTEMPTY);
+}
+
 /* Without the jail, as the binary does by default: everything dropped,
  * read back. */
 static void test_caps_drop_default(void **state)
@@ -232,6 +269,7 @@ int main(void)
 	    cmocka_unit_test(test_jail_errors_name_the_step),
 	    cmocka_unit_test(test_netns_error),
 	    cmocka_unit_test(test_caps_drop_default),
+	    cmocka_unit_test(test_check_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

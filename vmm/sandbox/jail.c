@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "vmm/sandbox/jail.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,59 @@
 
 #define JAIL_NETNS_DIR "/run/netns/"
 #define JAIL_HOSTNAME  "vmm"
+
+/* Is entry `name` of DIR (fd) something the jail itself left there? */
+static bool jail_own_entry(int fd, const char *name)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	/* jail_pivot's /proc mount point, empty outside the jail. */
+	struct stat st;
+	return strcmp(name, "proc") == 0 &&
+	       fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode) && st.st_nlink == 2;
+#else
+	(void)fd;
+	(void)name;
+	return false;
+#endif
+}
+
+int jail_check_dir(const char *dir, char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errmsg(err, errlen, -errno, "--jail %s: %s", dir,
+			      strerror(errno));
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return errmsg(err, errlen, -e, "--jail %s: %s", dir,
+			      strerror(e));
+	}
+	int r = 0;
+	while (!r) {
+		errno = 0;
+		const struct dirent *de = readdir(d);
+		if (!de) {
+			if (errno)
+				r = errmsg(err, errlen, -errno,
+					   "--jail %s: reading it: %s", dir,
+					   strerror(errno));
+			break;
+		}
+		const char *n = de->d_name;
+		if (strcmp(n, ".") && strcmp(n, "..") && !jail_own_entry(fd, n))
+			r = errmsg(
+			    err, errlen, -ENOTEMPTY,
+			    "--jail %s: directory is not empty (it holds "
+			    "'%.64s'; the jail's root must be an empty "
+			    "directory)",
+			    dir, n);
+	}
+	closedir(d);
+	return r;
+}
 
 int jail_close_fds(int first, char *err, size_t errlen)
 {

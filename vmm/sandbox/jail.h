@@ -3,7 +3,8 @@
  * The jail's steps (--jail DIR, --netns NAME), each a function that
  * names itself in its one-line error. sandbox.c runs them in order:
  *
- *   before anything is opened:  jail_close_fds (with --jail),
+ *   before anything is opened:  jail_check_dir, jail_close_fds
+ *                               (with --jail),
  *                               jail_join_netns (with --netns)
  *   after everything is open:   jail_spawn (new namespaces and a fork:
  *                               the child is pid 1 of the new pid
@@ -26,6 +27,14 @@
 /* RLIMIT_NOFILE in the jail (soft and hard): a VM with 64 vCPUs and 16
  * virtio devices holds about 150 fds. */
 #define JAIL_NOFILE 1024
+
+/* DIR must be an empty directory: it becomes the jailed vmm's root, and
+ * whatever it held would be visible to the guest-facing process (a
+ * mistyped --jail / would give it the host's files). In sanitizer
+ * builds an empty proc/ is allowed (jail_pivot creates it there). 0, or
+ * -ENOTEMPTY or -errno with one line in err ("--jail DIR: directory is
+ * not empty ..."). */
+int jail_check_dir(const char *dir, char *err, size_t errlen) VMM_WUR;
 
 /* Close every fd from `first` up (stray fds inherited from whoever
  * started vmm). 0 or -errno. */

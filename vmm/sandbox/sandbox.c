@@ -39,7 +39,9 @@ int sandbox_prepare(struct sandbox *sb, char *err, size_t errlen)
 		log_warn("warning: --seccomp off: no system call filters; a "
 			 "guest that takes over a device model can make any "
 			 "call the kernel lets vmm make (for debugging only)");
-	if (sb->cfg->jail)
+	/* Before anything is opened or created: DIR becomes the jailed
+	 * vmm's root, and must hold nothing. */
+	if (sb->cfg->jail && !(r = jail_check_dir(sb->cfg->jail, err, errlen)))
 		r = jail_close_fds(STDERR_FILENO + 1, err, errlen);
 	if (!r && sb->cfg->netns)
 		r = jail_join_netns(sb->cfg->netns, err, errlen);

@@ -5,7 +5,8 @@
  *   sandbox_init       from the command line's struct sandbox_config
  *   sandbox_prepare    before anything is opened: warn of --seccomp
  *                      off; load the time zone (libc's first time
- *                      conversion opens a file); with --jail, close
+ *                      conversion opens a file); with --jail, check
+ *                      that DIR is an empty directory and close
  *                      inherited fds; with --netns, join the namespace
  *   (host_open, accel sys_open: images, disks, taps, /dev/kvm)
  *   sandbox_jail       with --jail: new namespaces and a fork. The
