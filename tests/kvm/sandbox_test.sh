@@ -17,6 +17,8 @@
 #                           status 143 (root)
 #   MODE jail_restart       --on-reset restart in a jail: the VM is rebuilt
 #                           under the filters at least 3 times (root)
+#   MODE thread_names       --cpus 2: the threads are vmm, vmm-io,
+#                           vmm-vcpu0 and vmm-vcpu1 (/proc/PID/task/*/comm)
 #   MODE errors             one line naming the failed step, status 1 (a
 #                           non-empty --jail DIR, before any file is
 #                           created or truncated); --uid without --gid and
@@ -30,6 +32,7 @@ mode=$1 vmm=$2 kernel=$3 workdir=$4
 case "$mode" in
   jail*) [ "$(id -u)" = 0 ] || { echo "SKIPPED: the jail needs root"; exit 77; } ;;
 esac
+pid=
 mkdir -p "$workdir" || exit 1
 dir=$(mktemp -d "$workdir/sandbox_$mode.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT
@@ -64,18 +67,23 @@ run() {
   [ "$rc" = "$want" ] || { echo "FAIL: exit status $rc, expected $want"; fail=1; }
 }
 
-# signal_run READY NEED ARGS...: start vmm, wait until READY was printed
-# NEED times, SIGTERM it; it must end with 143 within 10 s.
-signal_run() {
+# start READY NEED ARGS...: start vmm in the background ($pid), and wait
+# until READY was printed NEED times.
+start() {
   local ready=$1 need=$2; shift 2
   "$vmm" --accel kvm --kernel "$kernel" "$@" </dev/null >"$out" 2>&1 &
-  local pid=$! rc=""
+  pid=$!
   for _ in $(seq 600); do
     [ "$(grep -cF "$ready" "$out")" -ge "$need" ] && break
     kill -0 $pid 2>/dev/null || break
     sleep 0.1
   done
   [ "$(grep -cF "$ready" "$out")" -ge "$need" ] || { echo "FAIL: saw '$ready' fewer than $need times"; fail=1; }
+}
+
+# stop: SIGTERM $pid; it must end with 143 within 10 s.
+stop() {
+  local rc=""
   kill -TERM $pid 2>/dev/null
   for _ in $(seq 100); do
     if ! kill -0 $pid 2>/dev/null; then wait $pid; rc=$?; break; fi
@@ -83,6 +91,18 @@ signal_run() {
   done
   if [ -z "$rc" ]; then echo "FAIL: still running 10 s after SIGTERM"; kill -9 $pid; fail=1
   elif [ "$rc" != 143 ]; then echo "FAIL: exit status $rc, expected 143"; fail=1; fi
+}
+
+# signal_run READY NEED ARGS...: start, then stop.
+signal_run() { start "$@"; stop; }
+
+# threads_are PID NAMES: the sorted names of PID's threads, but the
+# kernel's own (KVM's kvm-nx-lpage-recovery worker, a thread of the VM's
+# process since Linux 6.13).
+threads_are() {
+  local got
+  got=$(cat /proc/"$1"/task/*/comm | grep -v '^kvm-' | sort | tr '\n' ' ')
+  [ "$got" = "$2 " ] || { echo "FAIL: pid $1 threads are '$got', expected '$2'"; fail=1; }
 }
 
 case "$mode" in
@@ -112,6 +132,10 @@ case "$mode" in
   jail_restart)
     signal_run "vmm-testguest: hello" 3 --jail "$jail" --uid 65534 --gid 65534 \
       --cmdline tg.reset --on-reset restart ;;
+  thread_names)
+    start "testguest: spinning" 1 --cpus 2 --cmdline tg.spin
+    threads_are $pid "vmm vmm-io vmm-vcpu0 vmm-vcpu1"
+    stop ;;
   errors)
     # The jail's root must be empty; nothing is created or truncated
     # before that is checked.

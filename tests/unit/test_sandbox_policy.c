@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The policy lint: no allowlist contains a call on policy_never
- * (execve, ptrace, process_vm_writev, ...); every rule names a real
+ * (execve, ptrace, process_vm_writev, ...) except in the one form its
+ * entry allows (prctl only as PR_SET_NAME); every rule names a real
  * system call and says why; the calls that can do harm with the wrong
  * arguments are always constrained (mmap and mprotect never with
  * PROT_EXEC, ioctl and fcntl by request, clone only for threads); the
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 
 #include <cmocka.h>
 #include <seccomp.h>
@@ -73,17 +75,25 @@ static const struct policy_rule *all_rules(int which, size_t *n)
 	return which ? policy_sanitizer_rules(n) : policy_rules(n);
 }
 
+static const struct policy_never_entry *never_entry(const char *sys)
+{
+	for (const struct policy_never_entry *e = policy_never; e->sys; e++)
+		if (strcmp(e->sys, sys) == 0)
+			return e;
+	return NULL;
+}
+
 static void test_never(void **s)
 {
 	(void)s;
 	size_t n;
 	const struct policy_rule *r = policy_rules(&n);
 	for (size_t i = 0; i < n; i++)
-		for (const char *const *b = policy_never; *b; b++)
-			if (strcmp(r[i].sys, *b) == 0)
-				fail_msg("the allowlist has %s, which is on "
-					 "policy_never",
-					 *b);
+		if (policy_never_broken(&r[i]))
+			fail_msg("the allowlist has %s%s%s, which is on "
+				 "policy_never",
+				 r[i].sys, r[i].val_name ? " " : "",
+				 r[i].val_name ? r[i].val_name : "");
 	/* The list itself covers what the issue names. */
 	static const char *const must[] = {
 	    "execve",
@@ -106,11 +116,50 @@ static void test_never(void **s)
 	for (size_t i = 0; i < n; i++)
 		assert_string_not_equal(z[i].sys, SIGSYS_DIE_CALL);
 	for (size_t i = 0; i < ARRAY_SIZE(must); i++) {
-		const char *const *b = policy_never;
-		while (*b && strcmp(*b, must[i]))
-			b++;
-		if (!*b)
+		const struct policy_never_entry *e = never_entry(must[i]);
+		if (!e)
 			fail_msg("policy_never lacks %s", must[i]);
+		if (e->except != POLICY_ANY)
+			fail_msg("policy_never allows %s in some form",
+				 must[i]);
+	}
+	/* Only one entry has an exception, of one narrow form. */
+	for (const struct policy_never_entry *e = policy_never; e->sys; e++)
+		if (e->except != POLICY_ANY && strcmp(e->sys, "prctl"))
+			fail_msg("policy_never: %s has an exception", e->sys);
+}
+
+/* The exceptions are exact: any other form of the call is refused. */
+#define RULE(name, cls, how, a, v)                                             \
+	{                                                                      \
+		.sys = (name), .classes = (cls), .cmp = (how), .arg = (a),     \
+		.val = (v)                                                     \
+	}
+static void test_never_exceptions(void **s)
+{
+	(void)s;
+	static const struct {
+		struct policy_rule r;
+		bool ok;
+	} cases[] = {
+	    {RULE("prctl", POLICY_C, POLICY_EQ, 0, PR_SET_NAME), true},
+	    {RULE("prctl", POLICY_C, POLICY_ANY, 0, 0), false},
+	    {RULE("prctl", POLICY_C, POLICY_EQ, 0, PR_SET_NO_NEW_PRIVS), false},
+	    {RULE("prctl", POLICY_C, POLICY_EQ, 0, PR_SET_DUMPABLE), false},
+	    {RULE("prctl", POLICY_C, POLICY_EQ, 1, PR_SET_NAME), false},
+	    {RULE("prctl", POLICY_C, POLICY_NOBITS, 0, PR_SET_NAME), false},
+	    {RULE("ptrace", POLICY_C, POLICY_EQ, 0, 0), false},
+	    {RULE("write", POLICY_C, POLICY_ANY, 0, 0), true},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool ok = policy_never_broken(&cases[i].r) == NULL;
+		if (ok != cases[i].ok)
+			fail_msg("%s (cmp %d, arg%u, val %llu): %s",
+				 cases[i].r.sys, (int)cases[i].r.cmp,
+				 cases[i].r.arg,
+				 (unsigned long long)cases[i].r.val,
+				 ok ? "allowed, should be refused"
+				    : "refused, should be allowed");
 	}
 }
 
@@ -160,6 +209,10 @@ static void test_constrained(void **s)
 			fail_msg("%s is not kept from PROT_EXEC", r[i].sys);
 		if (!strcmp(r[i].sys, "clone") && r[i].classes != POLICY_C)
 			fail_msg("only the control thread may clone");
+		/* A new thread names itself under the control filter; its
+		 * own has no prctl at all. */
+		if (!strcmp(r[i].sys, "prctl") && r[i].classes != POLICY_C)
+			fail_msg("prctl beyond the control thread's filter");
 		if (strstr(r[i].sys, "socket"))
 			fail_msg("%s allowed: no device needs a socket",
 				 r[i].sys);
@@ -279,6 +332,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_never),
+	    cmocka_unit_test(test_never_exceptions),
 	    cmocka_unit_test(test_rules_well_formed),
 	    cmocka_unit_test(test_constrained),
 	    cmocka_unit_test(test_ioctls_per_class),

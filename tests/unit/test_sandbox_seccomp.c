@@ -4,8 +4,9 @@
  * calls (execve, open of a new path, socket, ptrace, mmap and mprotect
  * with PROT_EXEC, a KVM ioctl of another class) die of SIGSYS with the
  * call, its number and the class named on stderr in enforce mode, and
- * fail with EPERM in errno mode; allowed calls still work. Also the
- * SIGSYS message itself.
+ * fail with EPERM in errno mode; allowed calls still work. prctl only
+ * names the calling thread, and only under the control filter. Also
+ * the SIGSYS message itself.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +45,8 @@ enum call {
 	CALL_KVM_CREATE_VM, /* allowed only to the control thread */
 	CALL_KVM_RUN,	    /* allowed to vCPU (and control) threads */
 	CALL_WRITE,	    /* allowed everywhere */
+	CALL_PRCTL_NAME,    /* allowed to the control thread only */
+	CALL_PRCTL_OTHER,   /* any other prctl: never */
 };
 
 static const char *const call_names[] = {
@@ -51,7 +54,8 @@ static const char *const call_names[] = {
     [CALL_SOCKET] = "socket",	    [CALL_PTRACE] = "ptrace",
     [CALL_MMAP_EXEC] = "mmap",	    [CALL_MPROTECT_EXEC] = "mprotect",
     [CALL_KVM_CREATE_VM] = "ioctl", [CALL_KVM_RUN] = "ioctl",
-    [CALL_WRITE] = "write",
+    [CALL_WRITE] = "write",	    [CALL_PRCTL_NAME] = "prctl",
+    [CALL_PRCTL_OTHER] = "prctl",
 };
 
 static long do_call(enum call c, int fd)
@@ -85,6 +89,10 @@ static long do_call(enum call c, int fd)
 		return ioctl(fd, KVM_RUN, 0);
 	case CALL_WRITE:
 		return write(fd, "x", 1);
+	case CALL_PRCTL_NAME:
+		return prctl(PR_SET_NAME, "vmm-test", 0, 0, 0);
+	case CALL_PRCTL_OTHER:
+		return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) < 0 ? -1 : 0;
 	}
 	return -2;
 }
@@ -173,8 +181,8 @@ static void expect_exit(const struct outcome *o, int code)
 }
 
 static const enum call forbidden[] = {
-    CALL_EXECVE, CALL_OPEN,	 CALL_SOCKET,
-    CALL_PTRACE, CALL_MMAP_EXEC, CALL_MPROTECT_EXEC,
+    CALL_EXECVE,    CALL_OPEN,		CALL_SOCKET,	  CALL_PTRACE,
+    CALL_MMAP_EXEC, CALL_MPROTECT_EXEC, CALL_PRCTL_OTHER,
 };
 
 static void forbidden_calls(enum vm_thread_class cls)
@@ -185,7 +193,8 @@ static void forbidden_calls(enum vm_thread_class cls)
 		 * check and gcov's counters at exit need these on the
 		 * control thread. */
 		if (policy_sanitizer_build() && cls == VM_THREAD_CONTROL &&
-		    (forbidden[i] == CALL_OPEN || forbidden[i] == CALL_PTRACE))
+		    (forbidden[i] == CALL_OPEN || forbidden[i] == CALL_PTRACE ||
+		     forbidden[i] == CALL_PRCTL_OTHER))
 			continue;
 		run_child(&cls, 1, SANDBOX_SECCOMP_ENFORCE, forbidden[i], &o);
 		expect_sigsys(&o, policy_class_name(cls), forbidden[i]);
@@ -253,6 +262,24 @@ static void test_stacked_filters(void **s)
 	expect_exit(&o, CHILD_PASSED); /* ENOTTY: control may */
 }
 
+/* A new vCPU or I/O thread names itself under the control thread's
+ * filter (prctl PR_SET_NAME), before its own, which has no prctl. */
+static void test_prctl_name(void **s)
+{
+	(void)s;
+	static const enum vm_thread_class cv[] = {VM_THREAD_CONTROL,
+						  VM_THREAD_VCPU},
+					  ci[] = {VM_THREAD_CONTROL,
+						  VM_THREAD_IO};
+	struct outcome o;
+	run_child(cv, 1, SANDBOX_SECCOMP_ENFORCE, CALL_PRCTL_NAME, &o);
+	expect_exit(&o, CHILD_PASSED);
+	run_child(cv, 2, SANDBOX_SECCOMP_ENFORCE, CALL_PRCTL_NAME, &o);
+	expect_sigsys(&o, "vcpu", CALL_PRCTL_NAME);
+	run_child(ci, 2, SANDBOX_SECCOMP_ERRNO, CALL_PRCTL_NAME, &o);
+	expect_exit(&o, CHILD_EPERM);
+}
+
 static void test_sigsys_message(void **s)
 {
 	(void)s;
@@ -281,6 +308,7 @@ int main(void)
 	    cmocka_unit_test(test_io_forbidden),
 	    cmocka_unit_test(test_ioctl_by_request),
 	    cmocka_unit_test(test_stacked_filters),
+	    cmocka_unit_test(test_prctl_name),
 	    cmocka_unit_test(test_sigsys_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

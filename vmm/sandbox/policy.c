@@ -26,8 +26,10 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 
 #include "vmm/compiler.h"
 #include "vmm/kvm_ioctls.h"
@@ -96,6 +98,9 @@ static const struct policy_rule policy_table[] = {
 	    "and glibc falls back to clone"},
     {"set_robust_list", C, ANY, .why = "glibc, at thread start"},
     {"rseq", C, ANY, .why = "glibc, at thread start"},
+    {"prctl", C, EQ(0, PR_SET_NAME),
+     .why = "a new vCPU or I/O thread names itself (vmm-vcpu0, vmm-io), "
+	    "before its own filter"},
     {"seccomp", C, EQ(0, SECCOMP_SET_MODE_FILTER),
      .why = "a new vCPU or I/O thread adds its own filter (only narrows)"},
     {"clock_gettime", ALL, ANY,
@@ -262,91 +267,108 @@ const char *policy_class_name(enum vm_thread_class cls)
 	return "?";
 }
 
-const char *const policy_never[] = {
+/* {"name", NEVER}: in no form. {"name", EXCEPT(...)}: only in that one. */
+#define NEVER		.except = POLICY_ANY
+#define EXCEPT(c, a, v) .except = (c), .arg = (a), .val = (v), .val_name = #v
+const struct policy_never_entry policy_never[] = {
     /* running code: other programs, kernel modules, BPF */
-    "execve",
-    "execveat",
-    "init_module",
-    "finit_module",
-    "delete_module",
-    "kexec_load",
-    "kexec_file_load",
-    "bpf",
-    "perf_event_open",
+    {"execve", NEVER},
+    {"execveat", NEVER},
+    {"init_module", NEVER},
+    {"finit_module", NEVER},
+    {"delete_module", NEVER},
+    {"kexec_load", NEVER},
+    {"kexec_file_load", NEVER},
+    {"bpf", NEVER},
+    {"perf_event_open", NEVER},
     /* other processes */
-    "ptrace",
-    "process_vm_readv",
-    "process_vm_writev",
-    "kcmp",
-    "kill",
-    "fork",
-    "vfork",
-    "pidfd_open",
-    "pidfd_getfd",
+    {"ptrace", NEVER},
+    {"process_vm_readv", NEVER},
+    {"process_vm_writev", NEVER},
+    {"kcmp", NEVER},
+    {"kill", NEVER},
+    {"fork", NEVER},
+    {"vfork", NEVER},
+    {"pidfd_open", NEVER},
+    {"pidfd_getfd", NEVER},
     /* the file system, by path */
-    "open",
-    "openat",
-    "openat2",
-    "creat",
-    "open_by_handle_at",
-    "name_to_handle_at",
-    "mknod",
-    "mknodat",
-    "link",
-    "linkat",
-    "symlink",
-    "symlinkat",
-    "unlink",
-    "unlinkat",
-    "rename",
-    "renameat",
-    "renameat2",
-    "chmod",
-    "fchmodat",
-    "chown",
-    "fchownat",
-    "truncate",
-    "memfd_create",
-    "mount",
-    "umount2",
-    "pivot_root",
-    "chroot",
-    "fsopen",
-    "fsmount",
-    "move_mount",
-    "open_tree",
+    {"open", NEVER},
+    {"openat", NEVER},
+    {"openat2", NEVER},
+    {"creat", NEVER},
+    {"open_by_handle_at", NEVER},
+    {"name_to_handle_at", NEVER},
+    {"mknod", NEVER},
+    {"mknodat", NEVER},
+    {"link", NEVER},
+    {"linkat", NEVER},
+    {"symlink", NEVER},
+    {"symlinkat", NEVER},
+    {"unlink", NEVER},
+    {"unlinkat", NEVER},
+    {"rename", NEVER},
+    {"renameat", NEVER},
+    {"renameat2", NEVER},
+    {"chmod", NEVER},
+    {"fchmodat", NEVER},
+    {"chown", NEVER},
+    {"fchownat", NEVER},
+    {"truncate", NEVER},
+    {"memfd_create", NEVER},
+    {"mount", NEVER},
+    {"umount2", NEVER},
+    {"pivot_root", NEVER},
+    {"chroot", NEVER},
+    {"fsopen", NEVER},
+    {"fsmount", NEVER},
+    {"move_mount", NEVER},
+    {"open_tree", NEVER},
     /* the network */
-    "socket",
-    "socketpair",
-    "connect",
-    "bind",
-    "listen",
-    "accept",
-    "accept4",
+    {"socket", NEVER},
+    {"socketpair", NEVER},
+    {"connect", NEVER},
+    {"bind", NEVER},
+    {"listen", NEVER},
+    {"accept", NEVER},
+    {"accept4", NEVER},
     /* identity, privileges, namespaces */
-    "setuid",
-    "setgid",
-    "setreuid",
-    "setregid",
-    "setresuid",
-    "setresgid",
-    "setgroups",
-    "capset",
-    "prctl",
-    "unshare",
-    "setns",
-    "personality",
-    "iopl",
-    "ioperm",
-    "keyctl",
-    "add_key",
-    "request_key",
-    "userfaultfd",
-    "swapon",
-    "swapoff",
-    "reboot",
-    "settimeofday",
-    "clock_settime",
-    "adjtimex",
-    NULL,
+    {"setuid", NEVER},
+    {"setgid", NEVER},
+    {"setreuid", NEVER},
+    {"setregid", NEVER},
+    {"setresuid", NEVER},
+    {"setresgid", NEVER},
+    {"setgroups", NEVER},
+    {"capset", NEVER},
+    /* prctl only to name the calling thread */
+    {"prctl", EXCEPT(POLICY_EQ, 0, PR_SET_NAME)},
+    {"unshare", NEVER},
+    {"setns", NEVER},
+    {"personality", NEVER},
+    {"iopl", NEVER},
+    {"ioperm", NEVER},
+    {"keyctl", NEVER},
+    {"add_key", NEVER},
+    {"request_key", NEVER},
+    {"userfaultfd", NEVER},
+    {"swapon", NEVER},
+    {"swapoff", NEVER},
+    {"reboot", NEVER},
+    {"settimeofday", NEVER},
+    {"clock_settime", NEVER},
+    {"adjtimex", NEVER},
+    {NULL, NEVER},
 };
+
+const struct policy_never_entry *
+policy_never_broken(const struct policy_rule *r)
+{
+	for (const struct policy_never_entry *e = policy_never; e->sys; e++) {
+		if (strcmp(e->sys, r->sys) != 0)
+			continue;
+		if (e->except == POLICY_ANY || r->cmp != e->except ||
+		    r->arg != e->arg || r->val != e->val)
+			return e;
+	}
+	return NULL;
+}

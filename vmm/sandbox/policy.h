@@ -69,9 +69,25 @@ bool policy_applies(const struct policy_rule *r, enum vm_thread_class cls);
 /* "control", "vcpu", "io". */
 const char *policy_class_name(enum vm_thread_class cls);
 
-/* System calls that no allowlist may ever contain (the lint test's list:
+/* A system call that no allowlist may contain (the lint test's list:
  * code execution, other processes, the kernel's own state, new files
- * and sockets). NULL-terminated. */
-extern const char *const policy_never[];
+ * and sockets), except, for the few with `except` other than POLICY_ANY,
+ * in exactly one form: a rule with that cmp on argument `arg` against
+ * `val` (prctl only to name the calling thread). */
+struct policy_never_entry {
+	const char *sys;
+	enum policy_cmp except; /* POLICY_ANY: no form is allowed */
+	unsigned arg;
+	uint64_t val;
+	const char *val_name; /* val as written in the source */
+};
+
+/* The list; the last entry's sys is NULL. */
+extern const struct policy_never_entry policy_never[];
+
+/* The entry of policy_never that rule r breaks (r allows its call in a
+ * form other than the entry's exception), or NULL. */
+const struct policy_never_entry *
+policy_never_broken(const struct policy_rule *r);
 
 #endif
