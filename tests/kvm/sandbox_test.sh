@@ -17,6 +17,11 @@
 #                           status 143 (root)
 #   MODE jail_restart       --on-reset restart in a jail: the VM is rebuilt
 #                           under the filters at least 3 times (root)
+#   MODE jail_supervisor    the jail's parent while the guest runs (root,
+#                           --uid/--gid 65534): no capabilities,
+#                           no_new_privs, its own seccomp filter, real uid
+#                           kept; the child's threads named; SIGTERM still
+#                           forwarded: 143
 #   MODE thread_names       --cpus 2: the threads are vmm, vmm-io,
 #                           vmm-vcpu0 and vmm-vcpu1 (/proc/PID/task/*/comm)
 #   MODE errors             one line naming the failed step, status 1 (a
@@ -96,6 +101,14 @@ stop() {
 # signal_run READY NEED ARGS...: start, then stop.
 signal_run() { start "$@"; stop; }
 
+# status_is PID FIELD VALUE: /proc/PID/status's FIELD is VALUE (its
+# words separated by single spaces).
+status_is() {
+  local got
+  got=$(awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$1/status")
+  [ "$got" = "$3" ] || { echo "FAIL: pid $1 $2 is '$got', expected '$3'"; fail=1; }
+}
+
 # threads_are PID NAMES: the sorted names of PID's threads, but the
 # kernel's own (KVM's kvm-nx-lpage-recovery worker, a thread of the VM's
 # process since Linux 6.13).
@@ -132,6 +145,20 @@ case "$mode" in
   jail_restart)
     signal_run "vmm-testguest: hello" 3 --jail "$jail" --uid 65534 --gid 65534 \
       --cmdline tg.reset --on-reset restart ;;
+  jail_supervisor)
+    start "testguest: spinning" 1 --jail "$jail" --uid 65534 --gid 65534 --cpus 2 --cmdline tg.spin
+    for f in CapInh CapPrm CapEff CapBnd CapAmb; do status_is $pid $f 0000000000000000; done
+    status_is $pid NoNewPrivs 1
+    status_is $pid Seccomp 2
+    status_is $pid Seccomp_filters 1
+    # The real uid stays: it lets kill() reach the child before its own
+    # switch to 65534; the effective uid reaches it after.
+    status_is $pid Uid "0 65534 65534 65534"
+    status_is $pid Gid "65534 65534 65534 65534"
+    read -r child _ </proc/$pid/task/$pid/children
+    threads_are "$child" "vmm vmm-io vmm-vcpu0 vmm-vcpu1"
+    status_is "$child" Uid "65534 65534 65534 65534"
+    stop ;;
   thread_names)
     start "testguest: spinning" 1 --cpus 2 --cmdline tg.spin
     threads_are $pid "vmm vmm-io vmm-vcpu0 vmm-vcpu1"

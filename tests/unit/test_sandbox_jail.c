@@ -6,7 +6,8 @@
  * capability set empty as libcap reads them back, no_new_privs, the
  * asked uid and gid, RLIMIT_NOFILE, its own hostname, no environment, and
  * no stray fds. Each step's failure names the step. DIR must be an
- * empty directory.
+ * empty directory. The supervisor's drop leaves no capability and keeps
+ * only its real uid.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -239,6 +240,42 @@ static void test_check_dir(void **state)
 	assert_int_equal(jail_check_dir("/", err, sizeof(err)), -ENOTEMPTY);
 }
 
+/* The supervisor's drop: no capability, no_new_privs, the group and the
+ * effective and saved uids switched, the real uid kept. */
+static void test_caps_drop_supervisor(void **state)
+{
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sandbox_config cfg = {.set_uid = true,
+					     .uid = NOBODY,
+					     .set_gid = true,
+					     .gid = NOBODY};
+		char err[256];
+		if (caps_drop_supervisor(&cfg, err, sizeof(err)))
+			_exit(1);
+		uid_t r, e, sv;
+		gid_t gr, ge, gs;
+		if (getresuid(&r, &e, &sv) < 0 || getresgid(&gr, &ge, &gs) < 0)
+			_exit(2);
+		if (caps_left() != 0)
+			_exit(3);
+		if (r != 0 || e != NOBODY || sv != NOBODY)
+			_exit(4);
+		if (gr != NOBODY || ge != NOBODY || gs != NOBODY)
+			_exit(5);
+		_exit(0);
+	}
+	int ws;
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	assert_true(WIFEXITED(ws));
+	assert_int_equal(WEXITSTATUS(ws), 0);
+}
+
 /* Without the jail, as the binary does by default: everything dropped,
  * read back. */
 static void test_caps_drop_default(void **state)
@@ -270,6 +307,7 @@ int main(void)
 	    cmocka_unit_test(test_netns_error),
 	    cmocka_unit_test(test_caps_drop_default),
 	    cmocka_unit_test(test_check_dir),
+	    cmocka_unit_test(test_caps_drop_supervisor),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

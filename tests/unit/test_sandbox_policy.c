@@ -2,11 +2,12 @@
 /*
  * The policy lint: no allowlist contains a call on policy_never
  * (execve, ptrace, process_vm_writev, ...) except in the one form its
- * entry allows (prctl only as PR_SET_NAME); every rule names a real
- * system call and says why; the calls that can do harm with the wrong
- * arguments are always constrained (mmap and mprotect never with
- * PROT_EXEC, ioctl and fcntl by request, clone only for threads); the
- * vCPU and I/O threads cannot create VMs or map memory. And
+ * entry allows (prctl only as PR_SET_NAME, kill only from the supervisor
+ * to its child); every rule names a real system call and says why; the
+ * calls that can do harm with the wrong arguments are always constrained
+ * (mmap and mprotect never with PROT_EXEC, ioctl and fcntl by request,
+ * clone only for threads); the vCPU and I/O threads cannot create VMs or
+ * map memory; the --jail supervisor's allowlist is its own and tiny. And
  * docs/security.md lists exactly these rules.
  *
  * `test_sandbox_policy --markdown` prints the tables docs/security.md
@@ -40,6 +41,7 @@ static void rule_row(const struct policy_rule *r, char *buf, size_t cap)
 		break;
 	case POLICY_EQ:
 	case POLICY_SELF:
+	case POLICY_CHILD:
 		snprintf(arg, sizeof(arg), "arg%u = `%s`", r->arg, r->val_name);
 		break;
 	case POLICY_NOBITS:
@@ -54,25 +56,43 @@ static void rule_row(const struct policy_rule *r, char *buf, size_t cap)
 		snprintf(arg, sizeof(arg), "fails with `ENOSYS`");
 		break;
 	}
-	snprintf(buf, cap, "| `%s` | %s | %s | %s | %s | %s |", r->sys, arg,
-		 "x", (r->classes & POLICY_V) ? "x" : "",
-		 (r->classes & POLICY_I) ? "x" : "", r->why);
+	if (r->classes == POLICY_S)
+		snprintf(buf, cap, "| `%s` | %s | %s |", r->sys, arg, r->why);
+	else
+		snprintf(buf, cap, "| `%s` | %s | %s | %s | %s | %s |", r->sys,
+			 arg, "x", (r->classes & POLICY_V) ? "x" : "",
+			 (r->classes & POLICY_I) ? "x" : "", r->why);
 }
 
 static void print_table(const struct policy_rule *rules, size_t n)
 {
 	char row[512];
-	printf("| call | arguments | control | vcpu | io | why |\n");
-	printf("|---|---|---|---|---|---|\n");
+	if (n && rules[0].classes == POLICY_S) {
+		printf("| call | arguments | why |\n|---|---|---|\n");
+	} else {
+		printf("| call | arguments | control | vcpu | io | why |\n");
+		printf("|---|---|---|---|---|---|\n");
+	}
 	for (size_t i = 0; i < n; i++) {
 		rule_row(&rules[i], row, sizeof(row));
 		printf("%s\n", row);
 	}
 }
 
+/* The tables: the normal policy, the sanitizer rules, the supervisor's. */
+enum { TABLE_POLICY, TABLE_SANITIZER, TABLE_SUPERVISOR, TABLES };
+static const char *const table_names[] = {"policy", "sanitizer", "supervisor"};
+
 static const struct policy_rule *all_rules(int which, size_t *n)
 {
-	return which ? policy_sanitizer_rules(n) : policy_rules(n);
+	switch (which) {
+	case TABLE_SANITIZER:
+		return policy_sanitizer_rules(n);
+	case TABLE_SUPERVISOR:
+		return policy_supervisor_rules(n);
+	default:
+		return policy_rules(n);
+	}
 }
 
 static const struct policy_never_entry *never_entry(const char *sys)
@@ -87,13 +107,23 @@ static void test_never(void **s)
 {
 	(void)s;
 	size_t n;
-	const struct policy_rule *r = policy_rules(&n);
-	for (size_t i = 0; i < n; i++)
-		if (policy_never_broken(&r[i]))
-			fail_msg("the allowlist has %s%s%s, which is on "
-				 "policy_never",
-				 r[i].sys, r[i].val_name ? " " : "",
-				 r[i].val_name ? r[i].val_name : "");
+	/* The normal policy and the supervisor's (the sanitizer rules are
+	 * a test build's, not a boundary). */
+	for (int which = TABLE_POLICY; which < TABLES; which++) {
+		if (which == TABLE_SANITIZER)
+			continue;
+		const struct policy_rule *r = all_rules(which, &n);
+		for (size_t i = 0; i < n; i++) {
+			const struct policy_never_entry *e =
+			    policy_never_broken(&r[i]);
+			if (e)
+				fail_msg("the %s allowlist has %s%s%s, which "
+					 "is on policy_never",
+					 table_names[which], r[i].sys,
+					 r[i].val_name ? " " : "",
+					 r[i].val_name ? r[i].val_name : "");
+		}
+	}
 	/* The list itself covers what the issue names. */
 	static const char *const must[] = {
 	    "execve",
@@ -123,9 +153,10 @@ static void test_never(void **s)
 			fail_msg("policy_never allows %s in some form",
 				 must[i]);
 	}
-	/* Only one entry has an exception, of one narrow form. */
+	/* Only two entries have an exception, each one narrow form. */
 	for (const struct policy_never_entry *e = policy_never; e->sys; e++)
-		if (e->except != POLICY_ANY && strcmp(e->sys, "prctl"))
+		if (e->except != POLICY_ANY && strcmp(e->sys, "prctl") &&
+		    strcmp(e->sys, "kill"))
 			fail_msg("policy_never: %s has an exception", e->sys);
 }
 
@@ -148,6 +179,12 @@ static void test_never_exceptions(void **s)
 	    {RULE("prctl", POLICY_C, POLICY_EQ, 0, PR_SET_DUMPABLE), false},
 	    {RULE("prctl", POLICY_C, POLICY_EQ, 1, PR_SET_NAME), false},
 	    {RULE("prctl", POLICY_C, POLICY_NOBITS, 0, PR_SET_NAME), false},
+	    {RULE("kill", POLICY_S, POLICY_CHILD, 0, 0), true},
+	    {RULE("kill", POLICY_S, POLICY_ANY, 0, 0), false},
+	    {RULE("kill", POLICY_S, POLICY_SELF, 0, 0), false},
+	    {RULE("kill", POLICY_S, POLICY_CHILD, 1, 0), false},
+	    {RULE("kill", POLICY_S, POLICY_EQ, 0, 1), false},
+	    {RULE("execve", POLICY_S, POLICY_CHILD, 0, 0), false},
 	    {RULE("ptrace", POLICY_C, POLICY_EQ, 0, 0), false},
 	    {RULE("write", POLICY_C, POLICY_ANY, 0, 0), true},
 	};
@@ -166,7 +203,7 @@ static void test_never_exceptions(void **s)
 static void test_rules_well_formed(void **s)
 {
 	(void)s;
-	for (int which = 0; which < 2; which++) {
+	for (int which = 0; which < TABLES; which++) {
 		size_t n;
 		const struct policy_rule *r = all_rules(which, &n);
 		for (size_t i = 0; i < n; i++) {
@@ -175,9 +212,15 @@ static void test_rules_well_formed(void **s)
 				fail_msg("%s: no such system call", r[i].sys);
 			if (!r[i].why || strlen(r[i].why) < 8)
 				fail_msg("%s: no reason given", r[i].sys);
-			if (!r[i].classes ||
-			    (r[i].classes & ~(POLICY_C | POLICY_V | POLICY_I)))
+			bool sup = which == TABLE_SUPERVISOR;
+			if (sup ? r[i].classes != POLICY_S
+				: !r[i].classes ||
+				      (r[i].classes &
+				       ~(POLICY_C | POLICY_V | POLICY_I)))
 				fail_msg("%s: bad classes", r[i].sys);
+			if (!sup && r[i].cmp == POLICY_CHILD)
+				fail_msg("%s: only the supervisor has a child",
+					 r[i].sys);
 			if (r[i].cmp != POLICY_ANY &&
 			    r[i].cmp != POLICY_ENOSYS && !r[i].val_name)
 				fail_msg("%s: argument without a name",
@@ -268,6 +311,41 @@ static void test_control_superset(void **s)
 	assert_string_equal(policy_class_name(VM_THREAD_VCPU), "vcpu");
 }
 
+/* The supervisor's list: small, its signals only to the child, its
+ * ioctls the terminal's, no thread or process, no file, no memory. */
+static void test_supervisor(void **s)
+{
+	(void)s;
+	size_t n;
+	const struct policy_rule *r = policy_supervisor_rules(&n);
+	assert_true(n > 0 && n <= 16);
+	bool kill = false, wait = false;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = r[i].sys;
+		if (!strcmp(c, "kill") || !strcmp(c, "wait4")) {
+			if (r[i].cmp != POLICY_CHILD || r[i].arg != 0)
+				fail_msg("supervisor: %s not only to the child",
+					 c);
+			kill |= !strcmp(c, "kill");
+			wait |= !strcmp(c, "wait4");
+		}
+		if (!strcmp(c, "tgkill") && r[i].cmp != POLICY_SELF)
+			fail_msg("supervisor: tgkill beyond itself");
+		if (!strcmp(c, "ioctl") && (r[i].cmp != POLICY_EQ ||
+					    (strcmp(r[i].val_name, "TCSETS") &&
+					     strcmp(r[i].val_name, "TCGETS"))))
+			fail_msg("supervisor: ioctl %s", r[i].val_name);
+		static const char *const none[] = {
+		    "clone", "clone3", "mmap",	 "mprotect", "brk",
+		    "open",  "openat", "socket", "seccomp",  "rt_sigaction",
+		};
+		for (size_t k = 0; k < ARRAY_SIZE(none); k++)
+			if (!strcmp(c, none[k]))
+				fail_msg("supervisor: %s allowed", c);
+	}
+	assert_true(kill && wait);
+}
+
 /* The rows between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in
  * docs/security.md are exactly the table's. */
 static void check_doc_table(const char *doc, const char *name, int which)
@@ -313,26 +391,27 @@ static void test_docs_match(void **s)
 	size_t len = fread(doc, 1, sizeof(doc) - 1, f);
 	fclose(f);
 	doc[len] = '\0';
-	check_doc_table(doc, "policy", 0);
-	check_doc_table(doc, "sanitizer", 1);
+	for (int which = 0; which < TABLES; which++)
+		check_doc_table(doc, table_names[which], which);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
-		size_t n;
-		const struct policy_rule *r = policy_rules(&n);
-		printf("<!-- policy:begin -->\n");
-		print_table(r, n);
-		printf("<!-- policy:end -->\n\n<!-- sanitizer:begin -->\n");
-		r = policy_sanitizer_rules(&n);
-		print_table(r, n);
-		printf("<!-- sanitizer:end -->\n");
+		for (int which = 0; which < TABLES; which++) {
+			size_t n;
+			const struct policy_rule *r = all_rules(which, &n);
+			printf("%s<!-- %s:begin -->\n", which ? "\n" : "",
+			       table_names[which]);
+			print_table(r, n);
+			printf("<!-- %s:end -->\n", table_names[which]);
+		}
 		return 0;
 	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_never),
 	    cmocka_unit_test(test_never_exceptions),
+	    cmocka_unit_test(test_supervisor),
 	    cmocka_unit_test(test_rules_well_formed),
 	    cmocka_unit_test(test_constrained),
 	    cmocka_unit_test(test_ioctls_per_class),

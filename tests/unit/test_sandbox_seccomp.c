@@ -5,7 +5,8 @@
  * with PROT_EXEC, a KVM ioctl of another class) die of SIGSYS with the
  * call, its number and the class named on stderr in enforce mode, and
  * fail with EPERM in errno mode; allowed calls still work. prctl only
- * names the calling thread, and only under the control filter. Also
+ * names the calling thread, and only under the control filter. The
+ * --jail supervisor's filter: kill and wait4 only for its child. Also
  * the SIGSYS message itself.
  */
 #include <errno.h>
@@ -280,6 +281,118 @@ static void test_prctl_name(void **s)
 	expect_exit(&o, CHILD_EPERM);
 }
 
+/* What the supervisor tries once its filter is in force. */
+enum sup_call {
+	SUP_KILL_CHILD, /* kill and reap the child: allowed */
+	SUP_KILL_OTHER, /* signal another process */
+	SUP_WAIT_ANY,	/* waitpid(-1): any child */
+	SUP_OPEN,	/* a new file */
+};
+
+/* Fork a supervisor, which forks a child (dies with it), loads its
+ * filter for mode and makes call c; then it kills and reaps the child. */
+static void run_supervisor(enum sandbox_seccomp mode, enum sup_call c,
+			   struct outcome *out)
+{
+	int errp[2];
+	assert_int_equal(pipe(errp), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(errp[1], STDERR_FILENO);
+		pid_t other = getppid(), self = getpid();
+		pid_t child = fork();
+		if (child < 0)
+			_exit(CHILD_SETUP);
+		if (child == 0) {
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
+			    getppid() != self)
+				_exit(0); /* the supervisor is gone already */
+			for (;;)
+				pause();
+		}
+		struct filter_prog p;
+		char e[256];
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    (mode == SANDBOX_SECCOMP_ENFORCE && sigsys_install()) ||
+		    filter_build_supervisor(mode, self, child, &p, e,
+					    sizeof(e)) ||
+		    filter_load(&p))
+			_exit(CHILD_SETUP);
+		sigsys_set_class(POLICY_SUPERVISOR);
+		long r = 0;
+		int ws = 0;
+		switch (c) {
+		case SUP_KILL_CHILD:
+			r = kill(child, SIGTERM);
+			break;
+		case SUP_KILL_OTHER:
+			r = kill(other, 0);
+			break;
+		case SUP_WAIT_ANY:
+			r = waitpid(-1, &ws, WNOHANG);
+			break;
+		case SUP_OPEN:
+			r = syscall(SYS_openat, AT_FDCWD, "/tmp/vmm-sup-new",
+				    O_WRONLY | O_CREAT, 0600);
+			break;
+		}
+		int e2 = errno;
+		if (kill(child, SIGKILL) < 0 || waitpid(child, &ws, 0) != child)
+			_exit(CHILD_SETUP);
+		if (r == -1 && e2 == EPERM)
+			_exit(CHILD_EPERM);
+		_exit(CHILD_PASSED);
+	}
+	close(errp[1]);
+	size_t len = 0;
+	ssize_t k;
+	while ((k = read(errp[0], out->err + len, sizeof(out->err) - 1 - len)) >
+	       0)
+		len += (size_t)k;
+	out->err[len] = '\0';
+	close(errp[0]);
+	assert_int_equal(waitpid(pid, &out->status, 0), pid);
+}
+
+static void expect_supervisor_sigsys(const struct outcome *o, const char *call)
+{
+	if (!WIFSIGNALED(o->status) || WTERMSIG(o->status) != SIGSYS)
+		fail_msg("expected death by SIGSYS, got status 0x%x; "
+			 "stderr: %s",
+			 o->status, o->err);
+	char want[96];
+	snprintf(want, sizeof(want),
+		 "the " POLICY_SUPERVISOR " thread made a system call");
+	if (!strstr(o->err, want))
+		fail_msg("stderr lacks '%s': %s", want, o->err);
+	snprintf(want, sizeof(want), "allow: %s (", call);
+	if (!strstr(o->err, want))
+		fail_msg("stderr lacks '%s': %s", want, o->err);
+}
+
+static void test_supervisor(void **s)
+{
+	(void)s;
+	struct outcome o;
+	run_supervisor(SANDBOX_SECCOMP_ENFORCE, SUP_KILL_CHILD, &o);
+	expect_exit(&o, CHILD_PASSED);
+	run_supervisor(SANDBOX_SECCOMP_ENFORCE, SUP_KILL_OTHER, &o);
+	expect_supervisor_sigsys(&o, "kill");
+	run_supervisor(SANDBOX_SECCOMP_ERRNO, SUP_KILL_OTHER, &o);
+	expect_exit(&o, CHILD_EPERM);
+	/* Test builds add the runtimes' rules (LSan's wait4 and openat). */
+	if (policy_sanitizer_build())
+		return;
+	run_supervisor(SANDBOX_SECCOMP_ENFORCE, SUP_WAIT_ANY, &o);
+	expect_supervisor_sigsys(&o, "wait4");
+	run_supervisor(SANDBOX_SECCOMP_ENFORCE, SUP_OPEN, &o);
+	expect_supervisor_sigsys(&o, "openat");
+	run_supervisor(SANDBOX_SECCOMP_ERRNO, SUP_OPEN, &o);
+	expect_exit(&o, CHILD_EPERM);
+}
+
 static void test_sigsys_message(void **s)
 {
 	(void)s;
@@ -309,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(test_ioctl_by_request),
 	    cmocka_unit_test(test_stacked_filters),
 	    cmocka_unit_test(test_prctl_name),
+	    cmocka_unit_test(test_supervisor),
 	    cmocka_unit_test(test_sigsys_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

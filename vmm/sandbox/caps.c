@@ -39,8 +39,9 @@ static int caps_drop_bounding(char *err, size_t errlen)
 	return 0;
 }
 
-static int caps_switch_ids(const struct sandbox_config *cfg, char *err,
-			   size_t errlen)
+/* keep_ruid: see caps_drop_supervisor. */
+static int caps_switch_ids(const struct sandbox_config *cfg, bool keep_ruid,
+			   char *err, size_t errlen)
 {
 	if (cfg->set_gid) {
 		gid_t g = (gid_t)cfg->gid;
@@ -58,7 +59,7 @@ static int caps_switch_ids(const struct sandbox_config *cfg, char *err,
 	}
 	if (cfg->set_uid) {
 		uid_t u = (uid_t)cfg->uid;
-		if (setresuid(u, u, u) < 0)
+		if (setresuid(keep_ruid ? (uid_t)-1 : u, u, u) < 0)
 			return errmsg(err, errlen, -errno,
 				      "--uid %u: setresuid: %s", cfg->uid,
 				      strerror(errno));
@@ -66,7 +67,8 @@ static int caps_switch_ids(const struct sandbox_config *cfg, char *err,
 	return 0;
 }
 
-int caps_drop_all(const struct sandbox_config *cfg, char *err, size_t errlen)
+static int caps_drop(const struct sandbox_config *cfg, bool keep_ruid,
+		     char *err, size_t errlen)
 {
 	int r = caps_drop_bounding(err, errlen);
 	if (r)
@@ -75,7 +77,7 @@ int caps_drop_all(const struct sandbox_config *cfg, char *err, size_t errlen)
 		return errmsg(err, errlen, -errno,
 			      "clearing the ambient capabilities: %s",
 			      strerror(errno));
-	if ((r = caps_switch_ids(cfg, err, errlen)))
+	if ((r = caps_switch_ids(cfg, keep_ruid, err, errlen)))
 		return r;
 	cap_t none = cap_init();
 	if (!none)
@@ -92,6 +94,17 @@ int caps_drop_all(const struct sandbox_config *cfg, char *err, size_t errlen)
 		return errmsg(err, errlen, -errno, "setting no_new_privs: %s",
 			      strerror(errno));
 	return 0;
+}
+
+int caps_drop_all(const struct sandbox_config *cfg, char *err, size_t errlen)
+{
+	return caps_drop(cfg, false, err, errlen);
+}
+
+int caps_drop_supervisor(const struct sandbox_config *cfg, char *err,
+			 size_t errlen)
+{
+	return caps_drop(cfg, true, err, errlen);
 }
 
 unsigned caps_left(void)

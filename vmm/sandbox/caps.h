@@ -30,6 +30,16 @@
 int caps_drop_all(const struct sandbox_config *cfg, char *err,
 		  size_t errlen) VMM_WUR;
 
+/* caps_drop_all for the --jail supervisor (supervise.h), with one
+ * difference: --uid N sets only its effective and saved uids to N and
+ * leaves the real uid as it was. The supervisor must be able to signal
+ * the jailed vmm both before and after the child switches to N, and
+ * kill(2) needs the sender's real or effective uid to match the
+ * target's (CAP_KILL is dropped): the real uid matches before, the
+ * effective uid after. 0, or -errno with one line in err. */
+int caps_drop_supervisor(const struct sandbox_config *cfg, char *err,
+			 size_t errlen) VMM_WUR;
+
 /* Read the calling thread's state back: the CAPS_* bits of what is not
  * empty (0: every set empty and no_new_privs set). */
 unsigned caps_left(void);

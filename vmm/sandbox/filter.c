@@ -28,9 +28,21 @@ static uint32_t filter_default_action(enum sandbox_seccomp mode)
 	}
 }
 
+/* The pids that POLICY_SELF and POLICY_CHILD rules compare with. */
+struct filter_pids {
+	pid_t self, child; /* child: 0 outside the supervisor */
+};
+
+/* One table of rules to compile, and which of them apply. */
+struct filter_src {
+	const struct policy_rule *rules;
+	size_t n;
+	int cls; /* an enum vm_thread_class, or -1: every rule */
+};
+
 /* Add one rule to ctx. 0 or -errno. */
 static int filter_add(scmp_filter_ctx ctx, const struct policy_rule *r,
-		      pid_t self)
+		      const struct filter_pids *pids)
 {
 	int nr = seccomp_syscall_resolve_name(r->sys);
 	if (nr == __NR_SCMP_ERROR)
@@ -47,10 +59,17 @@ static int filter_add(scmp_filter_ctx ctx, const struct policy_rule *r,
 		    ctx, act, nr, 1,
 		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, FILTER_LOW32, r->val));
 	case POLICY_SELF:
-		return seccomp_rule_add(ctx, act, nr, 1,
-					SCMP_CMP(a, SCMP_CMP_MASKED_EQ,
-						 FILTER_LOW32,
-						 (uint64_t)(uint32_t)self));
+		return seccomp_rule_add(
+		    ctx, act, nr, 1,
+		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, FILTER_LOW32,
+			     (uint64_t)(uint32_t)pids->self));
+	case POLICY_CHILD:
+		if (pids->child <= 0)
+			return -EINVAL; /* a supervisor rule elsewhere */
+		return seccomp_rule_add(
+		    ctx, act, nr, 1,
+		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, FILTER_LOW32,
+			     (uint64_t)(uint32_t)pids->child));
 	case POLICY_NOBITS:
 		return seccomp_rule_add(
 		    ctx, act, nr, 1,
@@ -63,22 +82,24 @@ static int filter_add(scmp_filter_ctx ctx, const struct policy_rule *r,
 	return -EINVAL;
 }
 
-static int filter_add_all(scmp_filter_ctx ctx, enum vm_thread_class cls,
-			  const struct policy_rule *rules, size_t n, pid_t self,
-			  char *err, size_t errlen)
+static int filter_add_all(scmp_filter_ctx ctx, const char *name,
+			  const struct filter_src *src,
+			  const struct filter_pids *pids, char *err,
+			  size_t errlen)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!policy_applies(&rules[i], cls))
+	for (size_t i = 0; i < src->n; i++) {
+		const struct policy_rule *rule = &src->rules[i];
+		if (src->cls >= 0 &&
+		    !policy_applies(rule, (enum vm_thread_class)src->cls))
 			continue;
-		int r = filter_add(ctx, &rules[i], self);
+		int r = filter_add(ctx, rule, pids);
 		if (r)
-			return errmsg(
-			    err, errlen, r, "seccomp: %s allowlist: %s%s%s: %s",
-			    policy_class_name(cls), rules[i].sys,
-			    rules[i].val_name ? " " : "",
-			    rules[i].val_name ? rules[i].val_name : "",
-			    r == -ENOSYS ? "unknown system call"
-					 : strerror(-r));
+			return errmsg(err, errlen, r,
+				      "seccomp: %s allowlist: %s%s%s: %s", name,
+				      rule->sys, rule->val_name ? " " : "",
+				      rule->val_name ? rule->val_name : "",
+				      r == -ENOSYS ? "unknown system call"
+						   : strerror(-r));
 	}
 	return 0;
 }
@@ -112,8 +133,11 @@ static int filter_export(scmp_filter_ctx ctx, struct filter_prog *out)
 	return r;
 }
 
-int filter_build(enum vm_thread_class cls, enum sandbox_seccomp mode,
-		 pid_t self, struct filter_prog *out, char *err, size_t errlen)
+/* Compile the rules of src[0..nsrc) into out, for the filter `name`. */
+static int filter_compile(const char *name, enum sandbox_seccomp mode,
+			  const struct filter_src *src, size_t nsrc,
+			  const struct filter_pids *pids,
+			  struct filter_prog *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	if (mode == SANDBOX_SECCOMP_LOG && seccomp_api_get() < 3)
@@ -132,17 +156,42 @@ int filter_build(enum vm_thread_class cls, enum sandbox_seccomp mode,
 		return errmsg(err, errlen, r, "seccomp: filter attributes: %s",
 			      strerror(-r));
 	}
-	size_t n;
-	const struct policy_rule *rules = policy_rules(&n);
-	r = filter_add_all(ctx, cls, rules, n, self, err, errlen);
-	rules = policy_sanitizer_rules(&n);
-	if (!r && policy_sanitizer_build())
-		r = filter_add_all(ctx, cls, rules, n, self, err, errlen);
+	for (size_t i = 0; !r && i < nsrc; i++)
+		r = filter_add_all(ctx, name, &src[i], pids, err, errlen);
 	if (!r && (r = filter_export(ctx, out)))
 		errmsg(err, errlen, r, "seccomp: compiling the %s filter: %s",
-		       policy_class_name(cls), strerror(-r));
+		       name, strerror(-r));
 	seccomp_release(ctx);
 	return r;
+}
+
+int filter_build(enum vm_thread_class cls, enum sandbox_seccomp mode,
+		 pid_t self, struct filter_prog *out, char *err, size_t errlen)
+{
+	struct filter_src src[2] = {{.cls = (int)cls}, {.cls = (int)cls}};
+	src[0].rules = policy_rules(&src[0].n);
+	src[1].rules = policy_sanitizer_rules(&src[1].n);
+	size_t nsrc = policy_sanitizer_build() ? 2 : 1;
+	const struct filter_pids pids = {.self = self};
+	return filter_compile(policy_class_name(cls), mode, src, nsrc, &pids,
+			      out, err, errlen);
+}
+
+int filter_build_supervisor(enum sandbox_seccomp mode, pid_t self, pid_t child,
+			    struct filter_prog *out, char *err, size_t errlen)
+{
+	/* Test builds: the runtimes (ASan's allocator, LeakSanitizer's
+	 * check and gcov's counters at exit) run in the supervisor too. */
+	struct filter_src src[3] = {{.cls = -1},
+				    {.cls = VM_THREAD_CONTROL},
+				    {.cls = VM_THREAD_CONTROL}};
+	src[0].rules = policy_supervisor_rules(&src[0].n);
+	src[1].rules = policy_rules(&src[1].n);
+	src[2].rules = policy_sanitizer_rules(&src[2].n);
+	size_t nsrc = policy_sanitizer_build() ? 3 : 1;
+	const struct filter_pids pids = {.self = self, .child = child};
+	return filter_compile(POLICY_SUPERVISOR, mode, src, nsrc, &pids, out,
+			      err, errlen);
 }
 
 int filter_load(const struct filter_prog *p)

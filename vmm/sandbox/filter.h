@@ -33,6 +33,15 @@ int filter_build(enum vm_thread_class cls, enum sandbox_seccomp mode,
 		 pid_t self, struct filter_prog *out, char *err,
 		 size_t errlen) VMM_WUR;
 
+/* Compile the --jail supervisor's allowlist (policy_supervisor_rules;
+ * in test builds with the sanitizer rules and the control thread's,
+ * which their runtimes need) for mode (not OFF), as filter_build does.
+ * `self` is the supervisor's pid (tgkill: raise), `child` the jailed
+ * vmm's (wait4 and kill). 0, or -errno with one line in err. */
+int filter_build_supervisor(enum sandbox_seccomp mode, pid_t self, pid_t child,
+			    struct filter_prog *out, char *err,
+			    size_t errlen) VMM_WUR;
+
 /* Load p on the calling thread (and the threads it creates from now
  * on). no_new_privs must be set, or the caller must have
  * CAP_SYS_ADMIN. 0 or -errno. */

@@ -11,7 +11,8 @@
  *   I  the I/O thread: queue notifications (ioeventfds), taps
  *
  * The control thread gets every row (policy.h says why). Anything not
- * listed is refused with the --seccomp action.
+ * listed is refused with the --seccomp action. A second, small table is
+ * the --jail supervisor's (S), a process of its own.
  *
  * The KVM ioctls a thread may make are named by their request numbers
  * from vmm/kvm_ioctls.h, which the build generates from the kernel's KVM
@@ -46,6 +47,8 @@
 #define ALLBITS(a, v)                                                          \
 	.cmp = POLICY_ALLBITS, .arg = (a), .val = (v), .val_name = #v
 #define SELF(a) .cmp = POLICY_SELF, .arg = (a), .val_name = "getpid()"
+#define CHILD(a)                                                               \
+	.cmp = POLICY_CHILD, .arg = (a), .val_name = "the jailed vmm's pid"
 #define ENOSYS_ .cmp = POLICY_ENOSYS
 
 /* The real-time signal glibc reserves for set*id() across threads; its
@@ -194,6 +197,31 @@ static const struct policy_rule policy_table[] = {
      .why = "glibc's tcsetattr reads the settings back"},
 };
 
+/* The supervisor (supervise.c): after its filter is loaded it reads its
+ * signalfd, forwards signals, reaps the child, restores the terminal
+ * (main.c) and exits. Its fatal-signal handler (main.c's, with a raw
+ * terminal) restores the terminal and raises the signal again. These
+ * are the calls strace shows it making on each of those paths (Ctrl-A
+ * x, SIGTERM, SIGHUP, SIGQUIT on a terminal), and no other. */
+static const struct policy_rule policy_supervisor[] = {
+    {"wait4", POLICY_S, CHILD(0), .why = "waitpid: the jailed vmm's status"},
+    {"kill", POLICY_S, CHILD(0),
+     .why = "forward SIGINT, SIGTERM and SIGHUP to the jailed vmm"},
+    {"read", POLICY_S, ANY, .why = "the signalfd"},
+    {"write", POLICY_S, ANY, .why = "its error lines on stderr"},
+    {"close", POLICY_S, ANY, .why = "the signalfd, once the child is gone"},
+    {"ioctl", POLICY_S, EQ(1, TCSETS), .why = "restore the terminal"},
+    {"ioctl", POLICY_S, EQ(1, TCGETS),
+     .why = "glibc's tcsetattr reads the settings back"},
+    {"getpid", POLICY_S, ANY, .why = "raise(): its own pid"},
+    {"gettid", POLICY_S, ANY, .why = "raise(): its own thread id"},
+    {"tgkill", POLICY_S, SELF(0),
+     .why = "raise(): a fatal signal, once the terminal is restored"},
+    {"rt_sigreturn", POLICY_S, ANY,
+     .why = "return from the fatal-signal handler, to die of the signal"},
+    {"exit_group", POLICY_S, ANY, .why = "exit with the child's status"},
+};
+
 /* Loaded in test builds only: AddressSanitizer (-DVMM_SANITIZE=ON), for
  * its runtime's own calls, and coverage (-DVMM_COVERAGE=ON), for gcov
  * writing its counters at exit (it opens, locks and rewinds each .gcda
@@ -232,6 +260,12 @@ const struct policy_rule *policy_rules(size_t *n)
 {
 	*n = ARRAY_SIZE(policy_table);
 	return policy_table;
+}
+
+const struct policy_rule *policy_supervisor_rules(size_t *n)
+{
+	*n = ARRAY_SIZE(policy_supervisor);
+	return policy_supervisor;
 }
 
 const struct policy_rule *policy_sanitizer_rules(size_t *n)
@@ -286,7 +320,8 @@ const struct policy_never_entry policy_never[] = {
     {"process_vm_readv", NEVER},
     {"process_vm_writev", NEVER},
     {"kcmp", NEVER},
-    {"kill", NEVER},
+    /* kill only from the supervisor, to the jailed vmm */
+    {"kill", EXCEPT(POLICY_CHILD, 0, 0)},
     {"fork", NEVER},
     {"vfork", NEVER},
     {"pidfd_open", NEVER},

@@ -12,6 +12,11 @@
  * control thread's allowlist is every rule: its own, plus the vCPU and
  * I/O threads' (a thread that then adds its own filter can make only the
  * calls both allow, that is its own).
+ *
+ * A fourth table is for another process: the supervisor, the parent that
+ * --jail leaves outside the namespaces (supervise.h). It only waits for
+ * the jailed vmm, forwards signals to it and restores the terminal, and
+ * its allowlist is just that.
  */
 #ifndef VMM_SANDBOX_POLICY_H
 #define VMM_SANDBOX_POLICY_H
@@ -26,6 +31,11 @@
 #define POLICY_C (1u << VM_THREAD_CONTROL)
 #define POLICY_V (1u << VM_THREAD_VCPU)
 #define POLICY_I (1u << VM_THREAD_IO)
+/* The supervisor's rules (policy_supervisor_rules) and only those. */
+#define POLICY_S (1u << 3)
+
+/* The supervisor's name in messages and tables. */
+#define POLICY_SUPERVISOR "supervisor"
 
 /* How a rule looks at one argument (a 64-bit register). Comparisons of
  * int-sized arguments (ioctl requests, commands, signals, pids) use the
@@ -36,13 +46,15 @@ enum policy_cmp {
 	POLICY_NOBITS,	/* (arg & val) == 0: none of these flags */
 	POLICY_ALLBITS, /* (arg & val) == val: all of these flags */
 	POLICY_SELF,	/* (arg & 0xffffffff) == this process's pid */
+	POLICY_CHILD,	/* (arg & 0xffffffff) == the jailed vmm's pid (the
+			 * supervisor's rules only) */
 	POLICY_ENOSYS,	/* not allowed: fails with ENOSYS (so that glibc
 			 * falls back to a call the filter can check) */
 };
 
 struct policy_rule {
 	const char *sys;  /* the system call, as libseccomp names it */
-	unsigned classes; /* POLICY_C | POLICY_V | POLICY_I */
+	unsigned classes; /* POLICY_C | POLICY_V | POLICY_I, or POLICY_S */
 	enum policy_cmp cmp;
 	unsigned arg;	      /* which argument (0-5) cmp looks at */
 	uint64_t val;	      /* the value or flags compared */
@@ -57,6 +69,10 @@ const struct policy_rule *policy_rules(size_t *n);
  * runtimes' own calls, kept apart so that the normal policy is not
  * weakened. Listed in every build (for the docs and the lint). */
 const struct policy_rule *policy_sanitizer_rules(size_t *n);
+
+/* The supervisor's allowlist: a process of one thread that waits,
+ * forwards signals and restores the terminal. */
+const struct policy_rule *policy_supervisor_rules(size_t *n);
 
 /* Is this a test build, AddressSanitizer or coverage (the sanitizer
  * rules loaded)? */
@@ -73,7 +89,8 @@ const char *policy_class_name(enum vm_thread_class cls);
  * code execution, other processes, the kernel's own state, new files
  * and sockets), except, for the few with `except` other than POLICY_ANY,
  * in exactly one form: a rule with that cmp on argument `arg` against
- * `val` (prctl only to name the calling thread). */
+ * `val` (prctl only to name the calling thread, kill only from the
+ * supervisor to the jailed vmm). */
 struct policy_never_entry {
 	const char *sys;
 	enum policy_cmp except; /* POLICY_ANY: no form is allowed */

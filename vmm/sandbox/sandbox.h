@@ -10,9 +10,11 @@
  *                      inherited fds; with --netns, join the namespace
  *   (host_open, accel sys_open: images, disks, taps, /dev/kvm)
  *   sandbox_jail       with --jail: new namespaces and a fork. The
- *                      parent only waits (supervise_child); the child
- *                      is pid 1, pivots into DIR, sets rlimits, clears
- *                      its environment, and goes on
+ *                      parent drops every capability and switches
+ *                      ids (caps_drop_supervisor), then only waits
+ *                      under its own filter (supervise_child); the
+ *                      child is pid 1, pivots into DIR, sets rlimits,
+ *                      clears its environment, and goes on
  *   (the first vm_create, on the only thread)
  *   sandbox_lockdown   --uid/--gid, every capability dropped,
  *                      no_new_privs, the three filters compiled and the
@@ -53,7 +55,9 @@ int sandbox_prepare(struct sandbox *sb, char *err, size_t errlen) VMM_WUR;
 
 /* *child: > 0 in the parent (the jailed vmm's pid, to pass to
  * supervise_child after closing what the child now owns), 0 in the
- * jailed child and when there is no --jail. */
+ * jailed child and when there is no --jail. When the parent fails to
+ * drop its privileges, the child is killed and reaped, *child is 0 and
+ * the error returned. */
 int sandbox_jail(struct sandbox *sb, pid_t *child, char *err,
 		 size_t errlen) VMM_WUR;
 
