@@ -362,7 +362,8 @@ static int cx_decode(struct cx *c, const uint8_t *bytes, size_t n)
 	uint8_t buf[INSN_MAX_LEN];
 	if (n > INSN_MAX_LEN)
 		n = INSN_MAX_LEN;
-	memcpy(buf, bytes, n);
+	if (n)
+		memcpy(buf, bytes, n);
 	int r = insn_decode(&c->in, buf, n, c->mode);
 	while (r == -EAGAIN && n < INSN_MAX_LEN) {
 		const struct accel_sregs *s = &c->cpu->sregs;
