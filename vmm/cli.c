@@ -432,6 +432,9 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 
 	if (cfg->help || cfg->version)
 		return 0;
+	int r = cli_sandbox_check(cfg, err, errlen);
+	if (r)
+		return r;
 	if (!cfg->accel)
 		return errmsg(err, errlen, -EINVAL,
 			       "--accel is required (e.g. --accel kvm)");
