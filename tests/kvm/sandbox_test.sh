@@ -22,6 +22,8 @@
 #                           no_new_privs, its own seccomp filter, real uid
 #                           kept; the child's threads named; SIGTERM still
 #                           forwarded: 143
+#   MODE jail_orphan        SIGKILL to the jail's parent: the jailed vmm
+#                           dies with it (PR_SET_PDEATHSIG), within 10 s
 #   MODE thread_names       --cpus 2: the threads are vmm, vmm-io,
 #                           vmm-vcpu0 and vmm-vcpu1 (/proc/PID/task/*/comm)
 #   MODE errors             one line naming the failed step, status 1 (a
@@ -159,6 +161,16 @@ case "$mode" in
     threads_are "$child" "vmm vmm-io vmm-vcpu0 vmm-vcpu1"
     status_is "$child" Uid "65534 65534 65534 65534"
     stop ;;
+  jail_orphan)
+    # The supervisor killed outright: the jailed VM must not live on.
+    start "testguest: spinning" 1 --jail "$jail" --cmdline tg.spin
+    read -r child _ </proc/$pid/task/$pid/children
+    kill -KILL $pid
+    wait $pid 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$child" 2>/dev/null; then
+      echo "FAIL: the jailed vmm ($child) outlived its supervisor"; kill -9 "$child"; fail=1
+    fi ;;
   thread_names)
     start "testguest: spinning" 1 --cpus 2 --cmdline tg.spin
     threads_are $pid "vmm vmm-io vmm-vcpu0 vmm-vcpu1"

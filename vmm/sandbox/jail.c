@@ -6,11 +6,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -130,7 +132,15 @@ int jail_spawn(pid_t *child, char *err, size_t errlen)
 	if (p < 0)
 		return errmsg(err, errlen, -e, "--jail: fork: %s", strerror(e));
 	*child = p;
-	/* The child alone: the parent keeps the host's mounts. */
+	/* A VM outlives no supervisor: if the parent dies (a SIGKILL, a
+	 * crash), the kernel kills the jailed vmm, whose pid namespace then
+	 * ends. SIGKILL, since pid 1 of a namespace ignores signals it has
+	 * no handler for. (The parent is outside the child's pid namespace,
+	 * so the child cannot check that it is still there: a parent killed
+	 * in the instant before this call is not covered.) */
+	if (p == 0 && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return errmsg(err, errlen, -errno, "--jail: PR_SET_PDEATHSIG: %s",
+			      strerror(errno));
 	if (p == 0 && unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
 		return jail_unshare_error("mount, ipc, uts namespaces", errno,
 					  err, errlen);
