@@ -192,6 +192,10 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 			       "tg.exitbench=<1..2^32-1>", &has,
 			       &o->exitbench);
 	}
+	if ((k = cmd_key(w, len, "tg.insnbench=")))
+		return cmd_set(o, w, len, k, 0, UINT32_MAX,
+			       "tg.insnbench=<count>", &o->has_insnbench,
+			       &o->insnbench);
 	if ((k = cmd_key(w, len, "tg.blkbench=")))
 		return cmd_blkbench(o, w, len, k);
 	if ((k = cmd_key(w, len, "tg.netbench=")))

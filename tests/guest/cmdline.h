@@ -25,6 +25,9 @@
  *   tg.rtc             read and check the CMOS clock (rtc.h)
  *   tg.insns           run the instructions vmm completes (insns.h)
  *   tg.crash=xsave     limit-0 IDT, then xsave (no completion exists)
+ *   tg.insnbench=<N>   N popcnt in a loop (0 .. 2^32-1): where vmm completes
+ *                      popcnt, the cost of one completion is the run's
+ *                      extra time / N
  *   tg.exitbench=<N>   benchmark: N PIO then N MMIO writes in a tight loop,
  *                      with marker lines around each (1 .. 2^32-1)
  *   tg.blkbench=<size>,<count>,<r|w|rw>[,<depth>]
@@ -66,6 +69,8 @@ struct cmd_opts {
 	bool insns;	    /* tg.insns */
 	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
 	uint64_t exitbench;
+	bool has_insnbench;
+	uint64_t insnbench;
 	uint64_t blkbench_size, blkbench_count, blkbench_depth;
 	unsigned blkbench_mode; /* CMD_BLKBENCH_* bits */
 	uint64_t netbench_count, netbench_size;

@@ -254,6 +254,19 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 			io_write32(TG_MMIO_PADDR, (uint32_t)i);
 		ser_printf("testguest: mmio: %lu writes\n", opt.mmio);
 	}
+	if (opt.has_insnbench) {
+		uint64_t acc = 0;
+		for (uint64_t i = 0; i < opt.insnbench; i++) {
+			uint64_t r;
+			__asm__ __volatile__("popcnt %1, %0"
+					     : "=r"(r)
+					     : "r"(i)
+					     : "cc");
+			acc += r;
+		}
+		ser_printf("testguest: insnbench: %lu popcnt, sum %lu\n",
+			   opt.insnbench, acc);
+	}
 	if (opt.exitbench)
 		vbench_exits(opt.exitbench);
 	if (opt.blkbench_count || opt.netbench_count)
