@@ -11,10 +11,16 @@
 #
 # Command line parameters (all optional):
 #   vmmtest=run          run the checks instead of a shell
+#   vmmtest.checks=LIST  only these checks, comma-separated, of
+#                        cpus,disk,rng,net,console (default: all)
 #   vmmtest.cpus=N       the number of CPUs that must be online
 #   vmmtest.nonce=WORD   written to the disk and the virtio console, so the
 #                        host can find it there
 #   vmmtest.net=0        skip the network check (no tap)
+#   vmmtest.reboot=once  after the checks, leave a mark in sector 9 of
+#                        /dev/vda and reboot; the next boot (vmm --on-reset
+#                        restart) finds the mark, prints `VMMTEST rebooted
+#                        NONCE` instead of checking again, and ends as usual
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -46,12 +52,12 @@ wait_for() { # wait_for PATH SECONDS
   [ -e "$1" ]
 }
 
-end() {
+end() { # end [reboot]
   sync
   # With ACPI, poweroff ends vmm (status 0) through the sleep register.
   # Without it the kernel would halt forever: reboot instead (the i8042,
   # or a triple fault; vmm status 3, QEMU -no-reboot exits).
-  if [ -d /sys/firmware/acpi/tables ]; then
+  if [ "${1:-}" != reboot ] && [ -d /sys/firmware/acpi/tables ]; then
     result "end poweroff"; poweroff -f
   else
     result "end reboot"; reboot -f
@@ -68,15 +74,29 @@ fi
 
 nonce=$(param vmmtest.nonce none)
 result "start $(uname -r) nonce $nonce"
+checks=",$(param vmmtest.checks cpus,disk,rng,net,console),"
+check() { case "$checks" in *",$1,"*) return 0 ;; esac; return 1; }
+
+# vmmtest.reboot=once: is this the boot after the reboot?
+reboot=$(param vmmtest.reboot none)
+mark="VMMTEST reboot $nonce"
+if [ "$reboot" = once ] && wait_for /dev/vda 5 &&
+   [ "$(dd if=/dev/vda bs=512 skip=9 count=1 2>/dev/null | head -c ${#mark})" = "$mark" ]; then
+  result "rebooted $nonce (sector 9 holds the mark of the boot before)"
+  end
+fi
 
 # CPUs
-want=$(param vmmtest.cpus 1)
-have=$(grep -c ^processor /proc/cpuinfo)
-if [ "$have" = "$want" ]; then result "cpus ok $have"; else result "cpus fail $have online, want $want"; fi
+if check cpus; then
+  want=$(param vmmtest.cpus 1)
+  have=$(grep -c ^processor /proc/cpuinfo)
+  if [ "$have" = "$want" ]; then result "cpus ok $have"; else result "cpus fail $have online, want $want"; fi
+fi
 
 # virtio-blk: write sector 8 (past any partition table), drop the page
 # cache, read it back. The host checks the image afterwards.
-if wait_for /dev/vda 5; then
+if ! check disk; then :
+elif wait_for /dev/vda 5; then
   pat="VMMTEST disk $nonce"
   printf '%-512s' "$pat" >/tmp/sector
   if dd if=/tmp/sector of=/dev/vda bs=512 seek=8 count=1 conv=fsync 2>/tmp/dd.err &&
@@ -92,7 +112,8 @@ else
 fi
 
 # virtio-rng
-if wait_for /dev/hwrng 5 &&
+if ! check rng; then :
+elif wait_for /dev/hwrng 5 &&
    n=$(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | wc -c) && [ "$n" = 32 ]; then
   result "rng ok $(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"
 else
@@ -101,7 +122,8 @@ fi
 
 # virtio-net: eth0 up as 192.0.2.2, ping the host end of the tap
 # (192.0.2.1, in the test's network namespace).
-if [ "$(param vmmtest.net 1)" = 0 ]; then
+if ! check net; then :
+elif [ "$(param vmmtest.net 1)" = 0 ]; then
   result "net skipped (vmmtest.net=0)"
 elif wait_for /sys/class/net/eth0 5 &&
      ip link set lo up && ip link set eth0 up &&
@@ -117,11 +139,19 @@ else
 fi
 
 # virtio-console: the host finds this line on the console's output.
-if wait_for /dev/hvc0 5 && echo "VMMTEST hvc0 $nonce" >/dev/hvc0; then
+if ! check console; then :
+elif wait_for /dev/hvc0 5 && echo "VMMTEST hvc0 $nonce" >/dev/hvc0; then
   result "console ok /dev/hvc0 written"
 else
   result "console fail no /dev/hvc0"
 fi
 
 result "done"
+if [ "$reboot" = once ]; then
+  printf '%-512s' "$mark" >/tmp/mark
+  if dd if=/tmp/mark of=/dev/vda bs=512 seek=9 count=1 conv=fsync 2>/dev/null; then
+    end reboot
+  fi
+  result "reboot fail cannot write the mark to /dev/vda"
+fi
 end
