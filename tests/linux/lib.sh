@@ -136,26 +136,22 @@ lx_fast_params() {
 # lx_emulated_params: the kernel parameters for hosts where KVM runs guest
 # code emulated (tests/kvm/hostkind.sh says "emulated"; see
 # ../shared/host-notes.md and docs/guests.md). Hardware hosts run the
-# kernel as it is. They keep the kernel off what the host's emulator
-# cannot run, although the guest sees the CPUID bits (the host's):
-#   noint3selftest        int3 in the alternatives self-test (our patch,
-#                         patches/0001-*; the stock kernel lacks it)
-#   noxsave               xrstor (the FPU set-up reads it early; the
-#                         kernel then lists it as "unknown", harmlessly)
-#   clearcpuid=popcnt,smap  popcnt and clac, patched in by the alternatives
+# kernel as it is. vmm completes what that emulator cannot run among
+# int3, int n, popcnt, clac/stac, fwait and cmpxchg8b/16b (backends/x86,
+# docs/architecture.md), and patches/0002-* finishes the system calls it
+# leaves in user mode; these keep the kernel off the rest, although the
+# guest sees the CPUID bits (the host's):
+#   noxsave               xsave/xrstor (the FPU set-up runs them early;
+#                         vmm does not complete them)
 #   nopv                  vmcall, which loops forever here: KVM's PV IPIs
 #                         and sched-yield are hypercalls
-#   thermal.off=1         fwait, run when a task exits (fpu__drop): without
-#                         ACPI tables (--acpi off) the ACPI thermal driver
-#                         finds nothing and destroys its workqueue, whose
-#                         rescuer thread exits
 # and, because nopv also drops kvmclock and the emulated PIT loop is too
 # slow for the kernel to calibrate the TSC against (it then marks the TSC
 # unstable and crawls on jiffies):
 #   tsc_early_khz=N       the host's TSC frequency (a constant TSC: the
 #                         guest's is the host's), from /proc/cpuinfo
 lx_emulated_params() {
-  local p="noint3selftest noxsave clearcpuid=popcnt,smap nopv thermal.off=1" mhz
+  local p="noxsave nopv" mhz
   if grep -qw constant_tsc /proc/cpuinfo; then
     mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
     [ -n "$mhz" ] && p+=" tsc_early_khz=$(awk -v m="$mhz" 'BEGIN { printf "%d", m * 1000 }')"
