@@ -158,3 +158,14 @@ lx_emulated_params() {
   fi
   echo "$p"
 }
+
+# lx_sector_is IMAGE N TEXT: true when sector N of the disk image IMAGE
+# starts with TEXT (what /init wrote there, tests/linux/init.sh).
+lx_sector_is() {
+  python3 - "$1" "$2" "$3" <<'PY2'
+import sys
+with open(sys.argv[1], "rb") as f:
+    f.seek(int(sys.argv[2]) * 512)
+    sys.exit(0 if f.read(512).startswith(sys.argv[3].encode()) else 1)
+PY2
+}
