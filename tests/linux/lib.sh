@@ -33,9 +33,11 @@ lx_need_pkgs() {
   fi
   lx_log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
-    $sudo apt-get update -qq &&
-      $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+  # Waits up to 10 minutes for the dpkg lock (ci/deps or another test).
+  local apt=($sudo apt-get -o DPkg::Lock::Timeout=600)
+  if ! "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+    "${apt[@]}" update -qq &&
+      "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
       lx_die "apt-get install ${missing[*]} failed"
   fi
 }
