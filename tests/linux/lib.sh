@@ -144,14 +144,17 @@ lx_fast_params() {
 # leaves in user mode; these keep the kernel off the rest, although the
 # guest sees the CPUID bits (the host's):
 #   noxsave               xsave/xrstor (the FPU set-up runs them early;
-#                         vmm does not complete them)
+#                         vmm does not complete them). The kernel reads it
+#                         itself and still lists it as "unknown", harmlessly
 #   nopv                  vmcall, which loops forever here: KVM's PV IPIs
 #                         and sched-yield are hypercalls
 # and, because nopv also drops kvmclock and the emulated PIT loop is too
 # slow for the kernel to calibrate the TSC against (it then marks the TSC
 # unstable and crawls on jiffies):
 #   tsc_early_khz=N       the host's TSC frequency (a constant TSC: the
-#                         guest's is the host's), from /proc/cpuinfo
+#                         guest's is the host's), from /proc/cpuinfo;
+#                         without it the boot stalls after "Marking TSC
+#                         unstable" (measured: no /init within 500 s)
 lx_emulated_params() {
   local p="noxsave nopv" mhz
   if grep -qw constant_tsc /proc/cpuinfo; then
