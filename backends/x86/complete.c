@@ -93,6 +93,33 @@ static bool cx_canonical(uint64_t a)
 	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
+/* Host address of [lin, lin + len), which lies in one page, for access
+ * acc. 0 and *p; -EFAULT with a #PF (error code, CR2) queued; -ENOTSUP
+ * with why. */
+static int cx_map_linear(struct cx *c, uint64_t lin, size_t len,
+			 enum walk_access acc, uint8_t **p)
+{
+	uint64_t gpa;
+	uint32_t pfe;
+	int r = walk_translate(&c->cpu->sregs, c->cpu->regs.rflags, c->mem,
+			       lin, acc, c->cpl == 3, false, &gpa, &pfe);
+	if (r == -EFAULT) {
+		cx_fault(c, VEC_PF, true, pfe);
+		c->res->ev.set_cr2 = true;
+		c->res->ev.cr2 = lin;
+		return -EFAULT;
+	}
+	if (r)
+		return cx_unsupported(c, "paging mode or page tables not "
+					 "walked");
+	*p = c->mem->ptr(c->mem->opaque, gpa, len);
+	if (!*p)
+		return cx_unsupported(c, "operand at 0x%llx is not in guest "
+					 "RAM",
+				      (unsigned long long)gpa);
+	return 0;
+}
+
 /* Read len bytes at linear lin (may cross pages). 0; -EFAULT with a
  * #PF queued; -ENOTSUP with why. */
 static int cx_read_linear(struct cx *c, uint64_t lin, void *buf, size_t len,
@@ -103,25 +130,10 @@ static int cx_read_linear(struct cx *c, uint64_t lin, void *buf, size_t len,
 		size_t chunk = 4096 - (lin & 4095);
 		if (chunk > len)
 			chunk = len;
-		uint64_t gpa;
-		uint32_t pfe;
-		int r = walk_translate(&c->cpu->sregs, c->cpu->regs.rflags,
-				       c->mem, lin, acc, c->cpl == 3, false,
-				       &gpa, &pfe);
-		if (r == -EFAULT) {
-			cx_fault(c, VEC_PF, true, pfe);
-			c->res->ev.set_cr2 = true;
-			c->res->ev.cr2 = lin;
-			return -EFAULT;
-		}
+		uint8_t *p;
+		int r = cx_map_linear(c, lin, chunk, acc, &p);
 		if (r)
-			return cx_unsupported(c, "paging mode or page tables "
-						 "not walked");
-		const uint8_t *p = c->mem->ptr(c->mem->opaque, gpa, chunk);
-		if (!p)
-			return cx_unsupported(c, "operand at 0x%llx is not in "
-						 "guest RAM",
-					      (unsigned long long)gpa);
+			return r;
 		memcpy(out, p, chunk);
 		out += chunk;
 		lin += chunk;
@@ -314,7 +326,7 @@ static int cx_cmpxchg(struct cx *c)
 		return cx_unsupported(c, "0f c7 /1 with an f2/f3 prefix");
 	if (in->mod == 3 || (wide && !c->cpu->has_cx16))
 		return cx_fault(c, VEC_UD, false, 0);
-	uint64_t lin, gpa;
+	uint64_t lin;
 	int r = cx_operand(c, &lin);
 	if (r)
 		return r == -EFAULT ? 0 : r;
@@ -324,23 +336,9 @@ static int cx_cmpxchg(struct cx *c)
 		return cx_unsupported(c, "cmpxchg8b operand at 0x%llx crosses "
 					 "a page",
 				      (unsigned long long)lin);
-	uint32_t pfe;
-	r = walk_translate(&c->cpu->sregs, c->cpu->regs.rflags, c->mem, lin,
-			   WALK_WRITE, c->cpl == 3, false, &gpa, &pfe);
-	if (r == -EFAULT) {
-		cx_fault(c, VEC_PF, true, pfe);
-		c->res->ev.set_cr2 = true;
-		c->res->ev.cr2 = lin;
-		return 0;
-	}
-	if (r)
-		return cx_unsupported(c, "paging mode or page tables not "
-					 "walked");
-	uint8_t *p = c->mem->ptr(c->mem->opaque, gpa, size);
-	if (!p)
-		return cx_unsupported(c, "operand at 0x%llx is not in guest "
-					 "RAM",
-				      (unsigned long long)gpa);
+	uint8_t *p;
+	if ((r = cx_map_linear(c, lin, size, WALK_WRITE, &p)))
+		return r == -EFAULT ? 0 : r;
 	struct accel_regs *g = &c->cpu->regs;
 	uint64_t lo = wide ? g->rax : (uint32_t)g->rax;
 	uint64_t hi = wide ? g->rdx : (uint32_t)g->rdx;
