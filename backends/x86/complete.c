@@ -221,7 +221,7 @@ static int cx_popcnt(struct cx *c)
 	if (in->mod == 3) {
 		src = *cx_reg(c, in->rm);
 	} else {
-		uint64_t lin;
+		uint64_t lin = 0;
 		int r = cx_operand(c, &lin);
 		if (!r)
 			r = cx_read_linear(c, lin, &src, in->opsz, WALK_READ);
@@ -326,7 +326,7 @@ static int cx_cmpxchg(struct cx *c)
 		return cx_unsupported(c, "0f c7 /1 with an f2/f3 prefix");
 	if (in->mod == 3 || (wide && !c->cpu->has_cx16))
 		return cx_fault(c, VEC_UD, false, 0);
-	uint64_t lin;
+	uint64_t lin = 0;
 	int r = cx_operand(c, &lin);
 	if (r)
 		return r == -EFAULT ? 0 : r;
