@@ -3,8 +3,9 @@
  * Harness: virtio-blk request processing (devices/virtio/blk.c) behind the
  * virtio-mmio transport, driven by a vdrv program (vdrv.h): requests are
  * chains whose inline bytes carry the virtio_blk_outhdr, discard segments
- * and data. The image is a fresh memfd each run (a tmpfs file), so I/O is
- * real but nothing reaches a disk. O_DIRECT is not fuzzed (tmpfs refuses
+ * and data. The image is a fresh memfd each run (a tmpfs file) behind the
+ * raw disk backend (vmm/disk_raw.c), so I/O is real but nothing reaches a
+ * disk. O_DIRECT is not fuzzed (tmpfs refuses
  * it; the unit tests cover the bounce buffer).
  *
  * Input: u8 flags (1: read-only, 2: an id), u8 sectors, u8 tail (bytes
@@ -26,9 +27,11 @@
 #include "devices/virtio/mmio.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/vdrv.h"
+#include "vmm/disk_raw.h"
 
 struct blk_fx {
 	struct virtio_blk blk;
+	struct disk_raw raw;
 	struct virtio_mmio m;
 	struct vdrv drv;
 	int fd;
@@ -49,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct blk_fx *f = calloc(1, sizeof(*f));
 	uint8_t flags = fz_u8(&in), sectors = fz_u8(&in), tail = fz_u8(&in);
 	char id[VIRTIO_BLK_ID_BYTES + 2] = "";
-	struct virtio_blk_opts o = {.read_only = flags & 1, .name = "vblk"};
+	bool ro = flags & 1;
+	struct virtio_blk_opts o = {.name = "vblk"};
 	struct virtio_mmio_host h = {.raise_irq = vdrv_raise_irq};
 	char err[256];
 	struct stat st;
@@ -66,7 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f->fd = memfd_create("fuzz-blk", MFD_CLOEXEC);
 	if (f->fd < 0 || ftruncate(f->fd, (off_t)sectors * 512 + tail))
 		fuzz_fail("memfd: %d", errno);
-	o.fd = f->fd;
+	if (disk_raw_init(&f->raw, f->fd, ro, false, "vblk", err, sizeof(err)))
+		fuzz_fail("disk_raw_init: %s", err);
+	o.disk = &f->raw.disk;
 	h.opaque = &f->drv;
 	if (virtio_blk_init(&f->blk, gm, &o, err, sizeof(err)) == 0) {
 		uint64_t cap = f->blk.capacity;
@@ -80,11 +86,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(f->blk.capacity == cap);
 		virtio_blk_destroy(&f->blk);
 		FUZZ_CHECK(fstat(f->fd, &st) == 0);
-		FUZZ_CHECK(!o.read_only || st.st_blocks == 0);
+		FUZZ_CHECK(!ro || st.st_blocks == 0);
 	} else {
 		/* Only an id over 20 bytes is refused. */
 		FUZZ_CHECK(o.id && strlen(o.id) > VIRTIO_BLK_ID_BYTES);
 	}
+	disk_raw_destroy(&f->raw);
 	close(f->fd);
 	free(f);
 	return 0;

@@ -10,8 +10,8 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "vmm/disk_raw.h"
 #include "vmm/errmsg.h"
-#include "devices/virtio/blk.h"
 #include "vmm/file.h"
 #include "vmm/log.h"
 #include "vmm/outfile.h"
@@ -87,7 +87,7 @@ static int host_check_disk(const struct disk_config *d, int fd,
 			      "one 512-byte sector",
 			      d->path, (long long)st.st_size);
 	char why[200];
-	int r = d->direct ? virtio_blk_check_direct(fd, why, sizeof(why)) : 0;
+	int r = d->direct ? disk_raw_check_direct(fd, why, sizeof(why)) : 0;
 	if (r)
 		return errmsg(err, errlen, r, "--disk %s: %s", d->path, why);
 	r = file_ids_add(ids, NULL, fd, "--disk %s", d->path);

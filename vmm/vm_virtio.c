@@ -16,6 +16,7 @@
 #include "devices/virtio/console.h"
 #include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
+#include "vmm/disk_raw.h"
 #include "vmm/errmsg.h"
 #include "vmm/log.h"
 #include "vmm/tap.h"
@@ -137,26 +138,37 @@ static int vdev_event_path(struct vm_vdev *v)
 
 /* ---- device creation ---- */
 
+/* A disk's impl: the device first (impl is a struct virtio_blk *), then
+ * the raw image backend it reads and writes through. */
+struct vdev_blk {
+	struct virtio_blk blk;
+	struct disk_raw raw;
+};
+
 static int vdev_make_blk(struct vm_vdev *v, unsigned i, char *err,
 			 size_t errlen)
 {
 	const struct disk_config *d = &v->vm->cfg->disks[i];
-	struct virtio_blk *b = calloc(1, sizeof(*b));
-	if (!b)
+	struct vdev_blk *vb = calloc(1, sizeof(*vb));
+	if (!vb)
 		return -ENOMEM;
-	v->impl = b;
+	v->impl = vb;
 	char name[32];
 	snprintf(name, sizeof(name), "virtio-blk%u", i);
-	struct virtio_blk_opts o = {.fd = v->vm->host.disk_fds[i],
-				    .read_only = d->read_only,
-				    .direct = d->direct,
+	char why[256];
+	int r = disk_raw_init(&vb->raw, v->vm->host.disk_fds[i], d->read_only,
+			      d->direct, name, why, sizeof(why));
+	struct virtio_blk_opts o = {.disk = &vb->raw.disk,
 				    .id = d->id[0] ? d->id : NULL,
 				    .name = name};
-	char why[256];
-	int r = virtio_blk_init(b, &v->vm->mem, &o, why, sizeof(why));
-	if (r)
+	if (!r)
+		r = virtio_blk_init(&vb->blk, &v->vm->mem, &o, why,
+				    sizeof(why));
+	if (r) {
+		disk_raw_destroy(&vb->raw);
 		return errmsg(err, errlen, r, "--disk %s: %s", d->path, why);
-	v->dev = &b->dev;
+	}
+	v->dev = &vb->blk.dev;
 	return 0;
 }
 
@@ -340,7 +352,8 @@ static void vdev_destroy(struct vm_vdev *v)
 	if (v->dev) {
 		switch (v->kind) {
 		case VDEV_BLK:
-			virtio_blk_destroy(v->impl);
+			virtio_blk_destroy(&((struct vdev_blk *)v->impl)->blk);
+			disk_raw_destroy(&((struct vdev_blk *)v->impl)->raw);
 			break;
 		case VDEV_NET:
 			virtio_net_destroy(v->impl);

@@ -3,46 +3,34 @@
  * virtio-blk device model; see blk.h for the contract.
  *
  * Implementation notes:
- *  - Buffered mode reads and writes guest memory in place: each data range
- *    becomes an iovec array of gm_ptr pointers, one per validated chain
- *    buffer (trimmed to the range), for preadv / pwritev. Direct mode
- *    copies through the bounce buffer with vq_chain_read / vq_chain_write.
+ *  - Each data range becomes an iovec array of gm_ptr pointers, one per
+ *    validated chain buffer (trimmed to the range), for the backend's read
+ *    / write op: the backend moves guest memory in place or through a
+ *    bounce buffer of its own (O_DIRECT).
  *  - The header and segment descriptors are copied out of guest memory once
  *    and only the copies are checked and used. Data is never interpreted.
  *  - sector <= capacity <= INT64_MAX / 512 is checked before any multiply,
- *    so sector * 512 and the end of a range fit in off_t.
+ *    so sector * 512 and the end of a range fit in an int64_t.
  */
 #include "devices/virtio/blk.h"
 
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/param.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <linux/falloc.h>
-#include <linux/fs.h>
 #include <linux/virtio_ids.h>
 
 #include "devices/virtio/mmio.h"
 #include "vmm/errmsg.h"
 #include "vmm/log.h"
 
-#define SECTOR	     512u
-#define HDR_LEN	     ((uint32_t)sizeof(struct virtio_blk_outhdr))
-#define SEG_LEN	     ((uint32_t)sizeof(struct virtio_blk_discard_write_zeroes))
-#define BOUNCE_ALIGN 4096u
-#define ZERO_CHUNK   (64u << 10)
-#define BIT(n)	     (1ull << (n))
-#define PUNCH	     (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
-
-/* Source for WRITE_ZEROES fallback writes; aligned for O_DIRECT. */
-static const uint8_t zero_buf[ZERO_CHUNK] __attribute__((aligned(4096)));
+#define SECTOR	      512u
+#define HDR_LEN	      ((uint32_t)sizeof(struct virtio_blk_outhdr))
+#define SEG_LEN	      ((uint32_t)sizeof(struct virtio_blk_discard_write_zeroes))
+#define DISCARD_ALIGN 8u /* config discard_sector_alignment: 4 KiB */
+#define BIT(n)	      (1ull << (n))
 
 static struct virtio_blk *to_blk(struct virtio_dev *d)
 {
@@ -64,7 +52,8 @@ static uint8_t io_error(struct virtio_blk *b, const char *what, int err)
 	if ((n & (n - 1)) == 0)
 		log_limited(b->dev.log, LOG_WARN,
 			    "%s: %s failed (%s), %llu host I/O error(s) so far",
-			    b->name, what, strerror(-err), (unsigned long long)n);
+			    b->name, what, strerror(-err),
+			    (unsigned long long)n);
 	return VIRTIO_BLK_S_IOERR;
 }
 
@@ -72,32 +61,6 @@ static uint8_t io_error(struct virtio_blk *b, const char *what, int err)
 static bool range_ok(const struct virtio_blk *b, uint64_t sector, uint64_t n)
 {
 	return sector <= b->capacity && n <= b->capacity - sector;
-}
-
-/* Read or write all of iov[0 .. niov) at off, retrying short transfers and
- * EINTR; iov is consumed. 0 or -errno (-EIO when no progress is made). */
-static int io_iov(int fd, bool wr, struct iovec *iov, int niov, off_t off)
-{
-	while (niov > 0) {
-		ssize_t n = wr ? pwritev(fd, iov, niov, off)
-			       : preadv(fd, iov, niov, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n ? -errno : -EIO;
-		off += n;
-		while (niov > 0 && (size_t)n >= iov->iov_len) {
-			n -= (ssize_t)iov->iov_len;
-			iov++;
-			niov--;
-		}
-		if (niov > 0) {
-			iov->iov_base = (uint8_t *)iov->iov_base + n;
-			iov->iov_len -= (size_t)n;
-		}
-	}
-	return 0;
 }
 
 /* b->iov for bytes [off, off + len) of the readable (wr false) or writable
@@ -138,55 +101,21 @@ static int build_iov(struct virtio_blk *b, bool wr, uint32_t off, uint32_t len)
 static int do_rw(struct virtio_blk *b, bool wr, uint64_t sector, uint32_t doff,
 		 uint32_t len)
 {
-	off_t off;
+	const struct disk *d = b->disk;
+	ssize_t n;
 	int r;
 
 	if (len % SECTOR || !range_ok(b, sector, len / SECTOR))
 		return VIRTIO_BLK_S_IOERR;
-	off = (off_t)(sector * SECTOR);
-	if (!b->direct) {
-		r = build_iov(b, !wr, doff, len);
-		if (r < 0)
-			return r;
-		r = io_iov(b->fd, wr, b->iov, r, off);
-		return r ? io_error(b, wr ? "write" : "read", r)
-			 : VIRTIO_BLK_S_OK;
-	}
-	for (uint32_t done = 0; done < len;) {
-		uint32_t n = MIN(len - done, VIRTIO_BLK_SIZE_MAX);
-
-		if (wr) {
-			r = vq_chain_read(&b->vq[0], &b->chain, doff + done,
-					  b->bounce, n);
-			if (r)
-				return r;
-		}
-		r = io_iov(b->fd, wr, &(struct iovec){b->bounce, n}, 1,
-			   off + done);
-		if (r)
-			return io_error(b, wr ? "write" : "read", r);
-		if (!wr) {
-			r = vq_chain_write(&b->vq[0], &b->chain, done,
-					   b->bounce, n);
-			if (r)
-				return r;
-		}
-		done += n;
-	}
-	return VIRTIO_BLK_S_OK;
-}
-
-static int falloc(int fd, int mode, off_t off, off_t len)
-{
-	while (fallocate(fd, mode, off, len) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
-static bool unsupported(int r)
-{
-	return r == -EOPNOTSUPP || r == -ENOSYS || r == -EINVAL;
+	r = build_iov(b, !wr, doff, len);
+	if (r < 0)
+		return r;
+	n = wr ? d->ops->write(d->opaque, b->iov, r, sector * SECTOR)
+	       : d->ops->read(d->opaque, b->iov, r, sector * SECTOR);
+	if (n >= 0 && n != (ssize_t)len)
+		n = -EIO; /* a backend breaking its contract */
+	return n < 0 ? io_error(b, wr ? "write" : "read", (int)n)
+		     : VIRTIO_BLK_S_OK;
 }
 
 /* DISCARD (wz false) or WRITE_ZEROES with a payload of `len` readable bytes
@@ -194,9 +123,9 @@ static bool unsupported(int r)
 static int do_dwz(struct virtio_blk *b, bool wz, uint32_t len)
 {
 	struct virtio_blk_discard_write_zeroes seg;
+	const struct disk *d = b->disk;
 	uint32_t flags, nsec, max;
 	uint64_t sector;
-	off_t off, bytes;
 	int r;
 
 	if (b->read_only || !len || len % SEG_LEN)
@@ -216,30 +145,15 @@ static int do_dwz(struct virtio_blk *b, bool wz, uint32_t len)
 		return VIRTIO_BLK_S_IOERR;
 	if (!nsec)
 		return VIRTIO_BLK_S_OK;
-	off = (off_t)(sector * SECTOR);
-	bytes = (off_t)nsec * SECTOR;
 	if (!wz) {
-		r = falloc(b->fd, PUNCH, off, bytes);
-		return r && !unsupported(r) ? io_error(b, "discard", r)
-					    : VIRTIO_BLK_S_OK;
+		r = d->ops->discard(d->opaque, sector * SECTOR,
+				    (uint64_t)nsec * SECTOR);
+		return r ? io_error(b, "discard", r) : VIRTIO_BLK_S_OK;
 	}
-	r = falloc(b->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, off,
-		   bytes);
-	if (r && unsupported(r) && (flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
-		r = falloc(b->fd, PUNCH, off, bytes);
-	if (!r)
-		return VIRTIO_BLK_S_OK;
-	if (!unsupported(r))
-		return io_error(b, "write zeroes", r);
-	for (off_t done = 0; done < bytes; done += ZERO_CHUNK) {
-		size_t n = (size_t)MIN(bytes - done, (off_t)ZERO_CHUNK);
-
-		r = io_iov(b->fd, true, &(struct iovec){(void *)zero_buf, n}, 1,
-			   off + done);
-		if (r)
-			return io_error(b, "write zeroes", r);
-	}
-	return VIRTIO_BLK_S_OK;
+	r = d->ops->write_zeroes(d->opaque, sector * SECTOR,
+				 (uint64_t)nsec * SECTOR,
+				 flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP);
+	return r ? io_error(b, "write zeroes", r) : VIRTIO_BLK_S_OK;
 }
 
 /* Serve b->chain: write its status and say how many bytes went to the
@@ -277,8 +191,8 @@ static int serve(struct virtio_blk *b, uint32_t *used)
 		break;
 	case VIRTIO_BLK_T_FLUSH:
 		done = &b->flushes;
-		r = fdatasync(b->fd) ? io_error(b, "flush", -errno)
-				     : VIRTIO_BLK_S_OK;
+		r = b->disk->ops->flush(b->disk->opaque);
+		r = r ? io_error(b, "flush", r) : VIRTIO_BLK_S_OK;
 		break;
 	case VIRTIO_BLK_T_GET_ID:
 		dlen = MIN(c->write_len - 1, VIRTIO_BLK_ID_BYTES);
@@ -368,36 +282,6 @@ static const struct virtio_dev_ops blk_ops = {
     .reset = blk_reset,
 };
 
-int virtio_blk_check_direct(int fd, char *err, size_t errlen)
-{
-	unsigned off_align = 0, mem_align = 0;
-	int ssz = 0;
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return errmsg(err, errlen, -errno, "%s", strerror(errno));
-	if (S_ISBLK(st.st_mode) && !ioctl(fd, BLKSSZGET, &ssz) && ssz > 0)
-		off_align = (unsigned)ssz;
-#ifdef STATX_DIOALIGN
-	struct statx sx;
-
-	if (S_ISREG(st.st_mode) &&
-	    !statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) &&
-	    (sx.stx_mask & STATX_DIOALIGN)) {
-		/* 0: this file cannot do O_DIRECT at all. */
-		off_align = sx.stx_dio_offset_align ? sx.stx_dio_offset_align
-						    : UINT32_MAX;
-		mem_align = sx.stx_dio_mem_align;
-	}
-#endif
-	if (off_align > SECTOR || mem_align > BOUNCE_ALIGN)
-		return errmsg(err, errlen, -EINVAL,
-			      "O_DIRECT alignment of the image (offsets %u, "
-			      "memory %u) does not fit 512-byte sectors",
-			      off_align, mem_align);
-	return 0;
-}
-
 static void fill_config(struct virtio_blk *b)
 {
 	struct virtio_blk_config *c = &b->cfg;
@@ -418,7 +302,7 @@ static void fill_config(struct virtio_blk *b)
 	    BIT(VIRTIO_BLK_F_DISCARD) | BIT(VIRTIO_BLK_F_WRITE_ZEROES);
 	c->max_discard_sectors = htole32(VIRTIO_BLK_MAX_DISCARD_SECTORS);
 	c->max_discard_seg = htole32(1);
-	c->discard_sector_alignment = htole32(BOUNCE_ALIGN / SECTOR);
+	c->discard_sector_alignment = htole32(DISCARD_ALIGN);
 	c->max_write_zeroes_sectors = htole32(VIRTIO_BLK_MAX_WZ_SECTORS);
 	c->max_write_zeroes_seg = htole32(1);
 	c->write_zeroes_may_unmap = 1;
@@ -427,17 +311,15 @@ static void fill_config(struct virtio_blk *b)
 int virtio_blk_init(struct virtio_blk *b, const struct guest_mem *mem,
 		    const struct virtio_blk_opts *o, char *err, size_t errlen)
 {
-	struct stat st;
-	uint64_t size = 0;
-	int fl, r;
+	const struct disk *d = o ? o->disk : NULL;
+	int r;
 
-	if (!b || !mem || !o || o->fd < 0)
+	if (!b || !mem || !d || !d->ops)
 		return errmsg(err, errlen, -EINVAL,
 			      "virtio-blk: bad arguments");
 	memset(b, 0, sizeof(*b));
-	b->fd = o->fd;
-	b->read_only = o->read_only;
-	b->direct = o->direct;
+	b->disk = o->disk;
+	b->read_only = d->read_only;
 	snprintf(b->name, sizeof(b->name), "%s",
 		 o->name ? o->name : "virtio-blk");
 	if (o->id &&
@@ -446,35 +328,20 @@ int virtio_blk_init(struct virtio_blk *b, const struct guest_mem *mem,
 			      b->name, VIRTIO_BLK_ID_BYTES);
 	if (o->id)
 		memcpy(b->id, o->id, strlen(o->id));
-	if (fstat(o->fd, &st) || (fl = fcntl(o->fd, F_GETFL)) < 0 ||
-	    (S_ISBLK(st.st_mode) && ioctl(o->fd, BLKGETSIZE64, &size)))
-		return errmsg(err, errlen, -errno, "%s: image: %s", b->name,
-			      strerror(errno));
-	if (S_ISREG(st.st_mode))
-		size = (uint64_t)st.st_size;
-	else if (!S_ISBLK(st.st_mode))
+	if (!d->align || (d->align & (d->align - 1)) || SECTOR % d->align)
 		return errmsg(err, errlen, -EINVAL,
-			      "%s: image is not a regular file or block device",
-			      b->name);
-	if ((!o->read_only && (fl & O_ACCMODE) == O_RDONLY) ||
-	    !!(fl & O_DIRECT) != o->direct)
-		return errmsg(err, errlen, -EINVAL,
-			      "%s: image open flags do not match the options "
-			      "(read-only fd for a writable disk, or O_DIRECT)",
-			      b->name);
-	b->capacity = MIN(size, (uint64_t)INT64_MAX) / SECTOR; /* off_t */
-	if (size % SECTOR)
+			      "%s: the backend's alignment (%u) does not fit "
+			      "512-byte sectors",
+			      b->name, d->align);
+	b->capacity = MIN(d->size, (uint64_t)INT64_MAX) / SECTOR;
+	if (d->size % SECTOR)
 		log_warn("%s: image size %llu is not a multiple of 512: the "
 			 "last %u bytes are not exposed",
-			 b->name, (unsigned long long)size,
-			 (unsigned)(size % SECTOR));
+			 b->name, (unsigned long long)d->size,
+			 (unsigned)(d->size % SECTOR));
 	r = vq_init(&b->vq[0], mem, VIRTIO_BLK_QUEUE_SIZE);
 	if (r)
 		return errmsg(err, errlen, r, "%s: vq_init failed", b->name);
-	if (o->direct &&
-	    !(b->bounce = aligned_alloc(BOUNCE_ALIGN, VIRTIO_BLK_SIZE_MAX)))
-		return errmsg(err, errlen, -ENOMEM, "%s: no bounce buffer",
-			      b->name);
 	fill_config(b);
 	b->dev.ops = &blk_ops;
 	b->dev.name = b->name;
@@ -489,6 +356,5 @@ void virtio_blk_destroy(struct virtio_blk *b)
 {
 	if (!b)
 		return;
-	free(b->bounce);
-	b->bounce = NULL;
+	b->disk = NULL;
 }

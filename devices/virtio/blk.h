@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * virtio-blk: a disk backed by a host file or block device (VIRTIO 1.2
- * section 5.2). One request queue (queue 0, QueueNumMax 256), served
- * synchronously on notification with the transport lock held.
+ * virtio-blk: a disk over a disk backend (devices/disk.h; the raw image
+ * backend is vmm/disk_raw.h) (VIRTIO 1.2 section 5.2). One request queue
+ * (queue 0, QueueNumMax 256), served synchronously on notification with
+ * the transport lock held. The device never sees a host fd: every host
+ * I/O is one of the backend's ops.
  *
  * Features: FLUSH, SEG_MAX (seg_max 254), SIZE_MAX (size_max 1 MiB,
- * advisory: longer buffers are served), BLK_SIZE (512), and RO when
- * read_only, else DISCARD and WRITE_ZEROES (one segment per request, at
- * most VIRTIO_BLK_MAX_DISCARD_SECTORS / VIRTIO_BLK_MAX_WZ_SECTORS sectors,
- * discard_sector_alignment 8, write_zeroes_may_unmap 1).
+ * advisory: longer buffers are served), BLK_SIZE (512), and RO when the
+ * backend is read-only, else DISCARD and WRITE_ZEROES (one segment per
+ * request, at most VIRTIO_BLK_MAX_DISCARD_SECTORS / VIRTIO_BLK_MAX_WZ_SECTORS
+ * sectors, discard_sector_alignment 8, write_zeroes_may_unmap 1).
  *
- * Capacity is the image size / 512, taken once at init: a trailing partial
- * sector of an image whose size is not a multiple of 512 is not exposed
- * (never read or written; a warning is logged).
+ * Capacity is the backend's size / 512, taken once at init: a trailing
+ * partial sector of an image whose size is not a multiple of 512 is not
+ * exposed (never read or written; a warning is logged).
  *
  * Requests: the device-readable part starts with struct virtio_blk_outhdr
  * and the last device-writable byte is the status; the parts are flat byte
@@ -29,28 +31,24 @@
  *    (overflow-checked), a write (OUT, DISCARD, WRITE_ZEROES) to a
  *    read-only device, a DISCARD / WRITE_ZEROES payload that is empty or
  *    not a multiple of 16 bytes or over the sector limit, GET_ID without
- *    data bytes, or a host I/O error (logged, rate-limited). Nothing is
+ *    data bytes, or a host I/O error (any op returning -errno; counted in
+ *    io_errors, logged, rate-limited; the device carries on). Nothing is
  *    written on a read-only device. VIRTIO_BLK_S_UNSUPP: an unknown type,
  *    more than one DISCARD / WRITE_ZEROES segment, unknown segment flags,
  *    or UNMAP on a DISCARD (spec 5.2.6.2).
  *  - GET_ID writes min(20, data length) bytes of the id, NUL-padded (no
  *    terminator when it is 20 bytes long; all zeroes without an id).
- *  - FLUSH is fdatasync(2) before the status is written: every write
+ *  - IN / OUT are one read / write op over the guest's data buffers (an
+ *    iovec per buffer, pointing into guest memory).
+ *  - FLUSH is the flush op before the status is written: every write
  *    completed before it is then on stable storage.
- *  - DISCARD punches a hole (FALLOC_FL_PUNCH_HOLE | KEEP_SIZE); a backend
- *    that cannot (EOPNOTSUPP, ENOSYS, EINVAL) still gets OK: discard is a
- *    hint. WRITE_ZEROES uses FALLOC_FL_ZERO_RANGE, else a hole when the
- *    driver set VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP, else writes zeroes.
+ *  - DISCARD is the discard op (a hint); WRITE_ZEROES the write_zeroes op,
+ *    may_unmap when the driver set VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP.
  * The used length is the number of bytes written to the guest: data + 1
  * status byte for a successful IN or GET_ID, else 1 (a failed IN may have
  * filled part of its data; only the status is reported). A notification
  * serves chains until the queue is empty (re-checked after publishing
  * avail_event), then signals the used ring once.
- *
- * direct: I/O goes through a 4096-aligned bounce buffer of
- * VIRTIO_BLK_SIZE_MAX bytes, in chunks of that size. The backend must take
- * O_DIRECT at 512-byte offsets (init checks with STATX_DIOALIGN or
- * BLKSSZGET where the kernel reports it).
  *
  * Counters are kept across resets.
  */
@@ -64,6 +62,7 @@
 
 #include <linux/virtio_blk.h>
 
+#include "devices/disk.h"
 #include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
@@ -71,17 +70,14 @@
 
 #define VIRTIO_BLK_QUEUE_SIZE	       256	  /* QueueNumMax offered */
 #define VIRTIO_BLK_SEG_MAX	       254	  /* config seg_max */
-#define VIRTIO_BLK_SIZE_MAX	       (1u << 20) /* config size_max, bounce size */
+#define VIRTIO_BLK_SIZE_MAX	       (1u << 20) /* config size_max */
 #define VIRTIO_BLK_MAX_DISCARD_SECTORS (1u << 21) /* 1 GiB per request */
 #define VIRTIO_BLK_MAX_WZ_SECTORS      (1u << 17) /* 64 MiB per request */
 
 struct virtio_blk_opts {
-	int fd;		  /* the image, opened by the caller (O_RDWR, or
-			   * O_RDONLY when read_only) */
-	bool read_only;	  /* offer VIRTIO_BLK_F_RO; OUT/DISCARD/WRITE_ZEROES get
-			   * VIRTIO_BLK_S_IOERR */
-	bool direct;	  /* fd was opened with O_DIRECT: do I/O through an
-			   * aligned bounce buffer */
+	struct disk *disk; /* the backend (borrowed: outlives the device);
+			    * disk->read_only offers VIRTIO_BLK_F_RO and gives
+			    * OUT/DISCARD/WRITE_ZEROES VIRTIO_BLK_S_IOERR */
 	const char *id;	  /* serial for GET_ID (at most VIRTIO_BLK_ID_BYTES = 20
 			   * bytes), or NULL */
 	const char *name; /* for messages, e.g. "virtio-blk0" (copied) */
@@ -93,15 +89,14 @@ struct virtio_blk {
 	struct virtqueue vq[1];
 
 	/* Private state. */
-	int fd;
-	bool read_only, direct;
+	struct disk *disk;
+	bool read_only;
 	uint64_t capacity;	      /* in 512-byte sectors */
 	struct virtio_blk_config cfg; /* little-endian, as the guest sees */
 	char id[VIRTIO_BLK_ID_BYTES]; /* NUL-padded */
 	char name[32];
-	uint8_t *bounce;	       /* direct: VIRTIO_BLK_SIZE_MAX bytes */
 	struct vq_chain chain;	       /* scratch for the chain served */
-	struct iovec iov[VQ_MAX_SIZE]; /* scratch for preadv / pwritev */
+	struct iovec iov[VQ_MAX_SIZE]; /* scratch for the read / write ops */
 
 	/* Counters: requests completed OK by kind, and requests completed
 	 * with a status other than OK (violations are the transport's). */
@@ -111,26 +106,16 @@ struct virtio_blk {
 			     * 1st, 2nd, 4th, 8th, ...) */
 };
 
-/* Power-on state over guest memory `mem` for the image o->fd, which must be
- * a regular file or a block device, open for writing unless o->read_only
- * (and with O_DIRECT exactly when o->direct). Fills the config space and
- * vq_init's the queue; the transport (virtio_mmio_init on b->dev) is
- * attached afterwards. Makes no call beyond fstat, fcntl(F_GETFL) and
- * BLKGETSIZE64, so a restart can run it under the control thread's
- * seccomp filter. 0, or -EINVAL / -errno with a message in err. */
+/* Power-on state over guest memory `mem` for the backend o->disk, whose
+ * align must divide 512. Fills the config space and vq_init's the queue;
+ * the transport (virtio_mmio_init on b->dev) is attached afterwards. Calls
+ * no op and no system call but the write of its one warning (a trailing
+ * partial sector). 0, or -EINVAL with a message in err. */
 int virtio_blk_init(struct virtio_blk *b, const struct guest_mem *mem,
 		    const struct virtio_blk_opts *o, char *err,
 		    size_t errlen) VMM_WUR;
 
-/* For an image opened with O_DIRECT, once when it is opened (before the
- * sandbox: statx is not allowed after): -EINVAL when the kernel reports a
- * file-offset alignment over 512 or a memory alignment over the bounce
- * buffer's (every request would fail), with the reason in err. 0 when
- * it fits or the kernel does not say. */
-int virtio_blk_check_direct(int fd, char *err, size_t errlen) VMM_WUR;
-
-/* After virtio_mmio_destroy of its transport. Frees the bounce buffer;
- * does not close fd. */
+/* After virtio_mmio_destroy of its transport. Leaves the backend alone. */
 void virtio_blk_destroy(struct virtio_blk *b);
 
 #endif

@@ -8,7 +8,8 @@
  * QueueNotify kicks; raise_irq counts. Rings are built and read back with
  * tests/support/vq_builder.h. The image is a temp file of pattern bytes
  * (never zero) checked with pread: 64 sectors plus a 100-byte tail that is
- * not exposed. Include after cmocka.h.
+ * not exposed, behind the raw disk backend (vmm/disk_raw.h);
+ * fx_attach_disk takes any other backend instead. Include after cmocka.h.
  */
 #ifndef VMM_TESTS_BLK_FIXTURE_H
 #define VMM_TESTS_BLK_FIXTURE_H
@@ -32,6 +33,7 @@
 #include "devices/virtio/blk.h"
 #include "devices/virtio/mmio.h"
 #include "tests/support/test_util.h"
+#include "vmm/disk_raw.h"
 #include "tests/support/vq_builder.h"
 
 #define DESC	   0x1000ull
@@ -64,6 +66,7 @@
 struct fx {
 	struct guest_mem gm;
 	struct virtio_blk blk;
+	struct disk_raw raw; /* the backend over fd (fx_attach) */
 	struct virtio_mmio m;
 	struct vqb b;
 	unsigned irqs;
@@ -140,10 +143,11 @@ static inline int fx_image(struct fx *f, size_t len, const char *dir, int flags)
 	return f->fd < 0 ? -errno : 0;
 }
 
-static inline int fx_attach(struct fx *f, bool ro, const char *id, bool direct,
-			    bool event_idx)
+/* The device over backend `disk`, behind the transport, driver_init'ed. */
+static inline int fx_attach_disk(struct fx *f, struct disk *disk,
+				 const char *id, bool event_idx)
 {
-	struct virtio_blk_opts o = {f->fd, ro, direct, id, "blk-test"};
+	struct virtio_blk_opts o = {disk, id, "blk-test"};
 	struct virtio_mmio_host mh = {.raise_irq = count_irq, .opaque = f};
 	char err[160];
 	int r = virtio_blk_init(&f->blk, &f->gm, &o, err, sizeof(err));
@@ -155,6 +159,21 @@ static inline int fx_attach(struct fx *f, bool ro, const char *id, bool direct,
 	assert_int_equal(virtio_mmio_init(&f->m, &f->blk.dev, &mh), 0);
 	driver_init(f, event_idx);
 	return 0;
+}
+
+/* The device over the raw backend on f->fd. */
+static inline int fx_attach(struct fx *f, bool ro, const char *id, bool direct,
+			    bool event_idx)
+{
+	char err[160];
+	int r = disk_raw_init(&f->raw, f->fd, ro, direct, "blk-test", err,
+			      sizeof(err));
+
+	if (r) {
+		print_message("disk_raw_init: %s\n", err);
+		return r;
+	}
+	return fx_attach_disk(f, &f->raw.disk, id, event_idx);
 }
 
 static inline struct fx *fx_new(bool ro, bool event_idx)
@@ -172,6 +191,7 @@ static inline void fx_free(struct fx *f)
 	if (f->m.dev)
 		virtio_mmio_destroy(&f->m);
 	virtio_blk_destroy(&f->blk);
+	disk_raw_destroy(&f->raw);
 	if (f->fd >= 0)
 		close(f->fd);
 	unlink(f->path);

@@ -59,16 +59,33 @@ static void init_fails(struct fx *f, struct virtio_blk_opts o)
 	struct virtio_blk b;
 	char err[160];
 
+	err[0] = 0;
 	assert_int_equal(virtio_blk_init(&b, &f->gm, &o, err, sizeof(err)),
 			 -EINVAL);
 	assert_true(err[0]);
+}
+
+/* The raw backend refuses fd, ro and direct that do not fit together. */
+static void raw_fails(int fd, bool ro, bool direct)
+{
+	struct disk_raw r;
+	char err[160];
+
+	err[0] = 0;
+	assert_int_equal(disk_raw_init(&r, fd, ro, direct, "t", err,
+				       sizeof(err)),
+			 -EINVAL);
+	assert_true(err[0]);
+	disk_raw_destroy(&r);
 }
 
 static void test_init_errors(void **state)
 {
 	struct fx *f = *state;
 	struct virtio_blk b;
-	struct virtio_blk_opts o = {.fd = f->fd, .id = "12345678901234567890"};
+	struct disk odd = f->raw.disk;
+	struct virtio_blk_opts o = {.disk = &f->raw.disk,
+				    .id = "12345678901234567890"};
 	int ro = open(f->path, O_RDONLY), dir = open("/", O_RDONLY), p[2];
 	char err[160];
 
@@ -77,12 +94,17 @@ static void test_init_errors(void **state)
 	virtio_blk_destroy(&b);
 	o.id = "123456789012345678901";
 	init_fails(f, o);
-	init_fails(f, (struct virtio_blk_opts){.fd = f->fd, .direct = true});
-	init_fails(f, (struct virtio_blk_opts){.fd = ro}); /* writable disk */
-	init_fails(f, (struct virtio_blk_opts){.fd = dir, .read_only = true});
+	init_fails(f, (struct virtio_blk_opts){.disk = NULL});
+	odd.align = 1024; /* sectors are 512 bytes */
+	init_fails(f, (struct virtio_blk_opts){.disk = &odd});
+	odd.align = 3;
+	init_fails(f, (struct virtio_blk_opts){.disk = &odd});
+	raw_fails(f->fd, false, true);
+	raw_fails(ro, false, false); /* writable disk */
+	raw_fails(dir, true, false);
 	assert_int_equal(pipe(p), 0);
-	init_fails(f, (struct virtio_blk_opts){.fd = p[0], .read_only = true});
-	init_fails(f, (struct virtio_blk_opts){.fd = -1});
+	raw_fails(p[0], true, false);
+	raw_fails(-1, false, false);
 	close(p[0]);
 	close(p[1]);
 	close(dir);
