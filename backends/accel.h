@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "vmm/compiler.h"
-
+#include "vmm/state.h"
 
 struct accel_vm;
 struct accel_vcpu;
@@ -159,6 +159,36 @@ struct accel_ops {
 	int (*set_regs)(struct accel_vcpu *vcpu, const struct accel_regs *r) VMM_WUR;
 	int (*get_sregs)(struct accel_vcpu *vcpu, struct accel_sregs *s) VMM_WUR;
 	int (*set_sregs)(struct accel_vcpu *vcpu, const struct accel_sregs *s) VMM_WUR;
+
+	/*
+	 * State, for snapshots and replay checkpoints (docs/architecture.md,
+	 * "Accelerator state"). Each writes one section of the state codec
+	 * (vmm/state.h) tagged by the backend, or reads one back; a blob is
+	 * for the backend that wrote it (another's tag is refused), and what
+	 * it holds is the backend's business. Restore treats the blob as
+	 * untrusted: sizes and versions are checked, and what the backend
+	 * cannot take fails with -EINVAL, leaving the object to be destroyed.
+	 * Optional: NULL when the backend cannot (the caller says so).
+	 *
+	 * vcpu_save / vcpu_restore: the vCPU's whole architectural state
+	 * (KVM: MP state, registers, system registers, FPU/xsave, XCRs,
+	 * debug registers, LAPIC, MSRs, pending events, TSC frequency), on
+	 * the vCPU's own thread while it is not in vcpu_run. Save first
+	 * completes the exit handled last (the result of a read reaches the
+	 * guest, RIP moves past the instruction) without running guest
+	 * code, so the state is between two instructions; restore into a
+	 * vCPU fresh from vcpu_create of a VM made with the same config.
+	 * vm_save / vm_restore: the VM's platform (KVM: both PICs, the
+	 * IO-APIC, the PIT, the clock), with every vCPU out of vcpu_run;
+	 * restore into a fresh VM before its vCPUs are restored.
+	 * Guest memory is the caller's: it is not part of either.
+	 * 0 (save: the section appended to w) or -errno.
+	 */
+	int (*vcpu_save)(struct accel_vcpu *vcpu, struct st_writer *w) VMM_WUR;
+	int (*vcpu_restore)(struct accel_vcpu *vcpu,
+			    struct st_reader *r) VMM_WUR;
+	int (*vm_save)(struct accel_vm *vm, struct st_writer *w) VMM_WUR;
+	int (*vm_restore)(struct accel_vm *vm, struct st_reader *r) VMM_WUR;
 };
 
 /* The backend called `name` ("kvm", ...), or NULL if this build has none. */

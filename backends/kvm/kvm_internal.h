@@ -18,7 +18,7 @@
 
 /* Where KVM keeps its real-mode helpers, inside the 32-bit MMIO hole and
  * clear of the IO-APIC and LAPIC. */
-#define KVM_TSS_ADDR 0xfffbd000ULL
+#define KVM_TSS_ADDR	      0xfffbd000ULL
 #define KVM_IDENTITY_MAP_ADDR 0xfffbc000ULL
 
 struct kvm_slot {
@@ -32,7 +32,7 @@ struct accel_sys {
 };
 
 struct accel_vm {
-	int kvm_fd; /* /dev/kvm: the accel_sys's, or our own */
+	int kvm_fd;	 /* /dev/kvm: the accel_sys's, or our own */
 	bool own_kvm_fd; /* opened by this VM (no accel_sys): close it */
 	int vm_fd;
 	int run_size; /* mmap size of struct kvm_run */
@@ -42,6 +42,12 @@ struct accel_vm {
 	unsigned nslots;
 	struct cpuid_entry supported[KVM_MAX_CPUID];
 	unsigned nsupported;
+	/* kvm_state.c: the MSRs a vCPU's state holds (those of
+	 * KVM_GET_MSR_INDEX_LIST), and the size of its xsave area. */
+	uint32_t *save_msrs;
+	unsigned nsave_msrs;
+	unsigned xsave_size;
+	bool xsave2; /* KVM_GET_XSAVE2 (areas over 4 KiB) */
 	/* Instructions completed by kvm_complete, per complete_kind. */
 	_Atomic uint64_t completed[COMPLETE_NKINDS];
 };
@@ -78,8 +84,7 @@ void kvm_diag_describe(struct accel_vcpu *vcpu, const char *what,
 
 /* kvm_vcpu.c: register access shared with kvm_diag.c. */
 int kvm_vcpu_get_regs(struct accel_vcpu *vcpu, struct accel_regs *r) VMM_WUR;
-int kvm_vcpu_get_sregs(struct accel_vcpu *vcpu,
-		       struct accel_sregs *s) VMM_WUR;
+int kvm_vcpu_get_sregs(struct accel_vcpu *vcpu, struct accel_sregs *s) VMM_WUR;
 
 /* kvm_vm.c: the accel_ops entries it implements. */
 int kvm_sys_open(struct accel_sys **out) VMM_WUR;
@@ -94,6 +99,16 @@ int kvm_vm_ioeventfd(struct accel_vm *vm, uint64_t addr, unsigned len,
 		     uint64_t data, int fd, bool assign) VMM_WUR;
 int kvm_vm_irqfd(struct accel_vm *vm, uint32_t gsi, int fd,
 		 bool assign) VMM_WUR;
+
+/* kvm_state.c: read what saving needs (the MSR list, the xsave size)
+ * while /dev/kvm may still be asked, at VM creation; free it. */
+int kvm_state_vm_init(struct accel_vm *vm) VMM_WUR;
+void kvm_state_vm_fini(struct accel_vm *vm);
+/* kvm_state.c: the state accel_ops entries (backends/accel.h). */
+int kvm_vcpu_save(struct accel_vcpu *vcpu, struct st_writer *w) VMM_WUR;
+int kvm_vcpu_restore(struct accel_vcpu *vcpu, struct st_reader *r) VMM_WUR;
+int kvm_vm_save(struct accel_vm *vm, struct st_writer *w) VMM_WUR;
+int kvm_vm_restore(struct accel_vm *vm, struct st_reader *r) VMM_WUR;
 
 /* kvm_vcpu.c: the per-vCPU accel_ops entries. */
 int kvm_vcpu_create(struct accel_vm *vm, unsigned index,

@@ -157,6 +157,11 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 	r = kvm_vm_load_cpuid(vm);
 	if (r)
 		goto fail;
+	r = kvm_state_vm_init(vm);
+	if (r) {
+		log_error("KVM_GET_MSR_INDEX_LIST: %s", strerror(-r));
+		goto fail;
+	}
 
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0) {
@@ -200,6 +205,7 @@ void kvm_vm_destroy(struct accel_vm *vm)
 	if (!vm)
 		return;
 	kvm_complete_report(vm);
+	kvm_state_vm_fini(vm);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->own_kvm_fd && vm->kvm_fd >= 0)
@@ -292,4 +298,8 @@ const struct accel_ops kvm_accel_ops = {
     .set_regs = kvm_vcpu_set_regs,
     .get_sregs = kvm_vcpu_get_sregs,
     .set_sregs = kvm_vcpu_set_sregs,
+    .vcpu_save = kvm_vcpu_save,
+    .vcpu_restore = kvm_vcpu_restore,
+    .vm_save = kvm_vm_save,
+    .vm_restore = kvm_vm_restore,
 };
