@@ -32,6 +32,7 @@
 #include "devices/virtio/virtio_dev.h"
 #include "vmm/bus.h"
 #include "vmm/compiler.h"
+#include "vmm/state.h"
 
 #define VIRTIO_MMIO_RANGE_LEN 0x1000
 #define VIRTIO_MMIO_CONFIG_MAX (VIRTIO_MMIO_RANGE_LEN - 0x100)
@@ -87,5 +88,35 @@ void virtio_mmio_signal_used(struct virtio_mmio *m, unsigned q);
 /* Device side, lock held: the driver broke the rules (err is -errno, why
  * a short reason): NEEDS_RESET, config interrupt, counted and logged. */
 void virtio_mmio_fail(struct virtio_mmio *m, int err, const char *why);
+
+/*
+ * Saved state (mmio_state.c, docs/devices.md "Device state"): one "VMIO"
+ * section, version 1: the device id and queue count it was saved from,
+ * status, the feature selectors, the driver's features and the acked
+ * ones, QueueSel, InterruptStatus, ConfigGeneration, then one VQUE section
+ * per queue (vq_save). NEEDS_RESET is part of status. The counters, the
+ * log flag, the host callbacks and the lock are not saved.
+ */
+#define VIRTIO_MMIO_STATE_TAG	     "VMIO"
+#define VIRTIO_MMIO_STATE_VERSION    1
+#define VIRTIO_MMIO_STATE_MAX_QUEUES 8 /* restore refuses more */
+
+/* Append the transport's state and its queues' to w (takes the lock;
+ * errors stay in w). */
+void virtio_mmio_save(struct virtio_mmio *m, struct st_writer *w);
+
+/* Restore one VMIO section from r into m (initialised, its device's
+ * queues vq_init'ed as when it was saved), under the lock. The blob is
+ * hostile and checked whole before anything changes: the same device id
+ * and queue count; a status the register rules can reach (known bits,
+ * each step's prerequisite, NEEDS_RESET or FAILED on top of any); acked
+ * features equal to the driver's, a subset of those offered with
+ * VERSION_1, once FEATURES_OK is set, and none before; InterruptStatus
+ * within VRING | CONFIG; every queue as vq_state_decode checks, with the
+ * ring features of the acked set and enabled only from FEATURES_OK on.
+ * Neither the device's ops nor the host's raise_irq are called: the
+ * interrupt controller has its own state. 0, or -EINVAL with r bad and m
+ * unchanged. */
+int virtio_mmio_restore(struct virtio_mmio *m, struct st_reader *r) VMM_WUR;
 
 #endif

@@ -29,6 +29,7 @@
 
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
+#include "vmm/state.h"
 
 /* The largest queue any vmm device offers; devices may offer less. */
 #define VQ_MAX_SIZE 256
@@ -120,5 +121,33 @@ int vq_chain_read(const struct virtqueue *vq, const struct vq_chain *c,
  * `off` bytes into it. 0, or -EINVAL if it is too short, or -EFAULT. */
 int vq_chain_write(const struct virtqueue *vq, const struct vq_chain *c,
 		   uint32_t off, const void *src, uint32_t len) VMM_WUR;
+
+/*
+ * Saved state (virtqueue_state.c, docs/devices.md "Device state"): one
+ * "VQUE" section, version 1, with what the driver programmed (size, ring
+ * addresses, the negotiated ring features) and the device's position in
+ * the rings (enabled, last_avail, used_idx, the last notification). mem
+ * and the counters are not saved.
+ */
+#define VQ_STATE_TAG	 "VQUE"
+#define VQ_STATE_VERSION 1
+
+/* Append vq's state to w (errors stay in w). */
+void vq_save(const struct virtqueue *vq, struct st_writer *w);
+
+/* Decode one VQUE section from r into *out: a copy of vq (its mem,
+ * max_size and counters) with the saved state; vq is not changed. The
+ * blob is hostile: its max_size must be vq's; an enabled queue must pass
+ * exactly vq_enable's checks (size a power of two <= max_size, aligned
+ * rings wholly in guest RAM), have at most `size` chains in flight
+ * (last_avail - used_idx) and a notification record only when one was
+ * made; a disabled one is at index 0 (what the driver programmed, which
+ * vq_enable checks when it sets QueueReady, may be anything). 0, or
+ * -EINVAL with r bad. */
+int vq_state_decode(const struct virtqueue *vq, struct st_reader *r,
+		    struct virtqueue *out) VMM_WUR;
+
+/* vq_state_decode into vq itself: 0, or -EINVAL and vq unchanged. */
+int vq_restore(struct virtqueue *vq, struct st_reader *r) VMM_WUR;
 
 #endif
