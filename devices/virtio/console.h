@@ -40,6 +40,7 @@
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
+#include "vmm/state.h"
 
 #define VIRTIO_CONSOLE_RXQ	  0
 #define VIRTIO_CONSOLE_TXQ	  1
@@ -86,5 +87,26 @@ void virtio_console_destroy(struct virtio_console *c);
  * before it. */
 size_t virtio_console_rx_push(struct virtio_console *c, const uint8_t *buf,
 			      size_t len);
+
+/*
+ * Saved state: a "VCON" section, version 1, holding the transport's VMIO
+ * section (registers, both queues). The device has no state of its own a
+ * guest can see: no chain outlives the call that popped it, the config
+ * space is constant and the counters are host statistics. After a
+ * restore the host should offer its pending input again (as after
+ * host->rx_space): restore calls no host callback.
+ */
+#define VIRTIO_CONSOLE_STATE_TAG     "VCON"
+#define VIRTIO_CONSOLE_STATE_VERSION 1
+
+/* Append the device's state to w (transport attached; errors stay in
+ * w). */
+void virtio_console_save(struct virtio_console *c, struct st_writer *w);
+
+/* Restore one VCON section into c (initialised, its transport attached,
+ * not running): virtio_mmio_restore's checks. 0, or -EINVAL with rd bad
+ * and c unchanged. */
+int virtio_console_restore(struct virtio_console *c,
+			   struct st_reader *rd) VMM_WUR;
 
 #endif

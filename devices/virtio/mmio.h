@@ -105,18 +105,37 @@ void virtio_mmio_fail(struct virtio_mmio *m, int err, const char *why);
  * errors stay in w). */
 void virtio_mmio_save(struct virtio_mmio *m, struct st_writer *w);
 
-/* Restore one VMIO section from r into m (initialised, its device's
- * queues vq_init'ed as when it was saved), under the lock. The blob is
- * hostile and checked whole before anything changes: the same device id
+/* A decoded, checked VMIO section, not yet applied. */
+struct virtio_mmio_state {
+	uint32_t status, dev_features_sel, drv_features_sel;
+	uint64_t drv_features, acked_features;
+	uint32_t queue_sel, interrupt_status, config_generation;
+	struct virtqueue vqs[VIRTIO_MMIO_STATE_MAX_QUEUES];
+};
+
+/* Decode and check one VMIO section from r for m (initialised, its
+ * device's queues vq_init'ed as when it was saved) into *st, under the
+ * lock; m is not changed. The blob is hostile: the same device id
  * and queue count; a status the register rules can reach (known bits,
  * each step's prerequisite, NEEDS_RESET or FAILED on top of any); acked
  * features equal to the driver's, a subset of those offered with
  * VERSION_1, once FEATURES_OK is set, and none before; InterruptStatus
  * within VRING | CONFIG; every queue as vq_state_decode checks, with the
  * ring features of the acked set and enabled only from FEATURES_OK on.
+ * 0, or -EINVAL with r bad. */
+int virtio_mmio_state_decode(struct virtio_mmio *m, struct st_reader *r,
+			     struct virtio_mmio_state *st) VMM_WUR;
+
+/* Apply what virtio_mmio_state_decode returned for m, under the lock.
  * Neither the device's ops nor the host's raise_irq are called: the
- * interrupt controller has its own state. 0, or -EINVAL with r bad and m
- * unchanged. */
+ * interrupt controller has its own state. A device whose own section
+ * wraps the transport's decodes it, checks the rest of its section, and
+ * only then applies it, so a refused blob changes nothing. */
+void virtio_mmio_state_apply(struct virtio_mmio *m,
+			     const struct virtio_mmio_state *st);
+
+/* virtio_mmio_state_decode, then virtio_mmio_state_apply: 0, or -EINVAL
+ * with r bad and m unchanged. */
 int virtio_mmio_restore(struct virtio_mmio *m, struct st_reader *r) VMM_WUR;
 
 #endif

@@ -13,6 +13,7 @@
 #include "devices/virtio/mmio.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
@@ -35,13 +36,6 @@
 #define TRANSPORT_FEATURES (F_VERSION_1 | F_EVENT_IDX | F_INDIRECT)
 
 #define INT_ALL (VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG)
-
-/* The register part of the state, decoded. */
-struct regs {
-	uint32_t status, dev_features_sel, drv_features_sel;
-	uint64_t drv_features, acked_features;
-	uint32_t queue_sel, interrupt_status, config_generation;
-};
 
 void virtio_mmio_save(struct virtio_mmio *m, struct st_writer *w)
 {
@@ -83,7 +77,8 @@ static bool status_ok(uint32_t s)
 	return true;
 }
 
-static bool regs_ok(const struct virtio_mmio *m, const struct regs *g)
+static bool regs_ok(const struct virtio_mmio *m,
+		    const struct virtio_mmio_state *g)
 {
 	uint64_t offered = m->dev->host_features | TRANSPORT_FEATURES;
 
@@ -99,7 +94,8 @@ static bool regs_ok(const struct virtio_mmio *m, const struct regs *g)
 }
 
 /* A decoded queue agrees with the registers. */
-static bool queue_ok(const struct regs *g, const struct virtqueue *q)
+static bool queue_ok(const struct virtio_mmio_state *g,
+		     const struct virtqueue *q)
 {
 	if (q->event_idx != !!(g->acked_features & F_EVENT_IDX) ||
 	    q->indirect != !!(g->acked_features & F_INDIRECT))
@@ -107,7 +103,7 @@ static bool queue_ok(const struct regs *g, const struct virtqueue *q)
 	return !q->enabled || (g->status & S_FEATURES_OK);
 }
 
-static void decode_regs(struct st_reader *s, struct regs *g)
+static void decode_regs(struct st_reader *s, struct virtio_mmio_state *g)
 {
 	g->status = st_get_u32(s);
 	g->dev_features_sel = st_get_u32(s);
@@ -119,11 +115,12 @@ static void decode_regs(struct st_reader *s, struct regs *g)
 	g->config_generation = st_get_u32(s);
 }
 
-static void commit(struct virtio_mmio *m, const struct regs *g,
-		   const struct virtqueue *qs)
+void virtio_mmio_state_apply(struct virtio_mmio *m,
+			     const struct virtio_mmio_state *g)
 {
 	struct virtio_dev *d = m->dev;
 
+	pthread_mutex_lock(&m->lock);
 	m->status = g->status;
 	m->dev_features_sel = g->dev_features_sel;
 	m->drv_features_sel = g->drv_features_sel;
@@ -135,35 +132,44 @@ static void commit(struct virtio_mmio *m, const struct regs *g,
 	/* Logged once per reset cycle: a failed device was logged. */
 	m->fail_logged = g->status & S_NEEDS_RESET;
 	for (unsigned i = 0; i < d->nqueues; i++)
-		d->vqs[i] = qs[i];
+		d->vqs[i] = g->vqs[i];
+	pthread_mutex_unlock(&m->lock);
 }
 
-int virtio_mmio_restore(struct virtio_mmio *m, struct st_reader *r)
+int virtio_mmio_state_decode(struct virtio_mmio *m, struct st_reader *r,
+			     struct virtio_mmio_state *g)
 {
-	struct virtqueue qs[VIRTIO_MMIO_STATE_MAX_QUEUES];
 	struct virtio_dev *d = m->dev;
 	struct st_reader s;
-	struct regs g;
 	uint16_t version;
 	uint32_t id, nq;
 
+	memset(g, 0, sizeof(*g));
 	pthread_mutex_lock(&m->lock);
 	st_section_open(r, VIRTIO_MMIO_STATE_TAG, VIRTIO_MMIO_STATE_VERSION,
 			&version, &s);
 	id = st_get_u32(&s);
 	nq = st_get_u32(&s);
-	decode_regs(&s, &g);
+	decode_regs(&s, g);
 	if (id != d->device_id || nq != d->nqueues ||
-	    nq > VIRTIO_MMIO_STATE_MAX_QUEUES || !regs_ok(m, &g))
+	    nq > VIRTIO_MMIO_STATE_MAX_QUEUES || !regs_ok(m, g))
 		st_fail(&s);
 	for (unsigned i = 0; i < nq && st_ok(&s); i++) {
-		if (vq_state_decode(&d->vqs[i], &s, &qs[i]) ||
-		    !queue_ok(&g, &qs[i]))
+		if (vq_state_decode(&d->vqs[i], &s, &g->vqs[i]) ||
+		    !queue_ok(g, &g->vqs[i]))
 			st_fail(&s);
 	}
 	st_section_close(r, &s);
-	if (st_ok(r))
-		commit(m, &g, qs);
 	pthread_mutex_unlock(&m->lock);
 	return st_ok(r) ? 0 : -EINVAL;
+}
+
+int virtio_mmio_restore(struct virtio_mmio *m, struct st_reader *r)
+{
+	struct virtio_mmio_state st;
+	int e = virtio_mmio_state_decode(m, r, &st);
+
+	if (!e)
+		virtio_mmio_state_apply(m, &st);
+	return e;
 }

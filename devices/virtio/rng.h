@@ -31,6 +31,7 @@
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
+#include "vmm/state.h"
 
 #define VIRTIO_RNG_MAX_PER_REQ 65536 /* bytes filled per request at most */
 #define VIRTIO_RNG_QUEUE_SIZE  256   /* QueueNumMax offered */
@@ -61,5 +62,23 @@ int virtio_rng_init(struct virtio_rng *r, const struct guest_mem *mem,
 		    const struct virtio_rng_host *host) VMM_WUR;
 /* After virtio_mmio_destroy of its transport. Nothing to free today. */
 void virtio_rng_destroy(struct virtio_rng *r);
+
+/*
+ * Saved state: a "VRNG" section, version 1, holding the transport's VMIO
+ * section (its registers and queue). The device itself has no state of
+ * its own a guest can see: every chain is returned within the
+ * notification that popped it, and the counters are host statistics.
+ */
+#define VIRTIO_RNG_STATE_TAG	 "VRNG"
+#define VIRTIO_RNG_STATE_VERSION 1
+
+/* Append the device's state to w (transport attached; errors stay in
+ * w). */
+void virtio_rng_save(struct virtio_rng *r, struct st_writer *w);
+
+/* Restore one VRNG section into r (initialised, its transport attached,
+ * not running): virtio_mmio_restore's checks. 0, or -EINVAL with rd bad
+ * and r unchanged. */
+int virtio_rng_restore(struct virtio_rng *r, struct st_reader *rd) VMM_WUR;
 
 #endif
