@@ -183,7 +183,23 @@ struct ks_vcpu {
 	struct kvm_debugregs dbg;
 	struct kvm_lapic_state lapic;
 	struct kvm_vcpu_events events;
+	struct kvm_xsave *xs;  /* the VM's xsave_size bytes */
+	struct kvm_msrs *msrs; /* NULL until read or decoded */
 };
+
+/* A zeroed ks_vcpu with its xsave area. 0 or -ENOMEM. */
+static int ks_vcpu_alloc(const struct accel_vm *vm, struct ks_vcpu *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->xs = calloc(1, vm->xsave_size);
+	return s->xs ? 0 : -ENOMEM;
+}
+
+static void ks_vcpu_free(struct ks_vcpu *s)
+{
+	free(s->xs);
+	free(s->msrs);
+}
 
 /* Let KVM finish the exit the caller handled last (a PIO or MMIO exit
  * completes, RIP moves past it, only in the next KVM_RUN), without running
@@ -206,13 +222,12 @@ static int ks_complete_pending(struct accel_vcpu *v)
 int kvm_vcpu_save(struct accel_vcpu *v, struct st_writer *w)
 {
 	struct ks_vcpu s;
-	memset(&s, 0, sizeof(s));
-	struct kvm_xsave *xs = calloc(1, v->vm->xsave_size);
-	struct kvm_msrs *msrs = NULL;
-	if (!xs)
-		return -ENOMEM;
-	int fd = v->fd, r = ks_complete_pending(v);
+	int r = ks_vcpu_alloc(v->vm, &s);
 	if (r)
+		return r;
+	int fd = v->fd;
+	struct kvm_xsave *xs = s.xs;
+	if ((r = ks_complete_pending(v)))
 		goto out;
 	int khz = ioctl(fd, KVM_GET_TSC_KHZ, 0);
 	if (khz <= 0) {
@@ -230,7 +245,7 @@ int kvm_vcpu_save(struct accel_vcpu *v, struct st_writer *w)
 	    (r = ks_ioctl(fd, KVM_GET_DEBUGREGS, &s.dbg,
 			  "KVM_GET_DEBUGREGS")) ||
 	    (r = ks_ioctl(fd, KVM_GET_LAPIC, &s.lapic, "KVM_GET_LAPIC")) ||
-	    (r = ks_read_msrs(v, &msrs)) ||
+	    (r = ks_read_msrs(v, &s.msrs)) ||
 	    (r = ks_ioctl(fd, KVM_GET_VCPU_EVENTS, &s.events,
 			  "KVM_GET_VCPU_EVENTS")))
 		goto out;
@@ -252,13 +267,12 @@ int kvm_vcpu_save(struct accel_vcpu *v, struct st_writer *w)
 	ks_put(w, "XCRS", &s.xcrs, sizeof(s.xcrs));
 	ks_put(w, "DBGR", &s.dbg, sizeof(s.dbg));
 	ks_put(w, "LAPI", &s.lapic, sizeof(s.lapic));
-	ks_put_msrs(w, msrs);
+	ks_put_msrs(w, s.msrs);
 	ks_put(w, "EVNT", &s.events, sizeof(s.events));
 	st_section_end(w, mark);
 	r = st_writer_end(w) < 0 ? (int)st_writer_end(w) : 0;
 out:
-	free(xs);
-	free(msrs);
+	ks_vcpu_free(&s);
 	return r;
 }
 
@@ -276,10 +290,9 @@ static void ks_get_xsave(struct st_reader *r, const struct accel_vm *vm,
 	st_section_close(r, &sub);
 }
 
-/* Decode a KVCP section into s, xs (xsave_size bytes) and *msrs. */
+/* Decode a KVCP section into s (from ks_vcpu_alloc). 0 or -EINVAL. */
 static int ks_decode_vcpu(struct st_reader *r, const struct accel_vm *vm,
-			  struct ks_vcpu *s, struct kvm_xsave *xs,
-			  struct kvm_msrs **msrs)
+			  struct ks_vcpu *s)
 {
 	uint16_t ver;
 	struct st_reader sub, t;
@@ -290,19 +303,16 @@ static int ks_decode_vcpu(struct st_reader *r, const struct accel_vm *vm,
 	ks_get(&sub, "MPST", &s->mp, sizeof(s->mp));
 	ks_get(&sub, "REGS", &s->regs, sizeof(s->regs));
 	ks_get(&sub, "SREG", &s->sregs, sizeof(s->sregs));
-	ks_get_xsave(&sub, vm, xs);
+	ks_get_xsave(&sub, vm, s->xs);
 	ks_get(&sub, "XCRS", &s->xcrs, sizeof(s->xcrs));
 	ks_get(&sub, "DBGR", &s->dbg, sizeof(s->dbg));
 	ks_get(&sub, "LAPI", &s->lapic, sizeof(s->lapic));
-	*msrs = st_ok(&sub) ? ks_get_msrs(&sub) : NULL;
+	s->msrs = st_ok(&sub) ? ks_get_msrs(&sub) : NULL;
 	ks_get(&sub, "EVNT", &s->events, sizeof(s->events));
 	st_section_close(r, &sub);
-	if (!st_ok(r) || !*msrs || s->tsc_khz == 0 ||
-	    s->xcrs.nr_xcrs > KVM_MAX_XCRS) {
-		free(*msrs);
-		*msrs = NULL;
+	if (!st_ok(r) || !s->msrs || s->tsc_khz == 0 ||
+	    s->xcrs.nr_xcrs > KVM_MAX_XCRS)
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -319,12 +329,10 @@ static int ks_set_tsc(struct accel_vcpu *v, uint32_t khz)
 int kvm_vcpu_restore(struct accel_vcpu *v, struct st_reader *rd)
 {
 	struct ks_vcpu s;
-	memset(&s, 0, sizeof(s));
-	struct kvm_xsave *xs = calloc(1, v->vm->xsave_size);
-	struct kvm_msrs *msrs = NULL;
-	if (!xs)
-		return -ENOMEM;
-	int r = ks_decode_vcpu(rd, v->vm, &s, xs, &msrs);
+	int r = ks_vcpu_alloc(v->vm, &s);
+	if (r)
+		return r;
+	r = ks_decode_vcpu(rd, v->vm, &s);
 	if (r) {
 		log_error("vCPU %u: the saved state is malformed", v->index);
 		goto out;
@@ -334,25 +342,24 @@ int kvm_vcpu_restore(struct accel_vcpu *v, struct st_reader *rd)
 	    (r = ks_ioctl(fd, KVM_SET_MP_STATE, &s.mp, "KVM_SET_MP_STATE")) ||
 	    (r = ks_ioctl(fd, KVM_SET_REGS, &s.regs, "KVM_SET_REGS")) ||
 	    (r = ks_ioctl(fd, KVM_SET_SREGS, &s.sregs, "KVM_SET_SREGS")) ||
-	    (r = ks_ioctl(fd, KVM_SET_XSAVE, xs, "KVM_SET_XSAVE")) ||
+	    (r = ks_ioctl(fd, KVM_SET_XSAVE, s.xs, "KVM_SET_XSAVE")) ||
 	    (r = ks_ioctl(fd, KVM_SET_XCRS, &s.xcrs, "KVM_SET_XCRS")) ||
 	    (r = ks_ioctl(fd, KVM_SET_DEBUGREGS, &s.dbg,
 			  "KVM_SET_DEBUGREGS")) ||
 	    (r = ks_ioctl(fd, KVM_SET_LAPIC, &s.lapic, "KVM_SET_LAPIC")))
 		goto out;
-	int n = ioctl(fd, KVM_SET_MSRS, msrs);
-	if (n != (int)msrs->nmsrs) {
+	int n = ioctl(fd, KVM_SET_MSRS, s.msrs);
+	if (n != (int)s.msrs->nmsrs) {
 		r = n < 0 ? -errno : -EINVAL;
 		log_error("KVM_SET_MSRS: MSR %#x refused",
-			  n >= 0 && (unsigned)n < msrs->nmsrs
-			      ? msrs->entries[n].index
+			  n >= 0 && (unsigned)n < s.msrs->nmsrs
+			      ? s.msrs->entries[n].index
 			      : 0);
 		goto out;
 	}
 	r = ks_ioctl(fd, KVM_SET_VCPU_EVENTS, &s.events, "KVM_SET_VCPU_EVENTS");
 out:
-	free(xs);
-	free(msrs);
+	ks_vcpu_free(&s);
 	return r;
 }
 
