@@ -156,7 +156,7 @@ static uint8_t serial_iir(const struct serial *s)
 }
 
 /* Recompute the line; tell the host only on a change. Lock held. */
-static void serial_update_irq(struct serial *s)
+void serial_update_irq(struct serial *s)
 {
 	int level = !(serial_iir(s) & IIR_NONE);
 

@@ -22,6 +22,7 @@
 
 #include "vmm/bus.h"
 #include "vmm/compiler.h"
+#include "vmm/state.h"
 
 #define SERIAL_NREGS 8
 #define SERIAL_FIFO_SIZE 16
@@ -66,5 +67,30 @@ void serial_destroy(struct serial *s);
 unsigned serial_rx_push(struct serial *s, const uint8_t *buf, unsigned len);
 /* Free bytes in the receive FIFO now. */
 unsigned serial_rx_free(struct serial *s);
+
+/* For serial_state.c: drive the line to the level the registers give,
+ * calling host->set_irq only on a change. Lock held. */
+void serial_update_irq(struct serial *s);
+
+/*
+ * Saved state (serial_state.c, docs/devices.md "Device state"): a "UART"
+ * section, version 1: IER, the THR-empty latch, LCR, MCR, SCR, the sticky
+ * LSR bits (OE), the MSR delta bits, FCR, the divisor and the receive
+ * FIFO's bytes, oldest first. The line level is not saved: it follows
+ * from the registers. Host callbacks, the lock and counters are not saved.
+ */
+#define SERIAL_STATE_TAG     "UART"
+#define SERIAL_STATE_VERSION 1
+
+/* Append the UART's state to w (takes the lock; errors stay in w). */
+void serial_save(struct serial *s, struct st_writer *w);
+
+/* Restore one UART section into s (initialised) under the lock. The blob
+ * is hostile: only bits the registers can hold (IER 0-3, MCR 0-4, LSR OE,
+ * MSR deltas, FCR 0 or enable with its kept bits), latch 0 or 1, at most
+ * SERIAL_FIFO_SIZE bytes. Then the line is driven to the restored level
+ * (host->set_irq if it changes). 0, or -EINVAL with r bad and s
+ * unchanged. */
+int serial_restore(struct serial *s, struct st_reader *r) VMM_WUR;
 
 #endif
