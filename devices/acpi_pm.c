@@ -5,6 +5,8 @@
  */
 #include "devices/acpi_pm.h"
 
+#include <errno.h>
+
 static uint64_t acpi_pm_read(void *dev, uint64_t off, unsigned size)
 {
 	(void)dev;
@@ -41,3 +43,22 @@ const struct bus_dev_ops acpi_pm_ops = {
     .write = acpi_pm_write,
     .reset = NULL,
 };
+
+void acpi_pm_save(const struct acpi_pm *d, struct st_writer *w)
+{
+	(void)d;
+	st_section_end(
+	    w, st_section_begin(w, ACPI_PM_STATE_TAG, ACPI_PM_STATE_VERSION));
+}
+
+int acpi_pm_restore(struct acpi_pm *d, struct st_reader *r)
+{
+	struct st_reader b;
+	uint16_t version;
+
+	(void)d;
+	st_section_open(r, ACPI_PM_STATE_TAG, ACPI_PM_STATE_VERSION, &version,
+			&b);
+	st_section_close(r, &b);
+	return st_ok(r) ? 0 : -EINVAL;
+}

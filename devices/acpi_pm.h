@@ -27,6 +27,8 @@
 #include <stdint.h>
 
 #include "vmm/bus.h"
+#include "vmm/compiler.h"
+#include "vmm/state.h"
 
 #define ACPI_PM_RANGE_LEN     4
 #define ACPI_PM_SLEEP_CONTROL 0 /* register offsets */
@@ -50,5 +52,18 @@ struct acpi_pm {
 };
 
 extern const struct bus_dev_ops acpi_pm_ops;
+
+/* Saved state (docs/devices.md "Device state"): an empty "APM0"
+ * section, version 1. The device has no state a guest can see: the registers
+ * read 0 and writes only call the host. */
+#define ACPI_PM_STATE_TAG     "APM0"
+#define ACPI_PM_STATE_VERSION 1
+
+/* Append the (empty) state section to w (errors stay in w). */
+void acpi_pm_save(const struct acpi_pm *d, struct st_writer *w);
+
+/* Take one empty APM0 section from r; d is not changed. 0, or -EINVAL
+ * with r bad (another tag or version, a payload). */
+int acpi_pm_restore(struct acpi_pm *d, struct st_reader *r) VMM_WUR;
 
 #endif

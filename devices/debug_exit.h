@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "vmm/bus.h"
+#include "vmm/compiler.h"
+#include "vmm/state.h"
 
 #define DEBUG_EXIT_RANGE_LEN 1
 
@@ -22,5 +24,18 @@ struct debug_exit {
 };
 
 extern const struct bus_dev_ops debug_exit_ops;
+
+/* Saved state (docs/devices.md "Device state"): an empty "DBGX"
+ * section, version 1. The device has no state a guest can see: the port reads 0
+ * and a write only calls the host. */
+#define DEBUG_EXIT_STATE_TAG	 "DBGX"
+#define DEBUG_EXIT_STATE_VERSION 1
+
+/* Append the (empty) state section to w (errors stay in w). */
+void debug_exit_save(const struct debug_exit *d, struct st_writer *w);
+
+/* Take one empty DBGX section from r; d is not changed. 0, or -EINVAL
+ * with r bad (another tag or version, a payload). */
+int debug_exit_restore(struct debug_exit *d, struct st_reader *r) VMM_WUR;
 
 #endif

@@ -214,3 +214,47 @@ void i8042_destroy(struct i8042 *k)
 {
 	pthread_mutex_destroy(&k->lock);
 }
+
+void i8042_save(struct i8042 *k, struct st_writer *w)
+{
+	size_t mark;
+
+	pthread_mutex_lock(&k->lock);
+	mark = st_section_begin(w, I8042_STATE_TAG, I8042_STATE_VERSION);
+	st_put_u8(w, k->ctr);
+	st_put_u8(w, k->status);
+	st_put_u8(w, k->out);
+	st_put_u8(w, k->pending_cmd);
+	st_put_u8(w, k->outport);
+	st_section_end(w, mark);
+	pthread_mutex_unlock(&k->lock);
+}
+
+int i8042_restore(struct i8042 *k, struct st_reader *r)
+{
+	struct st_reader b;
+	uint16_t version;
+	uint8_t ctr, status, out, cmd, outport;
+
+	st_section_open(r, I8042_STATE_TAG, I8042_STATE_VERSION, &version, &b);
+	ctr = st_get_u8(&b);
+	status = st_get_u8(&b);
+	out = st_get_u8(&b);
+	cmd = st_get_u8(&b);
+	outport = st_get_u8(&b);
+	if ((status & ~(STATUS_OBF | STATUS_SYS | STATUS_CMD)) ||
+	    !(status & STATUS_SYS) != !(ctr & CTR_SYS) ||
+	    (cmd && cmd != CMD_WRITE_CTR && cmd != CMD_WRITE_OUTPORT))
+		st_fail(&b);
+	st_section_close(r, &b);
+	if (!st_ok(r))
+		return -EINVAL;
+	pthread_mutex_lock(&k->lock);
+	k->ctr = ctr;
+	k->status = status;
+	k->out = out;
+	k->pending_cmd = cmd;
+	k->outport = outport;
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}

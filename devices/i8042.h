@@ -16,6 +16,7 @@
 
 #include "vmm/bus.h"
 #include "vmm/compiler.h"
+#include "vmm/state.h"
 
 #define I8042_RANGE_LEN 5
 
@@ -44,5 +45,20 @@ extern const struct bus_dev_ops i8042_ops;
  * accesses act on the byte at `off` (low byte written, read zero-extended). */
 int i8042_init(struct i8042 *k, const struct i8042_host *host) VMM_WUR;
 void i8042_destroy(struct i8042 *k);
+
+/* Saved state (docs/devices.md "Device state"): a "KBC0" section,
+ * version 1: u8 ctr, status, out, pending_cmd, outport. */
+#define I8042_STATE_TAG	    "KBC0"
+#define I8042_STATE_VERSION 1
+
+/* Append the controller's state to w (takes the lock; errors stay in
+ * w). */
+void i8042_save(struct i8042 *k, struct st_writer *w);
+
+/* Restore one KBC0 section into k (initialised) under the lock. The blob
+ * is hostile: status only OBF, SYS (equal to the CTR's SYS bit) and CMD;
+ * a pending command that takes a data byte (0x60, 0xd1) or none. 0, or
+ * -EINVAL with r bad and k unchanged. */
+int i8042_restore(struct i8042 *k, struct st_reader *r) VMM_WUR;
 
 #endif

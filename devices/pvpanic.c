@@ -2,6 +2,8 @@
 /* pvpanic. See pvpanic.h for the contract. */
 #include "devices/pvpanic.h"
 
+#include <errno.h>
+
 void pvpanic_init(struct pvpanic *p, const struct pvpanic_host *host)
 {
 	p->host = *host;
@@ -38,3 +40,22 @@ const struct bus_dev_ops pvpanic_ops = {
     .write = pvpanic_write,
     .reset = NULL,
 };
+
+void pvpanic_save(const struct pvpanic *d, struct st_writer *w)
+{
+	(void)d;
+	st_section_end(
+	    w, st_section_begin(w, PVPANIC_STATE_TAG, PVPANIC_STATE_VERSION));
+}
+
+int pvpanic_restore(struct pvpanic *d, struct st_reader *r)
+{
+	struct st_reader b;
+	uint16_t version;
+
+	(void)d;
+	st_section_open(r, PVPANIC_STATE_TAG, PVPANIC_STATE_VERSION, &version,
+			&b);
+	st_section_close(r, &b);
+	return st_ok(r) ? 0 : -EINVAL;
+}

@@ -29,6 +29,8 @@
 #include <misc/pvpanic.h> /* Linux uapi: PVPANIC_PANICKED, _CRASH_LOADED */
 
 #include "vmm/bus.h"
+#include "vmm/compiler.h"
+#include "vmm/state.h"
 
 #define PVPANIC_RANGE_LEN 1
 #define PVPANIC_EVENTS	  (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED)
@@ -49,5 +51,19 @@ struct pvpanic {
 void pvpanic_init(struct pvpanic *p, const struct pvpanic_host *host);
 
 extern const struct bus_dev_ops pvpanic_ops;
+
+/* Saved state (docs/devices.md "Device state"): an empty "PVPN"
+ * section, version 1. The device has no state a guest can see: the port reads
+ * the constant PVPANIC_EVENTS; the once-flag only limits host logging and stays
+ * as it is. */
+#define PVPANIC_STATE_TAG     "PVPN"
+#define PVPANIC_STATE_VERSION 1
+
+/* Append the (empty) state section to w (errors stay in w). */
+void pvpanic_save(const struct pvpanic *d, struct st_writer *w);
+
+/* Take one empty PVPN section from r; d is not changed. 0, or -EINVAL
+ * with r bad (another tag or version, a payload). */
+int pvpanic_restore(struct pvpanic *d, struct st_reader *r) VMM_WUR;
 
 #endif

@@ -237,3 +237,47 @@ void rtc_destroy(struct rtc *r)
 {
 	pthread_mutex_destroy(&r->lock);
 }
+
+void rtc_save(struct rtc *r, struct st_writer *w)
+{
+	size_t mark;
+
+	pthread_mutex_lock(&r->lock);
+	mark = st_section_begin(w, RTC_STATE_TAG, RTC_STATE_VERSION);
+	st_put_u8(w, r->index);
+	st_put_bytes(w, r->cmos, sizeof(r->cmos));
+	st_section_end(w, mark);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* CMOS bytes the guest can reach hold what it could have written. */
+static bool rtc_cmos_ok(const uint8_t *cmos)
+{
+	for (unsigned i = 0; i < RTC_CMOS_SIZE; i++) {
+		if (rtc_is_time_reg((uint8_t)i) && cmos[i])
+			return false;
+	}
+	return !(cmos[RTC_REG_A] & REG_A_UIP) && cmos[RTC_REG_C] == 0 &&
+	       cmos[RTC_REG_D] == REG_D_VRT;
+}
+
+int rtc_restore(struct rtc *r, struct st_reader *rd)
+{
+	uint8_t cmos[RTC_CMOS_SIZE], index;
+	struct st_reader b;
+	uint16_t version;
+
+	st_section_open(rd, RTC_STATE_TAG, RTC_STATE_VERSION, &version, &b);
+	index = st_get_u8(&b);
+	st_get_bytes(&b, cmos, sizeof(cmos));
+	if (index & ~RTC_INDEX_MASK || !rtc_cmos_ok(cmos))
+		st_fail(&b);
+	st_section_close(rd, &b);
+	if (!st_ok(rd))
+		return -EINVAL;
+	pthread_mutex_lock(&r->lock);
+	r->index = index;
+	memcpy(r->cmos, cmos, sizeof(r->cmos));
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}

@@ -15,6 +15,7 @@
 
 #include "vmm/bus.h"
 #include "vmm/compiler.h"
+#include "vmm/state.h"
 
 #define RTC_RANGE_LEN 2
 #define RTC_CMOS_SIZE 128
@@ -41,5 +42,21 @@ extern const struct bus_dev_ops rtc_ops;
  * Index reads give 0xff; wider accesses act on the byte at `off`. */
 int rtc_init(struct rtc *r, const struct rtc_host *host) VMM_WUR;
 void rtc_destroy(struct rtc *r);
+
+/* Saved state (docs/devices.md "Device state"): an "RTC0" section,
+ * version 1: u8 index, then the RTC_CMOS_SIZE CMOS bytes. The time is
+ * not saved: it follows host->now. */
+#define RTC_STATE_TAG	  "RTC0"
+#define RTC_STATE_VERSION 1
+
+/* Append the RTC's state to w (takes the lock; errors stay in w). */
+void rtc_save(struct rtc *r, struct st_writer *w);
+
+/* Restore one RTC0 section into r (initialised) under the lock. The blob
+ * is hostile and must be what the registers can hold: index below 0x80,
+ * status A without UIP, and the bytes no write reaches as at power-on
+ * (the time registers 0, status C 0, status D 0x80). 0, or -EINVAL with
+ * rd bad and r unchanged. */
+int rtc_restore(struct rtc *r, struct st_reader *rd) VMM_WUR;
 
 #endif
