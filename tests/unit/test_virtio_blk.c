@@ -72,9 +72,8 @@ static void raw_fails(int fd, bool ro, bool direct)
 	char err[160];
 
 	err[0] = 0;
-	assert_int_equal(disk_raw_init(&r, fd, ro, direct, "t", err,
-				       sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    disk_raw_init(&r, fd, ro, direct, "t", err, sizeof(err)), -EINVAL);
 	assert_true(err[0]);
 	disk_raw_destroy(&r);
 }
