@@ -418,7 +418,7 @@ int main(int argc, char **argv)
 	    "virtqueue", "virtio_mmio", "virtio_blk", "virtio_net",
 	    "virtio_rng", "virtio_console", "serial", "i8042", "pio",
 	    "bzimage", "elf", "cmdline", "cli", "escape", "trace", "trace_text",
-	    "replay_blk", "replay_net", "replay_rng", "replay_console"};
+	    "replay_blk", "replay_net", "replay_rng", "replay_console", "state"};
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s CORPUS_DIR TRACES_DIR\n", argv[0]);
@@ -437,5 +437,6 @@ int main(int argc, char **argv)
 	seeds_cli();
 	seeds_escape();
 	seeds_trace(argv[2]);
+	seeds_state();
 	return 0;
 }

@@ -33,6 +33,10 @@ void seed(const char *target, const char *name, struct sb *s);
 /* Seeds of the virtio and virtqueue harnesses (seedgen_virtio.c). */
 void seeds_virtio(void);
 
+/* Seeds of the state harness: real saved states of every device
+ * (seedgen_state.c). */
+void seeds_state(void);
+
 /* Seeds of the trace and replay harnesses from the text traces in the
  * directory `traces` (seedgen_trace.c). */
 void seeds_trace(const char *traces);
