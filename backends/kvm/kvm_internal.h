@@ -26,9 +26,18 @@ struct kvm_slot {
 	uint8_t *hva;
 };
 
+/* The MSRs a vCPU's saved state holds (kvm_state.c). */
+struct kvm_msr_index {
+	uint32_t *idx;
+	unsigned n;
+};
+
 /* What kvm_sys_open opens once per process. */
 struct accel_sys {
 	int kvm_fd; /* /dev/kvm */
+	/* Read here, before any sandbox: a restart's VM creation runs under
+	 * the control thread's filter, which does not allow the ioctl. */
+	struct kvm_msr_index msrs;
 };
 
 struct accel_vm {
@@ -42,10 +51,10 @@ struct accel_vm {
 	unsigned nslots;
 	struct cpuid_entry supported[KVM_MAX_CPUID];
 	unsigned nsupported;
-	/* kvm_state.c: the MSRs a vCPU's state holds (those of
-	 * KVM_GET_MSR_INDEX_LIST), and the size of its xsave area. */
-	uint32_t *save_msrs;
-	unsigned nsave_msrs;
+	/* kvm_state.c: the MSRs a vCPU's state holds (the accel_sys's, or
+	 * own_msrs read for this VM), and the size of its xsave area. */
+	const struct kvm_msr_index *msrs;
+	struct kvm_msr_index own_msrs;
 	unsigned xsave_size;
 	bool xsave2; /* KVM_GET_XSAVE2 (areas over 4 KiB) */
 	/* Instructions completed by kvm_complete, per complete_kind. */
@@ -100,9 +109,14 @@ int kvm_vm_ioeventfd(struct accel_vm *vm, uint64_t addr, unsigned len,
 int kvm_vm_irqfd(struct accel_vm *vm, uint32_t gsi, int fd,
 		 bool assign) VMM_WUR;
 
-/* kvm_state.c: read what saving needs (the MSR list, the xsave size)
- * while /dev/kvm may still be asked, at VM creation; free it. */
-int kvm_state_vm_init(struct accel_vm *vm) VMM_WUR;
+/* kvm_state.c: the MSRs to save, from KVM_GET_MSR_INDEX_LIST on kvm_fd
+ * (/dev/kvm). 0 or -errno (logged). */
+int kvm_state_msr_index(int kvm_fd, struct kvm_msr_index *out) VMM_WUR;
+void kvm_state_msr_index_free(struct kvm_msr_index *m);
+/* kvm_state.c: what saving needs at VM creation: the MSR list (sys's, or
+ * read now when sys is NULL) and the xsave size. 0 or -errno. */
+int kvm_state_vm_init(struct accel_vm *vm,
+		      const struct accel_sys *sys) VMM_WUR;
 void kvm_state_vm_fini(struct accel_vm *vm);
 /* kvm_state.c: the state accel_ops entries (backends/accel.h). */
 int kvm_vcpu_save(struct accel_vcpu *vcpu, struct st_writer *w) VMM_WUR;

@@ -64,17 +64,12 @@ static void ks_get(struct st_reader *r, const char *tag, void *p, size_t n)
 	st_section_close(r, &sub);
 }
 
-int kvm_state_vm_init(struct accel_vm *vm)
+int kvm_state_msr_index(int kvm_fd, struct kvm_msr_index *out)
 {
-	int xs = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XSAVE2);
-	vm->xsave_size = xs > (int)sizeof(struct kvm_xsave)
-			     ? (unsigned)xs
-			     : (unsigned)sizeof(struct kvm_xsave);
-	vm->xsave2 = xs > 0;
+	memset(out, 0, sizeof(*out));
 	struct kvm_msr_list probe = {.nmsrs = 0};
-	if (ioctl(vm->kvm_fd, KVM_GET_MSR_INDEX_LIST, &probe) < 0 &&
-	    errno != E2BIG)
-		return -errno;
+	if (ioctl(kvm_fd, KVM_GET_MSR_INDEX_LIST, &probe) < 0 && errno != E2BIG)
+		goto fail;
 	if (probe.nmsrs > KS_MAX_MSRS)
 		probe.nmsrs = KS_MAX_MSRS;
 	struct kvm_msr_list *l =
@@ -82,27 +77,50 @@ int kvm_state_vm_init(struct accel_vm *vm)
 	if (!l)
 		return -ENOMEM;
 	l->nmsrs = probe.nmsrs;
-	if (ioctl(vm->kvm_fd, KVM_GET_MSR_INDEX_LIST, l) < 0) {
-		int e = errno;
+	if (ioctl(kvm_fd, KVM_GET_MSR_INDEX_LIST, l) < 0) {
 		free(l);
-		return -e;
+		goto fail;
 	}
-	vm->save_msrs = malloc(l->nmsrs * sizeof(uint32_t) + 1);
-	if (!vm->save_msrs) {
+	out->idx = malloc(l->nmsrs * sizeof(uint32_t) + 1);
+	if (!out->idx) {
 		free(l);
 		return -ENOMEM;
 	}
-	memcpy(vm->save_msrs, l->indices, l->nmsrs * sizeof(uint32_t));
-	vm->nsave_msrs = l->nmsrs;
+	memcpy(out->idx, l->indices, l->nmsrs * sizeof(uint32_t));
+	out->n = l->nmsrs;
 	free(l);
 	return 0;
+fail:;
+	int e = errno;
+	log_error("KVM_GET_MSR_INDEX_LIST: %s", strerror(e));
+	return -e;
+}
+
+void kvm_state_msr_index_free(struct kvm_msr_index *m)
+{
+	free(m->idx);
+	m->idx = NULL;
+	m->n = 0;
+}
+
+int kvm_state_vm_init(struct accel_vm *vm, const struct accel_sys *sys)
+{
+	int xs = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XSAVE2);
+	vm->xsave_size = xs > (int)sizeof(struct kvm_xsave)
+			     ? (unsigned)xs
+			     : (unsigned)sizeof(struct kvm_xsave);
+	vm->xsave2 = xs > 0;
+	if (sys) {
+		vm->msrs = &sys->msrs;
+		return 0;
+	}
+	vm->msrs = &vm->own_msrs;
+	return kvm_state_msr_index(vm->kvm_fd, &vm->own_msrs);
 }
 
 void kvm_state_vm_fini(struct accel_vm *vm)
 {
-	free(vm->save_msrs);
-	vm->save_msrs = NULL;
-	vm->nsave_msrs = 0;
+	kvm_state_msr_index_free(&vm->own_msrs);
 }
 
 /* A struct kvm_msrs with room for n entries. */
@@ -115,8 +133,8 @@ static struct kvm_msrs *ks_msrs_alloc(unsigned n)
 /* The readable MSRs of the save list into *out (n in out->nmsrs). */
 static int ks_read_msrs(struct accel_vcpu *v, struct kvm_msrs **out)
 {
-	const struct accel_vm *vm = v->vm;
-	struct kvm_msrs *all = ks_msrs_alloc(vm->nsave_msrs);
+	const struct kvm_msr_index *list = v->vm->msrs;
+	struct kvm_msrs *all = ks_msrs_alloc(list->n);
 	struct kvm_msrs *one = ks_msrs_alloc(1);
 	if (!all || !one) {
 		free(all);
@@ -125,10 +143,9 @@ static int ks_read_msrs(struct accel_vcpu *v, struct kvm_msrs **out)
 	}
 	/* One at a time: KVM_GET_MSRS stops at the first it refuses, and
 	 * hosts list MSRs they then refuse. */
-	for (unsigned i = 0; i < vm->nsave_msrs; i++) {
+	for (unsigned i = 0; i < list->n; i++) {
 		one->nmsrs = 1;
-		one->entries[0] =
-		    (struct kvm_msr_entry){.index = vm->save_msrs[i]};
+		one->entries[0] = (struct kvm_msr_entry){.index = list->idx[i]};
 		if (ioctl(v->fd, KVM_GET_MSRS, one) == 1)
 			all->entries[all->nmsrs++] = one->entries[0];
 	}

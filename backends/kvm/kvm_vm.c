@@ -84,6 +84,11 @@ int kvm_sys_open(struct accel_sys **out)
 		free(s);
 		return r;
 	}
+	r = kvm_state_msr_index(s->kvm_fd, &s->msrs);
+	if (r) {
+		kvm_sys_close(s);
+		return r;
+	}
 	*out = s;
 	return 0;
 }
@@ -93,6 +98,7 @@ void kvm_sys_close(struct accel_sys *s)
 	if (!s)
 		return;
 	close(s->kvm_fd);
+	kvm_state_msr_index_free(&s->msrs);
 	free(s);
 }
 
@@ -157,11 +163,9 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 	r = kvm_vm_load_cpuid(vm);
 	if (r)
 		goto fail;
-	r = kvm_state_vm_init(vm);
-	if (r) {
-		log_error("KVM_GET_MSR_INDEX_LIST: %s", strerror(-r));
+	r = kvm_state_vm_init(vm, cfg->sys);
+	if (r)
 		goto fail;
-	}
 
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0) {
