@@ -18,20 +18,32 @@
 int iothread_init(struct iothread *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->epfd = t->stop_fd = -1;
+	t->epfd = t->stop_fd = t->pause_fd = -1;
 	int r = pthread_mutex_init(&t->lock, NULL);
 	if (r)
 		return -r;
+	if ((r = pthread_mutex_init(&t->pause_lock, NULL))) {
+		pthread_mutex_destroy(&t->lock);
+		return -r;
+	}
+	if ((r = pthread_cond_init(&t->pause_cond, NULL))) {
+		pthread_mutex_destroy(&t->pause_lock);
+		pthread_mutex_destroy(&t->lock);
+		return -r;
+	}
 	t->epfd = epoll_create1(EPOLL_CLOEXEC);
 	t->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (t->epfd < 0 || t->stop_fd < 0) {
+	t->pause_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->epfd < 0 || t->stop_fd < 0 || t->pause_fd < 0) {
 		r = -errno;
 		iothread_destroy(t);
 		return r;
 	}
-	/* data.ptr NULL marks the stop fd. */
+	/* data.ptr NULL marks the stop fd, &pause_fd the pause fd. */
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->stop_fd, &ev) < 0) {
+	struct epoll_event pev = {.events = EPOLLIN, .data.ptr = &t->pause_fd};
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->stop_fd, &ev) < 0 ||
+	    epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->pause_fd, &pev) < 0) {
 		r = -errno;
 		iothread_destroy(t);
 		return r;
@@ -74,33 +86,100 @@ int iothread_mod(struct iothread *t, int fd, uint32_t events)
 	return r;
 }
 
-static void *iothread_loop(void *arg)
+/* The pause fd fired: park until resumed or stopped. True when the loop
+ * must end (stopped while paused: no handler runs after that). */
+static bool iothread_park(struct iothread *t)
 {
-	struct iothread *t = arg;
-	struct epoll_event evs[IOTHREAD_BATCH];
+	uint64_t v;
+	ssize_t n = read(t->pause_fd, &v, sizeof(v));
+	(void)n; /* already drained: still park if asked */
+	pthread_mutex_lock(&t->pause_lock);
+	if (t->pause_req && !t->stopping) {
+		t->parked = true;
+		pthread_cond_broadcast(&t->pause_cond);
+		while (t->pause_req && !t->stopping)
+			pthread_cond_wait(&t->pause_cond, &t->pause_lock);
+		t->parked = false;
+		pthread_cond_broadcast(&t->pause_cond);
+	}
+	bool stop = t->stopping;
+	pthread_mutex_unlock(&t->pause_lock);
+	return stop;
+}
 
-	/* Named as ps and top show it, before on_start (the sandbox's
-	 * hook) loads this thread's filter, which has no prctl. */
-	if (prctl(PR_SET_NAME, IOTHREAD_NAME, 0, 0, 0) < 0)
-		log_debug("I/O thread: naming it: %s", strerror(errno));
-	if (t->on_start && t->on_start(t->on_start_opaque))
-		return NULL;
+/* Serve events until stopped (true) or epoll fails (false). */
+static bool iothread_serve(struct iothread *t)
+{
+	struct epoll_event evs[IOTHREAD_BATCH];
 	for (;;) {
 		int n = epoll_wait(t->epfd, evs, IOTHREAD_BATCH, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("I/O thread: epoll_wait: %s", strerror(errno));
-			return NULL;
+			return false;
 		}
 		for (int i = 0; i < n; i++) {
 			struct iothread_entry *e = evs[i].data.ptr;
 			if (!e)
-				return NULL; /* stop requested */
+				return true; /* stop requested */
+			if (evs[i].data.ptr == (void *)&t->pause_fd) {
+				if (iothread_park(t))
+					return true;
+				continue;
+			}
 			t->dispatched++;
 			e->fn(e->opaque, evs[i].events);
 		}
 	}
+}
+
+static void *iothread_loop(void *arg)
+{
+	struct iothread *t = arg;
+
+	/* Named as ps and top show it, before on_start (the sandbox's
+	 * hook) loads this thread's filter, which has no prctl. */
+	if (prctl(PR_SET_NAME, IOTHREAD_NAME, 0, 0, 0) < 0)
+		log_debug("I/O thread: naming it: %s", strerror(errno));
+	if (!t->on_start || !t->on_start(t->on_start_opaque))
+		(void)iothread_serve(t);
+	pthread_mutex_lock(&t->pause_lock);
+	t->ended = true;
+	pthread_cond_broadcast(&t->pause_cond);
+	pthread_mutex_unlock(&t->pause_lock);
+	return NULL;
+}
+
+int iothread_pause(struct iothread *t)
+{
+	if (!t->running)
+		return -ESRCH;
+	pthread_mutex_lock(&t->pause_lock);
+	t->pause_req = true;
+	uint64_t one = 1;
+	ssize_t w = write(t->pause_fd, &one, sizeof(one));
+	(void)w; /* cannot saturate: the loop drains it */
+	while (!t->parked && !t->ended)
+		pthread_cond_wait(&t->pause_cond, &t->pause_lock);
+	bool ok = t->parked;
+	if (!ok)
+		t->pause_req = false;
+	pthread_mutex_unlock(&t->pause_lock);
+	return ok ? 0 : -ESRCH;
+}
+
+void iothread_resume(struct iothread *t)
+{
+	if (!t->running)
+		return;
+	pthread_mutex_lock(&t->pause_lock);
+	t->pause_req = false;
+	pthread_cond_broadcast(&t->pause_cond);
+	/* Wait for it to leave, so a pause right after parks it anew. */
+	while (t->parked)
+		pthread_cond_wait(&t->pause_cond, &t->pause_lock);
+	pthread_mutex_unlock(&t->pause_lock);
 }
 
 int iothread_start(struct iothread *t)
@@ -125,6 +204,10 @@ void iothread_stop(struct iothread *t)
 {
 	if (!t->running)
 		return;
+	pthread_mutex_lock(&t->pause_lock);
+	t->stopping = true;
+	pthread_cond_broadcast(&t->pause_cond);
+	pthread_mutex_unlock(&t->pause_lock);
 	uint64_t one = 1;
 	ssize_t w = write(t->stop_fd, &one, sizeof(one));
 	(void)w; /* a fresh eventfd cannot be saturated */
@@ -139,6 +222,10 @@ void iothread_destroy(struct iothread *t)
 		close(t->epfd);
 	if (t->stop_fd >= 0)
 		close(t->stop_fd);
-	t->epfd = t->stop_fd = -1;
+	if (t->pause_fd >= 0)
+		close(t->pause_fd);
+	t->epfd = t->stop_fd = t->pause_fd = -1;
 	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->pause_cond);
+	pthread_mutex_destroy(&t->pause_lock);
 }

@@ -26,7 +26,8 @@ struct iothread_entry {
 
 struct iothread {
 	int epfd;
-	int stop_fd; /* eventfd that ends the loop */
+	int stop_fd;  /* eventfd that ends the loop */
+	int pause_fd; /* eventfd that parks it (iothread_pause) */
 	pthread_t thread;
 	bool running;
 	/* Optional, set before iothread_start: called first on the new
@@ -35,6 +36,10 @@ struct iothread {
 	int (*on_start)(void *opaque);
 	void *on_start_opaque;
 	pthread_mutex_t lock; /* guards entries[] and n */
+	/* Pausing: under pause_lock; the loop parks on pause_cond. */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	bool pause_req, parked, ended, stopping;
 	struct iothread_entry entries[IOTHREAD_MAX_FDS];
 	unsigned n;
 	uint64_t dispatched;
@@ -55,8 +60,16 @@ int iothread_mod(struct iothread *t, int fd, uint32_t events) VMM_WUR;
  * control thread owns signals). 0 or -errno. */
 int iothread_start(struct iothread *t) VMM_WUR;
 
-/* End the loop and join the thread; no handler runs after it returns.
- * No-op if not started. */
+/* Park the loop between two handlers and return once it is parked: no
+ * handler runs until iothread_resume. Not from a handler. 0, or -ESRCH
+ * when the loop is not running (never started, or ended). */
+int iothread_pause(struct iothread *t) VMM_WUR;
+
+/* Let a paused loop go on. No-op when not paused. */
+void iothread_resume(struct iothread *t);
+
+/* End the loop (a paused one too) and join the thread; no handler runs
+ * after it returns. No-op if not started. */
 void iothread_stop(struct iothread *t);
 
 /* Close the epoll and stop fds (not the served fds). */

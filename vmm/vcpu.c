@@ -94,7 +94,9 @@ static void *vcpu_thread(void *arg)
 		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
 		return NULL;
 	}
+	vm_pause_vcpu_enter(vm);
 	while (vm_stop_reason(vm) == VM_STOP_NONE) {
+		vm_pause_point(c); /* parks while the VM is paused */
 		r = vm->accel->vcpu_run(c->accel, &c->exit);
 		if (r) {
 			vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
@@ -106,6 +108,7 @@ static void *vcpu_thread(void *arg)
 			: vcpu_handle_exit(c, &c->exit)))
 			break;
 	}
+	vm_pause_vcpu_leave(vm);
 	return NULL;
 }
 

@@ -28,6 +28,7 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, int status)
 	int word = ((int)why << 8) | (status & 0xff);
 	if (!atomic_compare_exchange_strong(&vm->stop, &none, word))
 		return;
+	vm_pause_wake(vm); /* a paused VM stops too */
 	if (vm->wake_fd >= 0) {
 		uint64_t one = 1;
 		ssize_t w = write(vm->wake_fd, &one, sizeof(one));
@@ -245,6 +246,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 	if (vm->ncpus == 0 || vm->ncpus > CONFIG_MAX_CPUS)
 		return errmsg(err, errlen, -EINVAL, "bad vCPU count %u",
 			      vm->ncpus);
+	if ((r = vm_pause_init(&vm->pause)))
+		return errmsg(err, errlen, r, "pause state: %s", strerror(-r));
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->wake_fd < 0)
 		return errmsg(err, errlen, -errno, "eventfd: %s",
@@ -312,4 +315,5 @@ void vm_destroy(struct vm *vm)
 	if (vm->wake_fd >= 0)
 		close(vm->wake_fd);
 	vm->wake_fd = -1;
+	vm_pause_destroy(&vm->pause);
 }

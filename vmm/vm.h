@@ -33,6 +33,7 @@
 #include "vmm/iothread.h"
 #include "vmm/layout.h"
 #include "vmm/loader/loader.h"
+#include "vmm/vm_pause.h"
 #include "vmm/vm_tracer.h"
 #include "vmm/vm_virtio.h"
 
@@ -62,6 +63,8 @@ enum vm_stop_reason {
  * the caller of vm_run, one per vCPU, and the device I/O thread. */
 enum vm_thread_class { VM_THREAD_CONTROL, VM_THREAD_VCPU, VM_THREAD_IO };
 
+struct net_port;
+
 /* What the process provides from outside the VM: the images, read once
  * (so a restart or a jail needs no file access), and the console fds. */
 struct vm_host {
@@ -78,6 +81,12 @@ struct vm_host {
 	int disk_fds[CONFIG_MAX_DISKS];       /* opened per cfg->disks */
 	int tap_fds[CONFIG_MAX_NETS];         /* opened per cfg->nets */
 	unsigned tap_offloads[CONFIG_MAX_NETS]; /* TUN_F_* the tap takes */
+	/* Optional, set by a tracer before vm_create (NULL: a port over
+	 * tap_fds[i]): the frame port virtio-net i uses instead, valid until
+	 * vm_destroy. tap_fds[i] is then the fd the I/O thread polls for it
+	 * (readable while the port has frames; -1: never polled), and the
+	 * port's want_rx arms it (iothread_mod on vm.io). */
+	struct net_port *net_ports[CONFIG_MAX_NETS];
 	/* What the accelerator opened once for the whole process
 	 * (accel_ops.sys_open: /dev/kvm), so that a restart needs no path
 	 * access; NULL: each VM opens its own. */
@@ -139,6 +148,7 @@ struct vm {
 	char cmdline[LAYOUT_CMDLINE_MAX];
 	struct boot_plan plan;
 
+	struct vm_pause pause; /* vm_pause.h */
 	int wake_fd; /* eventfd: wakes the control loop (stop, RX space) */
 	_Atomic int stop; /* reason << 8 | status; 0 while running */
 	_Atomic int signal_seen; /* a SIGINT/SIGTERM/SIGHUP vm_run read, even

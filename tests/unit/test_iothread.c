@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The I/O thread: handlers run for armed fds only, mod re-arms, stop joins. */
+/* The I/O thread: handlers run for armed fds only, mod re-arms, stop joins;
+ * a paused loop runs no handler until resumed, and stops when paused. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,11 +110,72 @@ static void test_capacity(void **state)
 		close(fds[i]);
 }
 
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {0, ms * 1000000};
+	nanosleep(&ts, NULL);
+}
+
+static void test_pause_resume(void **state)
+{
+	(void)state;
+	struct iothread t;
+	assert_int_equal(iothread_init(&t), 0);
+	assert_int_equal(iothread_pause(&t), -ESRCH); /* not started */
+	struct counter a = {.fd = eventfd(0, EFD_NONBLOCK)};
+	assert_int_equal(iothread_add(&t, a.fd, EPOLLIN, count_fn, &a), 0);
+	assert_int_equal(iothread_start(&t), 0);
+	kick(a.fd, 1);
+	assert_int_equal(wait_calls(&a.calls, 1), 1);
+
+	for (int round = 0; round < 3; round++) {
+		int before = atomic_load(&a.calls);
+		assert_int_equal(iothread_pause(&t), 0);
+		kick(a.fd, 2);
+		sleep_ms(100);
+		assert_int_equal(atomic_load(&a.calls), before);
+		iothread_resume(&t);
+		assert_int_equal(wait_calls(&a.calls, before + 2), before + 2);
+	}
+	iothread_resume(&t); /* not paused: nothing happens */
+
+	/* Stopped while paused: the join returns, no handler ran. */
+	int before = atomic_load(&a.calls);
+	assert_int_equal(iothread_pause(&t), 0);
+	kick(a.fd, 1);
+	iothread_stop(&t);
+	assert_int_equal(atomic_load(&a.calls), before);
+	assert_int_equal(iothread_pause(&t), -ESRCH);
+	iothread_destroy(&t);
+	close(a.fd);
+}
+
+/* A loop that ended by itself (its start hook refused) cannot be paused:
+ * iothread_pause must not wait for it. */
+static int refuse_start(void *opaque)
+{
+	(void)opaque;
+	return -EPERM;
+}
+
+static void test_pause_ended(void **state)
+{
+	(void)state;
+	struct iothread t;
+	assert_int_equal(iothread_init(&t), 0);
+	t.on_start = refuse_start;
+	assert_int_equal(iothread_start(&t), 0);
+	assert_int_equal(iothread_pause(&t), -ESRCH);
+	iothread_destroy(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dispatch_and_mod),
 		cmocka_unit_test(test_capacity),
+		cmocka_unit_test(test_pause_resume),
+		cmocka_unit_test(test_pause_ended),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
