@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/rng.h"
 #include "vmm/log.h"
@@ -39,7 +40,7 @@ static int vmst_check_vdevs(const struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nvdevs; i++) {
 		enum vdev_kind k = vm->vdevs[i]->kind;
-		if (k != VDEV_RNG && k != VDEV_CONSOLE) {
+		if (k != VDEV_RNG && k != VDEV_CONSOLE && k != VDEV_BLK) {
 			log_error("saving the VM: %s has no saved state yet",
 				  vm->vdevs[i]->dev->name);
 			return -EOPNOTSUPP;
@@ -63,6 +64,8 @@ static void vmst_save_devices(struct vm *vm, struct st_writer *w)
 		struct vm_vdev *v = vm->vdevs[i];
 		if (v->kind == VDEV_RNG)
 			virtio_rng_save(v->impl, w);
+		else if (v->kind == VDEV_BLK)
+			virtio_blk_save(v->impl, w);
 		else
 			virtio_console_save(v->impl, w);
 	}
@@ -128,6 +131,8 @@ static int vmst_restore_devices(struct vm *vm, struct st_reader *r)
 			e = virtio_rng_restore(v->impl, r);
 		else if (v->kind == VDEV_CONSOLE)
 			e = virtio_console_restore(v->impl, r);
+		else if (v->kind == VDEV_BLK)
+			e = virtio_blk_restore(v->impl, r);
 		else
 			e = -EOPNOTSUPP;
 	}

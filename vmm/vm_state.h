@@ -8,8 +8,8 @@
  *   the platform devices: UART, i8042, RTC, debug-exit, and with ACPI
  *   the PM registers and pvpanic,
  *   u32 nvdevs, then each virtio device's section in the VM's order.
- * virtio-blk and virtio-net have no saved state yet: a VM with one is
- * refused (-EOPNOTSUPP), never saved in part.
+ * virtio-net has no saved state yet: a VM with one is refused
+ * (-EOPNOTSUPP), never saved in part.
  */
 #ifndef VMM_VM_STATE_H
 #define VMM_VM_STATE_H

@@ -67,6 +67,7 @@
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
+#include "vmm/state.h"
 
 #define VIRTIO_BLK_QUEUE_SIZE	       256	  /* QueueNumMax offered */
 #define VIRTIO_BLK_SEG_MAX	       254	  /* config seg_max */
@@ -117,5 +118,27 @@ int virtio_blk_init(struct virtio_blk *b, const struct guest_mem *mem,
 
 /* After virtio_mmio_destroy of its transport. Leaves the backend alone. */
 void virtio_blk_destroy(struct virtio_blk *b);
+
+/*
+ * Saved state (docs/devices.md, "Device state"; blk_state.c): one VBLK
+ * section holding the capacity in sectors and the read-only flag the
+ * guest was given (a restore into a device over another disk size or mode
+ * is refused: the guest's view would change under it), then the
+ * transport's VMIO section with the queue. Requests are served whole
+ * within one notification, so none is in flight to save; the counters
+ * are host statistics.
+ */
+#define VIRTIO_BLK_STATE_TAG	 "VBLK"
+#define VIRTIO_BLK_STATE_VERSION 1
+
+/* Append the device's state to w (transport attached; errors stay in
+ * w). */
+void virtio_blk_save(struct virtio_blk *b, struct st_writer *w);
+
+/* Restore one VBLK section into b (initialised, its transport attached,
+ * not running): the same capacity and read-only flag, then
+ * virtio_mmio_restore's checks. 0, or -EINVAL with rd bad and b
+ * unchanged. */
+int virtio_blk_restore(struct virtio_blk *b, struct st_reader *rd) VMM_WUR;
 
 #endif
