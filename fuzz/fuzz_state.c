@@ -12,10 +12,13 @@
  *                should_notify; set_notification u8 on; poke u16 at,
  *                u8 n, n bytes at gpa at * 4
  *   ST_RNG,
- *   ST_CONSOLE   a vdrv program (vdrv.h) against the restored transport,
+ *   ST_CONSOLE,
+ *   ST_BLK       a vdrv program (vdrv.h) against the restored transport,
  *                whose driver first takes over every enabled queue at the
  *                device's position (adopt); the console's VD_DEV: u8 n,
- *                n bytes of host input
+ *                n bytes of host input; virtio-blk serves its requests
+ *                from an in-memory disk (fuzz/memdisk.h) that checks
+ *                every access is on the disk
  *   ST_SERIAL, ST_RTC, ST_I8042, ST_ACPI_PM, ST_PVPANIC, ST_DEBUG_EXIT
  *                steps of u8 how, u8 val: a write of val (how & 1) or a
  *                read at offset (how >> 1) % the device's range; the
@@ -39,10 +42,12 @@
 #include "devices/pvpanic.h"
 #include "devices/rtc.h"
 #include "devices/serial.h"
+#include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/rng.h"
 #include "fuzz/fuzz.h"
+#include "fuzz/memdisk.h"
 #include "fuzz/vdrv.h"
 #include "vmm/state.h"
 
@@ -56,6 +61,7 @@ enum {
 	ST_ACPI_PM,
 	ST_PVPANIC,
 	ST_DEBUG_EXIT,
+	ST_BLK,
 	ST_NDEC
 };
 
@@ -68,6 +74,8 @@ struct st_fx {
 	struct vq_chain chain;
 	struct virtio_rng rng;
 	struct virtio_console con;
+	struct virtio_blk blk;
+	struct memdisk disk;
 	struct virtio_mmio m;
 	struct vdrv drv;
 	struct serial ser;
@@ -91,6 +99,9 @@ static void save(struct st_fx *f, unsigned which, struct st_writer *w)
 		break;
 	case ST_CONSOLE:
 		virtio_console_save(&f->con, w);
+		break;
+	case ST_BLK:
+		virtio_blk_save(&f->blk, w);
 		break;
 	case ST_SERIAL:
 		serial_save(&f->ser, w);
@@ -122,6 +133,8 @@ static int restore(struct st_fx *f, unsigned which, struct st_reader *r)
 		return virtio_rng_restore(&f->rng, r);
 	case ST_CONSOLE:
 		return virtio_console_restore(&f->con, r);
+	case ST_BLK:
+		return virtio_blk_restore(&f->blk, r);
 	case ST_SERIAL:
 		return serial_restore(&f->ser, r);
 	case ST_RTC:
@@ -229,6 +242,18 @@ static void build(struct st_fx *f, unsigned which, const struct guest_mem *gm,
 		FUZZ_CHECK(virtio_mmio_init(&f->m, &f->con.dev, &mh) == 0);
 		vdrv_init(&f->drv, gm, &f->m, con_dev_op, f);
 		break;
+	case ST_BLK: {
+		char err[128];
+		struct virtio_blk_opts o = {.disk = &f->disk.disk,
+					    .id = "fuzz",
+					    .name = "virtio-blk-fuzz"};
+		memdisk_init(&f->disk);
+		FUZZ_CHECK(virtio_blk_init(&f->blk, gm, &o, err,
+					   sizeof(err)) == 0);
+		FUZZ_CHECK(virtio_mmio_init(&f->m, &f->blk.dev, &mh) == 0);
+		vdrv_init(&f->drv, gm, &f->m, NULL, f);
+		break;
+	}
 	case ST_SERIAL:
 		FUZZ_CHECK(serial_init(&f->ser, &sh) == 0);
 		break;
@@ -256,6 +281,10 @@ static void destroy(struct st_fx *f, unsigned which)
 	case ST_CONSOLE:
 		virtio_mmio_destroy(&f->m);
 		virtio_console_destroy(&f->con);
+		break;
+	case ST_BLK:
+		virtio_mmio_destroy(&f->m);
+		virtio_blk_destroy(&f->blk);
 		break;
 	case ST_SERIAL:
 		serial_destroy(&f->ser);
@@ -430,7 +459,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (which == ST_VQ) {
 		check_vq(&f->vq, gm);
 		run_vq(f, gm, &in);
-	} else if (which == ST_RNG || which == ST_CONSOLE) {
+	} else if (which == ST_RNG || which == ST_CONSOLE || which == ST_BLK) {
 		vdrv_check(&f->drv);
 		adopt(&f->drv, gm);
 		vdrv_run(&f->drv, &in);

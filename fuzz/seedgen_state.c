@@ -17,16 +17,18 @@
 #include "devices/pvpanic.h"
 #include "devices/rtc.h"
 #include "devices/serial.h"
+#include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/rng.h"
+#include "fuzz/memdisk.h"
 #include "fuzz/seedgen.h"
 #include "fuzz/vdrv.h"
 #include "tests/support/vq_builder.h"
 #include "vmm/state.h"
 
 /* fuzz_state.c's decoder numbers. */
-enum { D_VQ, D_RNG, D_CON, D_SER, D_RTC, D_KBC, D_APM, D_PVP, D_DBG };
+enum { D_VQ, D_RNG, D_CON, D_SER, D_RTC, D_KBC, D_APM, D_PVP, D_DBG, D_BLK };
 
 #define BLOB_MAX 2048
 
@@ -148,6 +150,36 @@ static void chain1(struct sb *s, uint8_t q, uint16_t off, uint16_t len,
 		sb_put(s, data, k);
 }
 
+/* A virtio-blk request on queue 0, notified: a readable segment at off
+ * with the header (and, for OUT, `data` bytes after it), then for IN and
+ * GET_ID `data` writable bytes, then a writable status byte. */
+static void blk_req(struct sb *s, uint32_t type, uint64_t sector, uint16_t off,
+		    uint16_t data)
+{
+	bool in = type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
+	uint8_t hdr[16] = {0};
+
+	for (unsigned i = 0; i < 4; i++)
+		hdr[i] = (uint8_t)(type >> (8 * i));
+	for (unsigned i = 0; i < 8; i++)
+		hdr[8 + i] = (uint8_t)(sector >> (8 * i));
+	sb_u8(s, VD_CHAIN);
+	sb_u8(s, 0);
+	sb_u8(s, (uint8_t)(8 | (in && data ? 2 : 1))); /* notify; segments */
+	sb_u16(s, off);
+	sb_u16(s, (uint16_t)(16 + (in ? 0 : data)));
+	sb_u8(s, 16 << 1); /* readable, the header copied in */
+	sb_put(s, hdr, sizeof(hdr));
+	if (in && data) {
+		sb_u16(s, (uint16_t)(off + 0x400));
+		sb_u16(s, data);
+		sb_u8(s, 1);
+	}
+	sb_u16(s, (uint16_t)(off + 0x800));
+	sb_u16(s, 1);
+	sb_u8(s, 1); /* writable: the status */
+}
+
 static void raise_irq(void *opaque)
 {
 	(void)opaque;
@@ -175,18 +207,29 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 	struct virtio_console_host ch = {.tx = con_tx};
 	struct virtio_rng *rng = calloc(1, sizeof(*rng));
 	struct virtio_console *con = calloc(1, sizeof(*con));
+	struct virtio_blk *blk = calloc(1, sizeof(*blk));
+	struct memdisk *disk = calloc(1, sizeof(*disk));
 	struct virtio_mmio m;
 	struct vdrv d;
 	struct fz in = fz_make(drive->p, drive->len);
 	struct virtio_dev *dev;
 
-	if (!rng || !con)
+	if (!rng || !con || !blk || !disk)
 		die("calloc");
 	gm_clear(&g->gm);
 	if (which == D_RNG) {
 		if (virtio_rng_init(rng, &g->gm, &rh))
 			die("rng");
 		dev = &rng->dev;
+	} else if (which == D_BLK) {
+		char err[128];
+		struct virtio_blk_opts o = {.disk = &disk->disk,
+					    .id = "fuzz",
+					    .name = "virtio-blk-fuzz"};
+		memdisk_init(disk);
+		if (virtio_blk_init(blk, &g->gm, &o, err, sizeof(err)))
+			die("blk");
+		dev = &blk->dev;
 	} else {
 		if (virtio_console_init(con, &g->gm, &ch))
 			die("console");
@@ -199,12 +242,16 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 	gen_begin(g);
 	if (which == D_RNG)
 		virtio_rng_save(rng, &g->w);
+	else if (which == D_BLK)
+		virtio_blk_save(blk, &g->w);
 	else
 		virtio_console_save(con, &g->w);
 	virtio_mmio_destroy(&m);
 	sb_free(drive);
 	free(rng);
 	free(con);
+	free(blk);
+	free(disk);
 }
 
 static void seeds_virtio_dev(struct gen *g)
@@ -251,6 +298,18 @@ static void seeds_virtio_dev(struct gen *g)
 	sb_u8(&p, 1);
 	chain1(&p, 1, 0x200, 8, true, NULL); /* violation */
 	emit(g, "console-running", D_CON, -1, &p);
+
+	/* virtio-blk after a write and a read of sector 2 (restored, it
+	 * serves a flush and a GET_ID). */
+	bringup(&d, 3);
+	blk_req(&d, VIRTIO_BLK_T_OUT, 2, 0x100, 512);
+	blk_req(&d, VIRTIO_BLK_T_IN, 2, 0x1000, 512);
+	virtio_state(g, D_BLK, &d);
+	blk_req(&p, VIRTIO_BLK_T_FLUSH, 0, 0x100, 0);
+	blk_req(&p, VIRTIO_BLK_T_GET_ID, 0, 0x1000, 20);
+	sb_u8(&p, VD_USED);
+	sb_u8(&p, 0);
+	emit(g, "blk-running", D_BLK, -1, &p);
 }
 
 /* --- legacy devices ---------------------------------------------------- */
