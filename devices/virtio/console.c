@@ -226,36 +226,15 @@ void virtio_console_destroy(struct virtio_console *c)
 	(void)c;
 }
 
+static const struct virtio_mmio_dev_state virtio_console_state = {
+    .tag = VIRTIO_CONSOLE_STATE_TAG, .version = VIRTIO_CONSOLE_STATE_VERSION};
+
 void virtio_console_save(struct virtio_console *c, struct st_writer *w)
 {
-	size_t mark = st_section_begin(w, VIRTIO_CONSOLE_STATE_TAG,
-				       VIRTIO_CONSOLE_STATE_VERSION);
-
-	if (c->dev.transport)
-		virtio_mmio_save(c->dev.transport, w);
-	else
-		st_writer_fail(w, -EINVAL);
-	st_section_end(w, mark);
+	virtio_mmio_save_dev(&c->dev, &virtio_console_state, w);
 }
 
 int virtio_console_restore(struct virtio_console *c, struct st_reader *rd)
 {
-	struct virtio_mmio_state st;
-	struct st_reader s;
-	uint16_t version;
-
-	if (!c->dev.transport) {
-		st_fail(rd);
-		return -EINVAL;
-	}
-	/* The transport's state is applied only once the whole section has
-	 * checked out. */
-	st_section_open(rd, VIRTIO_CONSOLE_STATE_TAG,
-			VIRTIO_CONSOLE_STATE_VERSION, &version, &s);
-	if (st_ok(&s) && virtio_mmio_state_decode(c->dev.transport, &s, &st))
-		st_fail(&s);
-	st_section_close(rd, &s);
-	if (st_ok(rd))
-		virtio_mmio_state_apply(c->dev.transport, &st);
-	return st_ok(rd) ? 0 : -EINVAL;
+	return virtio_mmio_restore_dev(&c->dev, &virtio_console_state, rd);
 }

@@ -34,9 +34,9 @@
 #include "vmm/compiler.h"
 #include "vmm/state.h"
 
-#define VIRTIO_MMIO_RANGE_LEN 0x1000
+#define VIRTIO_MMIO_RANGE_LEN  0x1000
 #define VIRTIO_MMIO_CONFIG_MAX (VIRTIO_MMIO_RANGE_LEN - 0x100)
-#define VIRTIO_MMIO_VENDOR 0x00564d4d /* "MMV\0" read as bytes */
+#define VIRTIO_MMIO_VENDOR     0x00564d4d /* "MMV\0" read as bytes */
 
 struct virtio_mmio_host {
 	/* Signal the device's interrupt (edge: irqfd or a pulse of the
@@ -137,5 +137,30 @@ void virtio_mmio_state_apply(struct virtio_mmio *m,
 /* virtio_mmio_state_decode, then virtio_mmio_state_apply: 0, or -EINVAL
  * with r bad and m unchanged. */
 int virtio_mmio_restore(struct virtio_mmio *m, struct st_reader *r) VMM_WUR;
+
+/* A virtio device's own section, which wraps its transport's: its tag and
+ * version, and optional hooks for the device's own fields, which come
+ * before the transport's section. check_fields reads and checks them
+ * against the device (st_fail on a mismatch) and applies nothing: a
+ * device's fields are what its configuration fixes (a disk's capacity). */
+struct virtio_mmio_dev_state {
+	const char *tag;
+	uint16_t version;
+	void (*save_fields)(const struct virtio_dev *d, struct st_writer *w);
+	void (*check_fields)(const struct virtio_dev *d, struct st_reader *r);
+};
+
+/* Append d's section (its fields, then its transport's VMIO) to w; d's
+ * transport must be attached (else w fails with -EINVAL). */
+void virtio_mmio_save_dev(struct virtio_dev *d,
+			  const struct virtio_mmio_dev_state *desc,
+			  struct st_writer *w);
+
+/* Take one such section into d (initialised, transport attached, not
+ * running): the transport's state is applied only once the whole section
+ * has checked out. 0, or -EINVAL with rd bad and d unchanged. */
+int virtio_mmio_restore_dev(struct virtio_dev *d,
+			    const struct virtio_mmio_dev_state *desc,
+			    struct st_reader *rd) VMM_WUR;
 
 #endif

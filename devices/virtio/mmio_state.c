@@ -173,3 +173,41 @@ int virtio_mmio_restore(struct virtio_mmio *m, struct st_reader *r)
 		virtio_mmio_state_apply(m, &st);
 	return e;
 }
+
+void virtio_mmio_save_dev(struct virtio_dev *d,
+			  const struct virtio_mmio_dev_state *desc,
+			  struct st_writer *w)
+{
+	size_t mark = st_section_begin(w, desc->tag, desc->version);
+
+	if (desc->save_fields)
+		desc->save_fields(d, w);
+	if (d->transport)
+		virtio_mmio_save(d->transport, w);
+	else
+		st_writer_fail(w, -EINVAL);
+	st_section_end(w, mark);
+}
+
+int virtio_mmio_restore_dev(struct virtio_dev *d,
+			    const struct virtio_mmio_dev_state *desc,
+			    struct st_reader *rd)
+{
+	struct virtio_mmio_state st;
+	struct st_reader s;
+	uint16_t version;
+
+	if (!d->transport) {
+		st_fail(rd);
+		return -EINVAL;
+	}
+	st_section_open(rd, desc->tag, desc->version, &version, &s);
+	if (desc->check_fields)
+		desc->check_fields(d, &s);
+	if (st_ok(&s) && virtio_mmio_state_decode(d->transport, &s, &st))
+		st_fail(&s);
+	st_section_close(rd, &s);
+	if (st_ok(rd))
+		virtio_mmio_state_apply(d->transport, &st);
+	return st_ok(rd) ? 0 : -EINVAL;
+}

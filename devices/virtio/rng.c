@@ -106,8 +106,8 @@ static int serve(struct virtio_rng *r)
 			log_limited(r->dev.log, LOG_WARN,
 				    "%s: entropy source failed (%s), %llu "
 				    "request(s) returned empty so far",
-				 r->dev.name, strerror(-e),
-				 (unsigned long long)r->fill_errors);
+				    r->dev.name, strerror(-e),
+				    (unsigned long long)r->fill_errors);
 		len = 0;
 	}
 	e = vq_push(&r->vq[0], c->head, len);
@@ -194,36 +194,15 @@ void virtio_rng_destroy(struct virtio_rng *r)
 	(void)r;
 }
 
+static const struct virtio_mmio_dev_state virtio_rng_state = {
+    .tag = VIRTIO_RNG_STATE_TAG, .version = VIRTIO_RNG_STATE_VERSION};
+
 void virtio_rng_save(struct virtio_rng *r, struct st_writer *w)
 {
-	size_t mark =
-	    st_section_begin(w, VIRTIO_RNG_STATE_TAG, VIRTIO_RNG_STATE_VERSION);
-
-	if (r->dev.transport)
-		virtio_mmio_save(r->dev.transport, w);
-	else
-		st_writer_fail(w, -EINVAL);
-	st_section_end(w, mark);
+	virtio_mmio_save_dev(&r->dev, &virtio_rng_state, w);
 }
 
 int virtio_rng_restore(struct virtio_rng *r, struct st_reader *rd)
 {
-	struct virtio_mmio_state st;
-	struct st_reader s;
-	uint16_t version;
-
-	if (!r->dev.transport) {
-		st_fail(rd);
-		return -EINVAL;
-	}
-	/* The transport's state is applied only once the whole section has
-	 * checked out. */
-	st_section_open(rd, VIRTIO_RNG_STATE_TAG, VIRTIO_RNG_STATE_VERSION,
-			&version, &s);
-	if (st_ok(&s) && virtio_mmio_state_decode(r->dev.transport, &s, &st))
-		st_fail(&s);
-	st_section_close(rd, &s);
-	if (st_ok(rd))
-		virtio_mmio_state_apply(r->dev.transport, &st);
-	return st_ok(rd) ? 0 : -EINVAL;
+	return virtio_mmio_restore_dev(&r->dev, &virtio_rng_state, rd);
 }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "backends/accel.h"
+#include "ktest.h"
 #include "vmm/gmem.h"
 #include "vmm/layout.h"
 #include "vmm/x86/cpu_boot.h"
@@ -73,16 +74,7 @@ static const uint8_t guest_code[] = {
 };
 
 static int failures;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#define CHECK(cond, ...) KT_CHECK(&failures, cond, __VA_ARGS__)
 
 struct machine {
 	const struct accel_ops *a;
@@ -297,13 +289,10 @@ static void test_malformed(const struct accel_ops *a, uint8_t *blob, size_t n)
 
 int main(void)
 {
+	kt_need_kvm();
 	const struct accel_ops *a = accel_find("kvm");
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (!a || fd < 0) {
-		printf("SKIPPED: /dev/kvm is missing or not accessible\n");
-		return 77;
-	}
-	close(fd);
+	if (!a)
+		return 1;
 	struct machine m;
 	struct accel_regs regs;
 	struct accel_sregs sregs;

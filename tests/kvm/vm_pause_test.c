@@ -24,21 +24,13 @@
 #include <unistd.h>
 
 #include "backends/accel.h"
+#include "ktest.h"
 #include "vmm/cli.h"
 #include "vmm/host.h"
 #include "vmm/vm.h"
 
 static int failures;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#define CHECK(cond, ...) KT_CHECK(&failures, cond, __VA_ARGS__)
 
 static void *run_thread(void *arg)
 {
@@ -53,12 +45,6 @@ static uint64_t exits(struct vm *vm)
 	return __atomic_load_n(&vm->vcpus[0].exits, __ATOMIC_RELAXED);
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
-}
-
 /* Wait (a hang guard of 60 s) until vCPU 0 has made `more` exits past
  * `from`. */
 static bool exits_grow(struct vm *vm, uint64_t from, uint64_t more)
@@ -66,7 +52,7 @@ static bool exits_grow(struct vm *vm, uint64_t from, uint64_t more)
 	for (int i = 0; i < 6000; i++) {
 		if (exits(vm) >= from + more)
 			return true;
-		sleep_ms(10);
+		kt_sleep_ms(10);
 	}
 	return false;
 }
@@ -98,7 +84,7 @@ static void pause_cycle(struct vm *vm, struct saves *s, int round)
 	CHECK(vm_paused(vm), "round %d: vm_paused", round);
 	CHECK(vm_pause(vm) == -EALREADY, "round %d: a second pause", round);
 	uint64_t e1 = exits(vm);
-	sleep_ms(300);
+	kt_sleep_ms(300);
 	uint64_t e2 = exits(vm);
 	CHECK(e1 == e2, "round %d: %llu exits while paused", round,
 	      (unsigned long long)(e2 - e1));
@@ -125,12 +111,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: vm_pause_test TESTGUEST\n");
 		return 2;
 	}
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		printf("SKIPPED: /dev/kvm is missing or not accessible\n");
-		return 77;
-	}
-	close(fd);
+	kt_need_kvm();
 	char *args[] = {"vmm",
 			"--accel",
 			"kvm",

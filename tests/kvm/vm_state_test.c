@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ktest.h"
 #include "vmm/cli.h"
 #include "vmm/host.h"
 #include "vmm/vm.h"
@@ -36,16 +37,7 @@
 #define STATE_MAX (1u << 20)
 
 static int failures;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#define CHECK(cond, ...) KT_CHECK(&failures, cond, __VA_ARGS__)
 
 struct machine {
 	struct vm_config cfg;
@@ -65,12 +57,6 @@ static void *run_thread(void *arg)
 static uint64_t exits(struct vm *vm)
 {
 	return __atomic_load_n(&vm->vcpus[0].exits, __ATOMIC_RELAXED);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
 }
 
 /* Parse the command line and open the host side; -1 with a message. */
@@ -132,7 +118,7 @@ static void machine_join(struct machine *m)
 static bool wait_exits(struct vm *vm, uint64_t n)
 {
 	for (int i = 0; i < 6000 && exits(vm) < n; i++)
-		sleep_ms(10);
+		kt_sleep_ms(10);
 	return exits(vm) >= n;
 }
 
@@ -269,12 +255,7 @@ int main(int argc, char **argv)
 {
 	if (argc != 2)
 		return 2;
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		printf("SKIPPED: /dev/kvm is missing or not accessible\n");
-		return 77;
-	}
-	close(fd);
+	kt_need_kvm();
 	char dir[] = "/tmp/vmmstate.XXXXXX", serial[600], ref[600];
 	if (!mkdtemp(dir))
 		return 1;
