@@ -3,11 +3,12 @@
  * Harness: virtio-net (devices/virtio/net.c) behind the virtio-mmio
  * transport, driven by a vdrv program (vdrv.h). A fresh SOCK_SEQPACKET
  * socketpair stands in for the tap each run (one message per frame, as a
- * tap): sv[0] is the device's, sv[1] the network's. Transmit chains carry
- * the virtio_net_hdr_v1 and frame as inline bytes.
+ * tap): sv[0] is the device's (behind the tap port, vmm/net_tap.h), sv[1]
+ * the network's. Transmit chains carry the virtio_net_hdr_v1 and frame as
+ * inline bytes.
  *
  * A socket takes no TUNSETOFFLOAD, so this file provides the
- * tap_set_offloads the device links against (vmm/tap.c is not linked):
+ * tap_set_offloads the tap port links against (vmm/tap.c is not linked):
  * it accepts any offloads, as a tap that offered them does.
  *
  * Input: u8 tap offloads (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 bits),
@@ -31,10 +32,12 @@
 #include "devices/virtio/net.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/vdrv.h"
+#include "vmm/net_tap.h"
 #include "vmm/tap.h"
 
 struct net_fx {
 	struct virtio_net net;
+	struct net_tap tap;
 	struct virtio_mmio m;
 	struct vdrv drv;
 	int sv[2];
@@ -99,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * quarantines freed memory), and page faults would dominate. */
 	struct net_fx fx, *f = &fx;
 	struct virtio_net_opts o = {.name = "vnet"};
-	struct virtio_net_host nh = {.want_rx = want_rx};
+	unsigned offloads;
 	struct virtio_mmio_host h = {.raise_irq = vdrv_raise_irq};
 	const uint8_t *mac;
 
@@ -107,13 +110,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		       0, f->sv))
 		fuzz_fail("socketpair: %d", errno);
-	o.tap_fd = f->sv[0];
-	o.tap_offloads = fz_u8(&in) & (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
+	offloads = fz_u8(&in) & (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
+	FUZZ_CHECK(net_tap_init(&f->tap, f->sv[0], offloads, want_rx, f) == 0);
+	o.port = &f->tap.port;
 	memcpy(o.mac, "\x52\x54\x00\x00\x00\x01", 6);
 	memcpy(o.mac, mac, fz_bytes(&in, 6, &mac));
-	nh.opaque = f;
 	h.opaque = &f->drv;
-	FUZZ_CHECK(virtio_net_init(&f->net, gm, &o, &nh) == 0);
+	FUZZ_CHECK(virtio_net_init(&f->net, gm, &o) == 0);
 	if (virtio_mmio_init(&f->m, &f->net.dev, &h) == 0) {
 		vdrv_init(&f->drv, gm, &f->m, net_dev_op, f);
 		vdrv_run(&f->drv, &in);

@@ -19,7 +19,7 @@
 #include "vmm/disk_raw.h"
 #include "vmm/errmsg.h"
 #include "vmm/log.h"
-#include "vmm/tap.h"
+#include "vmm/net_tap.h"
 #include "vmm/vm.h"
 
 /* IRQs for virtio devices, in order: the free ISA lines, then the
@@ -172,17 +172,31 @@ static int vdev_make_blk(struct vm_vdev *v, unsigned i, char *err,
 	return 0;
 }
 
+/* A net's impl: the device first (impl is a struct virtio_net *), then
+ * the tap port it uses when no tracer gave one (vm_host.net_ports). */
+struct vdev_net {
+	struct virtio_net net;
+	struct net_tap tap;
+};
+
 static int vdev_make_net(struct vm_vdev *v, unsigned i)
 {
 	const struct net_config *c = &v->vm->cfg->nets[i];
-	struct virtio_net *n = calloc(1, sizeof(*n));
-	if (!n)
+	struct vdev_net *vn = calloc(1, sizeof(*vn));
+	if (!vn)
 		return -ENOMEM;
-	v->impl = n;
+	v->impl = vn;
 	v->tap_fd = v->vm->host.tap_fds[i];
-	struct virtio_net_opts o = {.tap_fd = v->tap_fd,
-				    .tap_offloads = v->vm->host.tap_offloads[i],
+	struct virtio_net_opts o = {.port = v->vm->host.net_ports[i],
 				    .name = "virtio-net"};
+	if (!o.port) {
+		int e =
+		    net_tap_init(&vn->tap, v->tap_fd,
+				 v->vm->host.tap_offloads[i], vdev_want_rx, v);
+		if (e)
+			return e;
+		o.port = &vn->tap.port;
+	}
 	if (c->has_mac) {
 		memcpy(o.mac, c->mac, 6);
 	} else {
@@ -190,13 +204,14 @@ static int vdev_make_net(struct vm_vdev *v, unsigned i)
 		memcpy(o.mac, base, 6);
 		o.mac[5] = (uint8_t)i;
 	}
-	struct virtio_net_host h = {.want_rx = vdev_want_rx, .opaque = v};
-	int r = virtio_net_init(n, &v->vm->mem, &o, &h);
+	int r = virtio_net_init(&vn->net, &v->vm->mem, &o);
 	if (r)
 		return r;
-	v->dev = &n->dev;
+	v->dev = &vn->net.dev;
 	/* Disarmed until the device asks for frames (want_rx). */
-	return iothread_add(&v->vm->io, v->tap_fd, 0, vdev_tap_ready, v);
+	return v->tap_fd < 0
+		   ? 0
+		   : iothread_add(&v->vm->io, v->tap_fd, 0, vdev_tap_ready, v);
 }
 
 static int vdev_make_rng(struct vm_vdev *v)

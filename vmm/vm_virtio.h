@@ -49,7 +49,8 @@ struct vm_vdev {
 	uint32_t irq;
 	int irq_fd; /* irqfd eventfd, or -1 to pulse the line */
 	struct vdev_notify notify[VDEV_MAX_QUEUES]; /* fd -1: MMIO exits */
-	int tap_fd; /* VDEV_NET: served by the I/O thread */
+	int tap_fd; /* VDEV_NET: what the I/O thread polls for the device's
+		     * port (the tap, or a tracer's fd); -1: nothing */
 };
 
 /* Create every configured virtio device (vm->cfg, fds in vm->host) on the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* virtio-net over a tap; see net.h. */
+/* virtio-net over a frame port; see net.h. */
 #include "devices/virtio/net.h"
 
 #include <endian.h>
@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include <linux/if_tun.h>
 #include <linux/virtio_ids.h>
@@ -15,14 +14,13 @@
 
 #include "devices/virtio/mmio.h"
 #include "vmm/log.h"
-#include "vmm/tap.h"
 
 #define HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr_v1))
 #define F(bit) (1ull << (bit))
 /* Config space exposed: mac, status, max_virtqueue_pairs. */
 #define CONFIG_LEN ((uint32_t)offsetof(struct virtio_net_config, mtu))
-/* Frames read per virtio_net_rx call at most, so that one busy tap cannot
- * hold the lock forever; the I/O thread calls again while it is readable. */
+/* Frames read per virtio_net_rx call at most, so that one busy port cannot
+ * hold the lock forever; its owner calls again while it has frames. */
 #define RX_BUDGET 256
 
 static struct virtio_net *to_net(struct virtio_dev *d)
@@ -46,7 +44,7 @@ static void set_want(struct virtio_net *n, bool want)
 	if (n->rx_wanted == want)
 		return;
 	n->rx_wanted = want;
-	n->host.want_rx(n->host.opaque, want);
+	n->port->ops->want_rx(n->port, want);
 }
 
 /* Pop the next chain of queue q into c (vq_pop_or_arm): 1, 0 when none
@@ -115,8 +113,8 @@ static bool tx_hdr_ok(const struct virtio_net *n,
 		      VIRTIO_NET_F_HOST_TSO6);
 }
 
-/* Send n->tx_chain. 1: done (sent or dropped, and returned), 0: the tap is
- * full (chain kept), -errno: violation (reported). */
+/* Send n->tx_chain. 1: done (sent or dropped, and returned), 0: the port
+ * is full (chain kept), -errno: violation (reported). */
 static int tx_one(struct virtio_net *n)
 {
 	struct virtqueue *vq = &n->vq[VIRTIO_NET_TXQ];
@@ -151,15 +149,13 @@ static int tx_one(struct virtio_net *n)
 		fail(n, k, "net: transmit buffer outside guest memory");
 		return k;
 	}
-	do {
-		w = writev(n->tap_fd, iov, k + 1);
-	} while (w < 0 && errno == EINTR);
-	if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+	w = n->port->ops->send(n->port, iov, (unsigned)k + 1);
+	if (w == -EAGAIN) {
 		n->tx_again++;
 		return 0;
 	}
 	if (w < 0)
-		goto drop; /* the tap refused the frame: the guest's loss */
+		goto drop; /* the port refused the frame: the guest's loss */
 	n->tx_frames++;
 	n->tx_bytes += (uint64_t)w;
 	goto done;
@@ -187,7 +183,7 @@ static void net_tx(struct virtio_net *n)
 		}
 		r = tx_one(n);
 		if (r == 0) {
-			/* Tap full: keep the chain; make sure the next
+			/* Port full: keep the chain; make sure the next
 			 * chain the driver adds kicks us. */
 			if (vq_set_notification(&n->vq[VIRTIO_NET_TXQ], true))
 				fail(n, -EFAULT,
@@ -203,9 +199,9 @@ static void net_tx(struct virtio_net *n)
 		virtio_mmio_signal_used(n->dev.transport, VIRTIO_NET_TXQ);
 }
 
-/* Check the header the tap wrote against what the driver negotiated
+/* Check the header the port wrote against what the driver negotiated
  * (5.1.6.4.1) and complete it: false when the frame must be dropped (it
- * was queued in the tap before the offloads last changed). */
+ * was queued in the port before the offloads last changed). */
 static bool rx_fix_hdr(const struct virtio_net *n,
 		       struct virtio_net_hdr_v1 *h)
 {
@@ -222,20 +218,20 @@ static bool rx_fix_hdr(const struct virtio_net *n,
 		      VIRTIO_NET_F_GUEST_TSO6);
 }
 
-static void tap_error(struct virtio_net *n, const char *what, int e)
+static void port_error(struct virtio_net *n, const char *what, int e)
 {
 	n->tap_errors++;
 	if (n->tap_errors == 1)
 		log_limited(n->dev.log, LOG_WARN,
-			    "%s: tap %s: %s; receive stopped until the guest "
+			    "%s: port %s: %s; receive stopped until the guest "
 			    "posts buffers again",
-			 n->dev.name, what, e ? strerror(e) : "end of file");
+			    n->dev.name, what, e ? strerror(e) : "end of file");
 }
 
-enum { RX_EMPTY, RX_DONE, RX_DROP, RX_TAP_ERR };
+enum { RX_EMPTY, RX_DONE, RX_DROP, RX_PORT_ERR };
 
 /* Read one frame into n->rx_chain: RX_DONE (returned to the driver),
- * RX_DROP (the chain is kept), RX_EMPTY (the tap has no frame), RX_TAP_ERR,
+ * RX_DROP (the chain is kept), RX_EMPTY (the port has no frame), RX_PORT_ERR,
  * or -errno: a violation (reported). */
 static int rx_one(struct virtio_net *n)
 {
@@ -254,20 +250,18 @@ static int rx_one(struct virtio_net *n)
 	}
 	iov[k].iov_base = &sink;
 	iov[k].iov_len = 1;
-	do {
-		r = readv(n->tap_fd, iov, k + 1);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+	r = n->port->ops->recv(n->port, iov, (unsigned)k + 1);
+	if (r == -EAGAIN)
 		return RX_EMPTY;
 	if (r <= 0) {
-		tap_error(n, "read", r < 0 ? errno : 0);
-		return RX_TAP_ERR;
+		port_error(n, "read", r < 0 ? (int)-r : 0);
+		return RX_PORT_ERR;
 	}
 	if ((uint64_t)r > c->write_len || (uint64_t)r < HDR_LEN) {
-		n->rx_dropped++; /* truncated (or not a tap frame) */
+		n->rx_dropped++; /* truncated (or not a frame) */
 		return RX_DROP;
 	}
-	/* One copy of the header the tap wrote (write_len >= HDR_LEN). */
+	/* One copy of the header the port wrote (write_len >= HDR_LEN). */
 	for (uint32_t got = 0, i = 0; got < HDR_LEN; i++) {
 		uint32_t m = HDR_LEN - got;
 
@@ -326,14 +320,14 @@ void virtio_net_rx(struct virtio_net *n)
 		set_want(n, true); /* a chain is ready for the next frame */
 		r = rx_one(n);
 		if (r == RX_EMPTY)
-			break; /* keep the chain, wait for the tap */
+			break; /* keep the chain, wait for the port */
 		if (r == RX_DROP)
 			continue;
-		if (r == RX_TAP_ERR || r < 0) {
-			/* No busy loop on a broken tap; a violation stops
+		if (r == RX_PORT_ERR || r < 0) {
+			/* No busy loop on a broken port; a violation stops
 			 * the device. */
 			set_want(n, false);
-			n->rx_have = r == RX_TAP_ERR;
+			n->rx_have = r == RX_PORT_ERR;
 			break;
 		}
 		n->rx_have = false;
@@ -401,15 +395,15 @@ static int net_activate(struct virtio_dev *d)
 		tun |= TUN_F_TSO4;
 	if (has(n, VIRTIO_NET_F_GUEST_TSO6))
 		tun |= TUN_F_TSO6;
-	if (tun != n->tap_cur) {
-		e = tap_set_offloads(n->tap_fd, tun);
+	if (tun != n->port_cur) {
+		e = n->port->ops->set_offloads(n->port, tun);
 		if (e) {
 			log_limited(n->dev.log, LOG_WARN,
-				    "%s: cannot set tap offloads %#x: %s",
+				    "%s: cannot set port offloads %#x: %s",
 				    n->dev.name, tun, strerror(-e));
 			return e;
 		}
-		n->tap_cur = tun;
+		n->port_cur = tun;
 	}
 	set_want(n, true);
 	return 0;
@@ -432,27 +426,28 @@ static const struct virtio_dev_ops net_ops = {
 	.reset = net_reset,
 };
 
-static uint64_t offered_features(unsigned tap)
+static uint64_t offered_features(unsigned port)
 {
 	uint64_t f = F(VIRTIO_NET_F_MAC) | F(VIRTIO_NET_F_STATUS);
 
-	if (!(tap & TUN_F_CSUM))
+	if (!(port & TUN_F_CSUM))
 		return f;
 	f |= F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_GUEST_CSUM);
-	if (tap & TUN_F_TSO4)
+	if (port & TUN_F_TSO4)
 		f |= F(VIRTIO_NET_F_HOST_TSO4) | F(VIRTIO_NET_F_GUEST_TSO4);
-	if (tap & TUN_F_TSO6)
+	if (port & TUN_F_TSO6)
 		f |= F(VIRTIO_NET_F_HOST_TSO6) | F(VIRTIO_NET_F_GUEST_TSO6);
 	return f;
 }
 
 int virtio_net_init(struct virtio_net *n, const struct guest_mem *mem,
-		    const struct virtio_net_opts *o,
-		    const struct virtio_net_host *host)
+		    const struct virtio_net_opts *o)
 {
 	int e;
 
-	if (!n || !mem || !o || o->tap_fd < 0 || !host || !host->want_rx)
+	if (!n || !mem || !o || !o->port || !o->port->ops ||
+	    !o->port->ops->send || !o->port->ops->recv ||
+	    !o->port->ops->want_rx || !o->port->ops->set_offloads)
 		return -EINVAL;
 	memset(n, 0, sizeof(*n));
 	for (unsigned i = 0; i < ARRAY_SIZE(n->vq); i++) {
@@ -460,14 +455,13 @@ int virtio_net_init(struct virtio_net *n, const struct guest_mem *mem,
 		if (e)
 			return e;
 	}
-	n->host = *host;
-	n->tap_fd = o->tap_fd;
-	n->tap_offloads = o->tap_offloads;
+	n->port = o->port;
+	n->port_offloads = o->port->offloads;
 	memcpy(n->mac, o->mac, sizeof(n->mac));
 	n->dev.ops = &net_ops;
 	n->dev.name = o->name ? o->name : "virtio-net";
 	n->dev.device_id = VIRTIO_ID_NET;
-	n->dev.host_features = offered_features(o->tap_offloads);
+	n->dev.host_features = offered_features(o->port->offloads);
 	n->dev.config_len = CONFIG_LEN;
 	n->dev.nqueues = ARRAY_SIZE(n->vq);
 	n->dev.vqs = n->vq;

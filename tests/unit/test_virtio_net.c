@@ -2,7 +2,8 @@
 /* Unit tests for virtio-net (devices/virtio/net.c), driven through the
  * virtio-mmio registers like a driver. A SOCK_SEQPACKET socketpair stands
  * in for the tap (one message per frame, like a tap), so no root is
- * needed: sv[0] is the device's "tap", sv[1] the network side. */
+ * needed: sv[0] is the device's "tap" (behind the tap port, vmm/net_tap.h),
+ * sv[1] the network side. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/net.h"
 #include "tests/support/test_util.h"
+#include "vmm/net_tap.h"
 #include "tests/support/vq_builder.h"
 
 #define HDR 12u
@@ -35,6 +37,7 @@
 struct nf {
 	struct guest_mem gm;
 	struct virtio_net net;
+	struct net_tap tap;
 	struct virtio_mmio m;
 	struct vqb q[2]; /* 0 receiveq, 1 transmitq */
 	int sv[2];
@@ -58,17 +61,17 @@ static void raise_irq(void *opaque) { ((struct nf *)opaque)->irqs++; }
 static struct nf *nf_new(unsigned tap_offloads)
 {
 	struct nf *f = test_calloc(1, sizeof(*f));
-	struct virtio_net_opts o = {.tap_offloads = tap_offloads};
-	struct virtio_net_host h = {.want_rx = want_rx, .opaque = f};
+	struct virtio_net_opts o = {.port = &f->tap.port};
 	struct virtio_mmio_host mh = {.raise_irq = raise_irq, .opaque = f};
 
 	assert_non_null(f);
 	tu_mem_init(&f->gm, 16);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
 				    0, f->sv), 0);
-	o.tap_fd = f->sv[0];
+	assert_int_equal(
+	    net_tap_init(&f->tap, f->sv[0], tap_offloads, want_rx, f), 0);
 	memcpy(o.mac, MAC, 6);
-	assert_int_equal(virtio_net_init(&f->net, &f->gm, &o, &h), 0);
+	assert_int_equal(virtio_net_init(&f->net, &f->gm, &o), 0);
 	assert_int_equal(virtio_mmio_init(&f->m, &f->net.dev, &mh), 0);
 	for (uint64_t q = 0, r = 0x1000; q < 2; q++, r += 0x3000)
 		assert_int_equal(vqb_init(&f->q[q], &f->gm, QSZ, r, r + 0x1000,

@@ -296,7 +296,7 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 		const struct virtio_net *n = v->impl;
 		struct trace_dev *d = &r->hdr.devs[r->ndisks + net];
 		memcpy(d->mac, n->mac, 6);
-		d->offloads = n->tap_offloads;
+		d->offloads = n->port_offloads;
 		e = rtap_start(&r->taps[net++], vm, v);
 		if (e)
 			return errmsg(err, errlen, e, "record: tap: %s",
