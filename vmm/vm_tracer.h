@@ -40,7 +40,9 @@ struct vm_tracer_ops {
 	/* Offer console input (virtio console if any, else COM1); returns
 	 * the bytes the device took. */
 	size_t (*console_input)(void *opaque, const uint8_t *buf, size_t len);
-	/* The tap of virtio-net device v is readable (I/O thread). */
+	/* Virtio-net device v's port has frames: the fd polled for it
+	 * (vm_host.tap_fds: the tap, or a trace port's eventfd) is readable
+	 * (I/O thread). */
 	void (*net_rx)(void *opaque, struct vm_vdev *v);
 	/* Seconds since the epoch for the RTC. */
 	int64_t (*rtc_now)(void *opaque);

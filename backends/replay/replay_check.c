@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "devices/virtio/net.h"
 #include "vmm/vcpu.h"
 
 #define REPLAY_CONSUMED 0xff /* type of a queued input once used */
@@ -98,18 +97,19 @@ void replay_event_begin(struct replay *rp, uint64_t index)
 	rp->in_event = true;
 }
 
+/* One frame net rp->tx_net sent: a TAP_TX effect. */
+static void replay_tx_one(void *opaque, const uint8_t *frame, size_t len)
+{
+	struct replay *rp = opaque;
+	replay_eff_add(rp, TRACE_TAP_TX, (uint8_t)rp->tx_net, 0, frame, len,
+		       false);
+}
+
 void replay_event_end(struct replay *rp)
 {
 	for (unsigned i = 0; i < rp->nnets; i++) {
-		const struct virtio_net *n = rp->net_vdev[i]->impl;
-		if (n->tx_frames == rp->net_tx_seen[i])
-			continue;
-		rp->net_tx_seen[i] = n->tx_frames;
-		ssize_t len;
-		while ((len = read(rp->tap_peer[i], rp->frame,
-				   sizeof(rp->frame))) >= 0)
-			replay_eff_add(rp, TRACE_TAP_TX, (uint8_t)i, 0,
-				       rp->frame, (size_t)len, false);
+		rp->tx_net = i;
+		(void)tport_take_tx(&rp->net_port[i], replay_tx_one, rp);
 	}
 	rp->in_event = false;
 	for (size_t i = 0; i < rp->inq_len && !rp->lenient && !rp->stopped;

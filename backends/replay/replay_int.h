@@ -12,6 +12,7 @@
 
 #include "backends/replay/replay.h"
 #include "vmm/trace/trace_dec.h"
+#include "vmm/trace/trace_port.h"
 #include "vmm/vm.h"
 
 #define REPLAY_LENIENT_QMAX 1024 /* queued inputs kept when lenient */
@@ -39,10 +40,11 @@ struct replay {
 	struct vm_tracer tracer;
 	int disk_fds[CONFIG_MAX_DISKS]; /* private copies (memfd) */
 	unsigned ndisks;
-	int tap_dev[CONFIG_MAX_NETS], tap_peer[CONFIG_MAX_NETS];
+	/* Each net's frame port: recorded frames in, sent frames out. */
+	struct tport net_port[CONFIG_MAX_NETS];
 	struct vm_vdev *net_vdev[CONFIG_MAX_NETS];
-	uint64_t net_tx_seen[CONFIG_MAX_NETS];
-	unsigned nnets;
+	unsigned nnets;	 /* ports initialised */
+	unsigned tx_net; /* the net replay_event_end is collecting */
 
 	/* Inputs (RTC, RNG records) waiting for the next event. */
 	struct trace_rec *inq;
@@ -60,7 +62,6 @@ struct replay {
 	struct accel_exit exit; /* the exit being replayed */
 	uint8_t iobuf[TRACE_IO_MAX];
 	uint8_t scratch[TRACE_IO_MAX];
-	uint8_t frame[TRACE_FRAME_MAX + 1];
 };
 
 /* replay_run.c */
@@ -83,7 +84,8 @@ int replay_vm_disk_hash(struct replay *rp, unsigned i, uint64_t *h) VMM_WUR;
 extern const struct vm_tracer_ops replay_tracer_ops;
 /* Start an event (record index): forget the last one's effects. */
 void replay_event_begin(struct replay *rp, uint64_t index);
-/* After the dispatch: collect tap output, check the inputs were used. */
+/* After the dispatch: collect the frames sent, check the inputs were
+ * used. */
 void replay_event_end(struct replay *rp);
 /* Queue an RTC or RNG input record. */
 void replay_input_queue(struct replay *rp, const struct trace_rec *r);

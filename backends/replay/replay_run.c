@@ -201,12 +201,12 @@ static void replay_tap(struct replay *rp, const struct trace_rec *r)
 	} else {
 		size_t len =
 		    r->len > TRACE_FRAME_MAX ? TRACE_FRAME_MAX : r->len;
-		if (write(rp->tap_peer[i], r->data, len) != (ssize_t)len &&
-		    !rp->lenient)
+		int e = tport_push_rx(&rp->net_port[i], r->data, len);
+		if (e && !rp->lenient)
 			replay_diverge(rp, r->index,
 				       "the frame does not fit in "
 				       "net %d's queue: %s",
-				       i, strerror(errno));
+				       i, strerror(-e));
 	}
 	replay_event_end(rp);
 }

@@ -5,8 +5,9 @@
  * by the ordinary vm_create on the replay accelerator, with no kernel.
  * Disks are private in-memory copies (memfd) of the images the user gave,
  * checked against the recorded hash, so a replay never changes a file and
- * two replays start from the same bytes. Taps are socket pairs: the
- * replay puts recorded frames in and takes sent frames out.
+ * two replays start from the same bytes. Taps are trace ports
+ * (vmm/trace/trace_port.h, vm_host.net_ports): the replay queues recorded
+ * frames for the device and takes the frames it sent.
  */
 #include "backends/replay/replay_int.h"
 
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +23,6 @@
 #include "vmm/trace/trace_hash.h"
 
 #define REPLAY_COPY_CHUNK (1u << 20)
-#define REPLAY_SOCKBUF	  (4 << 20)
 
 /* Copy `size` bytes of src into dst, hashing them. 0 or -errno (-EIO
  * when src is shorter). */
@@ -108,22 +107,6 @@ static int replay_disk(struct replay *rp, unsigned i, const struct trace_dev *d)
 	return 0;
 }
 
-static int replay_tap(struct replay *rp, unsigned i)
-{
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		       0, sv) < 0)
-		return -errno;
-	int sz = REPLAY_SOCKBUF;
-	for (int k = 0; k < 2; k++) {
-		(void)setsockopt(sv[k], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-		(void)setsockopt(sv[k], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	}
-	rp->tap_dev[i] = sv[0];
-	rp->tap_peer[i] = sv[1];
-	return 0;
-}
-
 /* cfg and host from the header. */
 static int replay_config(struct replay *rp)
 {
@@ -162,8 +145,10 @@ static int replay_config(struct replay *rp)
 			snprintf(nc->tap, sizeof(nc->tap), "trace%u", c->nnets);
 			memcpy(nc->mac, d->mac, 6);
 			nc->has_mac = true;
-			r = replay_tap(rp, c->nnets);
-			h->tap_fds[c->nnets] = rp->tap_dev[c->nnets];
+			/* Not polled: net-rx records call virtio_net_rx. */
+			tport_init(&rp->net_port[c->nnets], d->offloads, NULL,
+				   NULL);
+			h->net_ports[c->nnets] = &rp->net_port[c->nnets].port;
 			h->tap_offloads[c->nnets] = d->offloads;
 			c->nnets++;
 			rp->nnets = c->nnets;
@@ -185,8 +170,6 @@ int replay_vm_build(struct replay *rp)
 {
 	for (unsigned i = 0; i < CONFIG_MAX_DISKS; i++)
 		rp->disk_fds[i] = -1;
-	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++)
-		rp->tap_dev[i] = rp->tap_peer[i] = -1;
 	int r = replay_config(rp);
 	if (r) {
 		if (!rp->stopped)
@@ -230,10 +213,7 @@ void replay_vm_destroy(struct replay *rp)
 	for (unsigned i = 0; i < CONFIG_MAX_DISKS; i++)
 		if (rp->disk_fds[i] >= 0)
 			close(rp->disk_fds[i]);
-	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++) {
-		if (rp->tap_dev[i] >= 0)
-			close(rp->tap_dev[i]);
-		if (rp->tap_peer[i] >= 0)
-			close(rp->tap_peer[i]);
-	}
+	for (unsigned i = 0; i < rp->nnets; i++)
+		tport_destroy(&rp->net_port[i]);
+	rp->nnets = 0;
 }

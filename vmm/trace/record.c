@@ -266,7 +266,7 @@ int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 		return e;
 	for (unsigned i = 0; i < cfg->nnets; i++) {
 		e = rtap_open(&r->taps[i], r, i, &host->tap_fds[i],
-			      &host->tap_offloads[i]);
+			      &host->tap_offloads[i], &host->net_ports[i]);
 		r->ntaps = i + 1;
 		if (e)
 			return errmsg(err, errlen, e, "--record: tap %s: %s",

@@ -14,7 +14,7 @@
  * work is synchronous.
  *
  * Lifecycle, around the VM (main.c): record_open (before vm_create: the
- * tracer, and each tap behind a socket pair that the recorder feeds) ->
+ * tracer, and each tap behind a trace port that the recorder feeds) ->
  * vm_create -> record_start (the header, the memory hooks, the taps) ->
  * vm_run -> record_finish (the end record, disk hashes, flush) ->
  * vm_destroy -> record_close. One boot per trace: a reset ends it.
@@ -33,11 +33,11 @@
 struct recorder;
 
 /* Open `path` with outfile_open against this run's files *ids (it is
- * emptied by record_start, once the VM is built) and prepare `host` for recording: sets
- * host->tracer, puts each tap behind a socket pair (the device gets one
- * end, with no offloads; the recorder keeps the tap) and turns
- * cfg->eventfd off. Hashes the disk images (host->disk_fds). 0 and *out,
- * or -errno with a one-line reason in err. */
+ * emptied by record_start, once the VM is built) and prepare `host` for
+ * recording: sets host->tracer, puts each tap behind a trace port
+ * (host->net_ports: the device gets the port, with no offloads; the recorder
+ * keeps the tap) and turns cfg->eventfd off. Hashes the disk images
+ * (host->disk_fds). 0 and *out, or -errno with a one-line reason in err. */
 int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 		struct vm_host *host, struct file_ids *ids, char *err,
 		size_t errlen) VMM_WUR;
@@ -57,7 +57,7 @@ int record_finish(struct recorder *r, struct vm *vm, char *err,
 /* The trace's code for a VM stop reason (END records). */
 enum trace_stop record_stop_code(enum vm_stop_reason why);
 
-/* After vm_destroy: close the file, the taps and the socket pairs, free.
+/* After vm_destroy: close the file and the taps, free the ports.
  * NULL is a no-op. */
 void record_close(struct recorder *r);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The recorder's state, shared by record.c (events, tracer ops, file),
- * record_mem.c (guest memory shadow) and record_tap.c (tap proxies).
+ * record_mem.c (guest memory shadow) and record_tap.c (tap ports).
  * Everything below `lock` is guarded by it.
  */
 #ifndef VMM_TRACE_RECORD_INT_H
@@ -14,7 +14,9 @@
 
 #include "vmm/config.h"
 #include "vmm/gmem.h"
+#include "vmm/net_tap.h"
 #include "vmm/trace/trace_enc.h"
+#include "vmm/trace/trace_port.h"
 #include "vmm/vm.h"
 
 /* The shadow: what the replay's guest memory holds, as far as devices
@@ -37,18 +39,20 @@ struct rmem {
 	bool warned;
 };
 
-/* One tap behind a socket pair: the device reads and writes dev_fd; the
- * recorder moves frames between peer_fd and the tap. */
+/* One tap behind a trace port: the device sends to and receives from
+ * `port`; the recorder moves frames between it and the tap's port. */
 struct rtap {
 	struct recorder *rec;
 	unsigned index;
-	int tap_fd, dev_fd, peer_fd;
+	struct net_tap tap; /* the real tap (ops NULL until rtap_open) */
+	struct tport port;  /* what the device gets */
+	bool port_ready;    /* port initialised */
+	int ready_fd;	    /* eventfd: readable while port has frames */
+	bool signalled;	    /* ready_fd's state */
 	struct vm_vdev *vdev;
-	uint64_t tx_seen;  /* the device's tx_frames at the last drain */
-	uint8_t *rx_frame; /* a frame read from the tap, not yet forwarded */
+	uint8_t *rx_frame; /* a frame read from the tap, not yet queued */
 	size_t rx_len;
-	bool rx_held; /* rx_frame waits for room in the socket */
-	uint8_t *tx_frame;
+	bool rx_held;	     /* rx_frame waits for room in the port's queue */
 	uint64_t tx_dropped; /* frames the tap refused */
 };
 
@@ -76,15 +80,22 @@ int rmem_init(struct rmem *m, struct recorder *rec,
 void rmem_destroy(struct rmem *m);
 
 /* Taps (record_tap.c). */
+/* Before vm_create: take the tap *host_fd (the recorder closes it), give
+ * the VM an eventfd to poll in its place, offloads 0 and the trace port
+ * the device uses (*port). 0 or -errno (*host_fd is then unchanged). */
 int rtap_open(struct rtap *t, struct recorder *rec, unsigned index,
-	      int *host_fd, unsigned *offloads) VMM_WUR;
+	      int *host_fd, unsigned *offloads, struct net_port **port) VMM_WUR;
+/* After vm_create: serve the tap on the VM's I/O thread for device v. 0
+ * or -errno. */
 int rtap_start(struct rtap *t, struct vm *vm, struct vm_vdev *v) VMM_WUR;
 /* Under the lock, at the end of an event: frames the device sent become
  * TAP_TX effects in rec->eff and go to the tap. */
 void rtap_drain_tx(struct rtap *t);
-/* Under the lock, after an event: a held frame goes into the socket if
- * there is room now (a TAP_RX event), and the tap is read again. */
+/* Under the lock, after an event: a held frame is queued if there is room
+ * now (a TAP_RX event), the tap is read again, and the eventfd follows
+ * the queue. */
 void rtap_retry_rx(struct rtap *t);
+/* Close the tap and free the port; after vm_destroy. */
 void rtap_close(struct rtap *t);
 
 /* Events (record.c): rec_begin takes the lock; rec_end writes the effects
