@@ -8,6 +8,7 @@
 
 #include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
+#include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
 #include "vmm/log.h"
 #include "vmm/vcpu.h"
@@ -35,20 +36,6 @@ static int vmst_save_vcpu(struct vcpu *c, void *opaque)
 	return r ? r : v->len[c->index] < 0 ? (int)v->len[c->index] : 0;
 }
 
-/* The virtio devices that can be saved (all of them, or -EOPNOTSUPP). */
-static int vmst_check_vdevs(const struct vm *vm)
-{
-	for (unsigned i = 0; i < vm->nvdevs; i++) {
-		enum vdev_kind k = vm->vdevs[i]->kind;
-		if (k != VDEV_RNG && k != VDEV_CONSOLE && k != VDEV_BLK) {
-			log_error("saving the VM: %s has no saved state yet",
-				  vm->vdevs[i]->dev->name);
-			return -EOPNOTSUPP;
-		}
-	}
-	return 0;
-}
-
 static void vmst_save_devices(struct vm *vm, struct st_writer *w)
 {
 	serial_save(&vm->serial, w);
@@ -66,6 +53,8 @@ static void vmst_save_devices(struct vm *vm, struct st_writer *w)
 			virtio_rng_save(v->impl, w);
 		else if (v->kind == VDEV_BLK)
 			virtio_blk_save(v->impl, w);
+		else if (v->kind == VDEV_NET)
+			virtio_net_save(v->impl, w);
 		else
 			virtio_console_save(v->impl, w);
 	}
@@ -80,9 +69,7 @@ int vm_state_save(struct vm *vm, struct st_writer *w)
 		log_error("saving the VM: the %s backend cannot", a->name);
 		return -EOPNOTSUPP;
 	}
-	int r = vmst_check_vdevs(vm);
-	if (r)
-		return r;
+	int r = 0;
 	struct vmst_vcpus v;
 	memset(&v, 0, sizeof(v));
 	for (unsigned i = 0; i < vm->ncpus && !r; i++)
@@ -134,7 +121,7 @@ static int vmst_restore_devices(struct vm *vm, struct st_reader *r)
 		else if (v->kind == VDEV_BLK)
 			e = virtio_blk_restore(v->impl, r);
 		else
-			e = -EOPNOTSUPP;
+			e = virtio_net_restore(v->impl, r);
 	}
 	return e ? e : st_ok(r) ? 0 : -EINVAL;
 }

@@ -8,8 +8,6 @@
  *   the platform devices: UART, i8042, RTC, debug-exit, and with ACPI
  *   the PM registers and pvpanic,
  *   u32 nvdevs, then each virtio device's section in the VM's order.
- * virtio-net has no saved state yet: a VM with one is refused
- * (-EOPNOTSUPP), never saved in part.
  */
 #ifndef VMM_VM_STATE_H
 #define VMM_VM_STATE_H
@@ -21,7 +19,7 @@ struct vm;
 
 /* Save the state of a paused VM (vm_pause) into w: the vCPUs' on their
  * own threads (vm_pause_on_each_vcpu). 0; -EINVAL when not paused;
- * -EOPNOTSUPP when the backend or a device cannot be saved (logged);
+ * -EOPNOTSUPP when the backend cannot save (logged);
  * -ENOSPC when w is too small; or another -errno. */
 int vm_state_save(struct vm *vm, struct st_writer *w) VMM_WUR;
 

@@ -148,6 +148,9 @@ struct virtio_mmio_dev_state {
 	uint16_t version;
 	void (*save_fields)(const struct virtio_dev *d, struct st_writer *w);
 	void (*check_fields)(const struct virtio_dev *d, struct st_reader *r);
+	/* After the state is applied (optional): what the device must tell
+	 * its backend (virtio-net: the port's offloads). */
+	void (*applied)(struct virtio_dev *d);
 };
 
 /* Append d's section (its fields, then its transport's VMIO) to w; d's

@@ -207,7 +207,10 @@ int virtio_mmio_restore_dev(struct virtio_dev *d,
 	if (st_ok(&s) && virtio_mmio_state_decode(d->transport, &s, &st))
 		st_fail(&s);
 	st_section_close(rd, &s);
-	if (st_ok(rd))
-		virtio_mmio_state_apply(d->transport, &st);
-	return st_ok(rd) ? 0 : -EINVAL;
+	if (!st_ok(rd))
+		return -EINVAL;
+	virtio_mmio_state_apply(d->transport, &st);
+	if (desc->applied)
+		desc->applied(d);
+	return 0;
 }

@@ -16,7 +16,7 @@
 #include "vmm/log.h"
 
 #define HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr_v1))
-#define F(bit) (1ull << (bit))
+#define F(bit)	(1ull << (bit))
 /* Config space exposed: mac, status, max_virtqueue_pairs. */
 #define CONFIG_LEN ((uint32_t)offsetof(struct virtio_net_config, mtu))
 /* Frames read per virtio_net_rx call at most, so that one busy port cannot
@@ -25,7 +25,8 @@
 
 static struct virtio_net *to_net(struct virtio_dev *d)
 {
-	return (struct virtio_net *)((char *)d - offsetof(struct virtio_net, dev));
+	return (struct virtio_net *)((char *)d -
+				     offsetof(struct virtio_net, dev));
 }
 
 static bool has(const struct virtio_net *n, unsigned bit)
@@ -53,8 +54,9 @@ static int pop_next(struct virtio_net *n, unsigned q, struct vq_chain *c)
 {
 	int got = vq_pop_or_arm(&n->vq[q], c);
 	if (got < 0)
-		fail(n, got, q == VIRTIO_NET_TXQ ? "net: bad transmitq chain"
-						 : "net: bad receiveq chain");
+		fail(n, got,
+		     q == VIRTIO_NET_TXQ ? "net: bad transmitq chain"
+					 : "net: bad receiveq chain");
 	return got;
 }
 
@@ -75,11 +77,11 @@ static int chain_iov(const struct virtio_net *n, const struct vq_chain *c,
 			continue;
 		}
 		/* Readable buffers are sent, writable ones received into. */
-		p = i < c->nread ? (void *)gm_ptr_read(n->vq[0].mem,
-						       b->gpa + skip,
-						       b->len - skip)
-				 : gm_ptr_write(n->vq[0].mem, b->gpa + skip,
-						b->len - skip);
+		p = i < c->nread
+			? (void *)gm_ptr_read(n->vq[0].mem, b->gpa + skip,
+					      b->len - skip)
+			: gm_ptr_write(n->vq[0].mem, b->gpa + skip,
+				       b->len - skip);
 		if (!p)
 			return -EFAULT;
 		iov[k].iov_base = p;
@@ -139,8 +141,7 @@ static int tx_one(struct virtio_net *n)
 		return e;
 	}
 	hdr.num_buffers = 0;
-	if (c->read_len - HDR_LEN > VIRTIO_NET_MAX_FRAME ||
-	    !tx_hdr_ok(n, &hdr))
+	if (c->read_len - HDR_LEN > VIRTIO_NET_MAX_FRAME || !tx_hdr_ok(n, &hdr))
 		goto drop;
 	iov[0].iov_base = &hdr;
 	iov[0].iov_len = HDR_LEN;
@@ -202,11 +203,10 @@ static void net_tx(struct virtio_net *n)
 /* Check the header the port wrote against what the driver negotiated
  * (5.1.6.4.1) and complete it: false when the frame must be dropped (it
  * was queued in the port before the offloads last changed). */
-static bool rx_fix_hdr(const struct virtio_net *n,
-		       struct virtio_net_hdr_v1 *h)
+static bool rx_fix_hdr(const struct virtio_net *n, struct virtio_net_hdr_v1 *h)
 {
-	if (h->flags & ~(VIRTIO_NET_HDR_F_NEEDS_CSUM |
-			 VIRTIO_NET_HDR_F_DATA_VALID))
+	if (h->flags &
+	    ~(VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID))
 		return false;
 	if (!has(n, VIRTIO_NET_F_GUEST_CSUM)) {
 		if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
@@ -309,7 +309,8 @@ void virtio_net_rx(struct virtio_net *n)
 			if (n->rx_chain.nread)
 				why = "net: device-readable buffer in receiveq";
 			else if (n->rx_chain.write_len < HDR_LEN)
-				why = "net: receive chain shorter than the header";
+				why = "net: receive chain shorter than the "
+				      "header";
 			if (why) {
 				fail(n, -EINVAL, why);
 				set_want(n, false);
@@ -375,8 +376,6 @@ static uint64_t net_config_read(struct virtio_dev *d, uint32_t off,
 static int net_activate(struct virtio_dev *d)
 {
 	struct virtio_net *n = to_net(d);
-	unsigned tun = 0;
-	int e;
 
 	if (((has(n, VIRTIO_NET_F_HOST_TSO4) ||
 	      has(n, VIRTIO_NET_F_HOST_TSO6)) &&
@@ -389,6 +388,14 @@ static int net_activate(struct virtio_dev *d)
 			    n->dev.name);
 		return -EINVAL;
 	}
+	return virtio_net_sync_port(n);
+}
+
+int virtio_net_sync_port(struct virtio_net *n)
+{
+	unsigned tun = 0;
+	int e;
+
 	if (has(n, VIRTIO_NET_F_GUEST_CSUM))
 		tun |= TUN_F_CSUM;
 	if (has(n, VIRTIO_NET_F_GUEST_TSO4))
@@ -419,11 +426,11 @@ static void net_reset(struct virtio_dev *d)
 }
 
 static const struct virtio_dev_ops net_ops = {
-	.config_read = net_config_read,
-	.config_write = NULL,
-	.activate = net_activate,
-	.queue_notify = net_queue_notify,
-	.reset = net_reset,
+    .config_read = net_config_read,
+    .config_write = NULL,
+    .activate = net_activate,
+    .queue_notify = net_queue_notify,
+    .reset = net_reset,
 };
 
 static uint64_t offered_features(unsigned port)

@@ -75,9 +75,10 @@
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
+#include "vmm/state.h"
 
-#define VIRTIO_NET_RXQ 0
-#define VIRTIO_NET_TXQ 1
+#define VIRTIO_NET_RXQ	      0
+#define VIRTIO_NET_TXQ	      1
 #define VIRTIO_NET_QUEUE_SIZE 256 /* QueueNumMax of both queues */
 /* Largest transmit frame after the header: 64 KiB GSO plus Ethernet and
  * VLAN headers (with the 12-byte header: 65562, spec 5.1.6.3.1). */
@@ -100,8 +101,8 @@ struct virtio_net {
 	unsigned port_offloads; /* what the port accepts */
 	unsigned port_cur;	/* what it was last set to */
 	uint8_t mac[6];
-	bool rx_wanted;         /* last want_rx value */
-	bool rx_have, tx_have;  /* a popped chain is waiting in rx/tx_chain */
+	bool rx_wanted;	       /* last want_rx value */
+	bool rx_have, tx_have; /* a popped chain is waiting in rx/tx_chain */
 	struct vq_chain rx_chain, tx_chain;
 	uint64_t rx_frames, rx_bytes, rx_dropped; /* bytes: header included */
 	uint64_t tx_frames, tx_bytes, tx_dropped;
@@ -122,5 +123,33 @@ void virtio_net_destroy(struct virtio_net *n);
  * buffers (then want_rx(false)). Does nothing but want_rx(false) when the
  * device is not active. */
 void virtio_net_rx(struct virtio_net *n);
+
+/* The port as the acked features want it: its offloads (GUEST_CSUM ->
+ * TUN_F_CSUM, GUEST_TSO4/6 -> TUN_F_TSO4/6; set only when they change)
+ * and receive wanted. For activate, and after a restore. 0, or -errno
+ * from set_offloads (logged). */
+int virtio_net_sync_port(struct virtio_net *n) VMM_WUR;
+
+/*
+ * Saved state (docs/devices.md, "Device state"; net_state.c): one VNET
+ * section holding the MAC (to check: a restore into a device with another
+ * MAC is refused), then the transport's VMIO section. A chain the device
+ * popped and holds (a receive chain waiting for a frame, a send the port
+ * refused for now) is saved as not yet popped, so the restored device
+ * pops it again; nothing else is in flight. After a restore into an
+ * active device the port is synced (virtio_net_sync_port), which on
+ * failure marks the device NEEDS_RESET. The counters are host
+ * statistics.
+ */
+#define VIRTIO_NET_STATE_TAG	 "VNET"
+#define VIRTIO_NET_STATE_VERSION 1
+
+/* Append the device's state to w. The device must not be running (the
+ * VM paused): its held chains are unpopped for the save. */
+void virtio_net_save(struct virtio_net *n, struct st_writer *w);
+
+/* Restore one VNET section into n (initialised, its transport attached,
+ * not running). 0, or -EINVAL with rd bad and n unchanged. */
+int virtio_net_restore(struct virtio_net *n, struct st_reader *rd) VMM_WUR;
 
 #endif
