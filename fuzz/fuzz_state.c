@@ -13,12 +13,15 @@
  *                u8 n, n bytes at gpa at * 4
  *   ST_RNG,
  *   ST_CONSOLE,
- *   ST_BLK       a vdrv program (vdrv.h) against the restored transport,
+ *   ST_BLK,
+ *   ST_NET       a vdrv program (vdrv.h) against the restored transport,
  *                whose driver first takes over every enabled queue at the
  *                device's position (adopt); the console's VD_DEV: u8 n,
  *                n bytes of host input; virtio-blk serves its requests
  *                from an in-memory disk (fuzz/memdisk.h) that checks
- *                every access is on the disk
+ *                every access is on the disk; virtio-net runs over an
+ *                in-memory port (fuzz/memport.h), its VD_DEV: u8 n, n
+ *                bytes offered as a frame, then virtio_net_rx
  *   ST_SERIAL, ST_RTC, ST_I8042, ST_ACPI_PM, ST_PVPANIC, ST_DEBUG_EXIT
  *                steps of u8 how, u8 val: a write of val (how & 1) or a
  *                read at offset (how >> 1) % the device's range; the
@@ -31,6 +34,7 @@
  * the queue size); the UART's FIFO stays within its size.
  */
 #include <endian.h>
+#include <linux/if_tun.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +49,11 @@
 #include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
+#include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/memdisk.h"
+#include "fuzz/memport.h"
 #include "fuzz/vdrv.h"
 #include "vmm/state.h"
 
@@ -62,6 +68,7 @@ enum {
 	ST_PVPANIC,
 	ST_DEBUG_EXIT,
 	ST_BLK,
+	ST_NET,
 	ST_NDEC
 };
 
@@ -76,6 +83,8 @@ struct st_fx {
 	struct virtio_console con;
 	struct virtio_blk blk;
 	struct memdisk disk;
+	struct virtio_net net;
+	struct memport port;
 	struct virtio_mmio m;
 	struct vdrv drv;
 	struct serial ser;
@@ -102,6 +111,9 @@ static void save(struct st_fx *f, unsigned which, struct st_writer *w)
 		break;
 	case ST_BLK:
 		virtio_blk_save(&f->blk, w);
+		break;
+	case ST_NET:
+		virtio_net_save(&f->net, w);
 		break;
 	case ST_SERIAL:
 		serial_save(&f->ser, w);
@@ -135,6 +147,8 @@ static int restore(struct st_fx *f, unsigned which, struct st_reader *r)
 		return virtio_console_restore(&f->con, r);
 	case ST_BLK:
 		return virtio_blk_restore(&f->blk, r);
+	case ST_NET:
+		return virtio_net_restore(&f->net, r);
 	case ST_SERIAL:
 		return serial_restore(&f->ser, r);
 	case ST_RTC:
@@ -189,6 +203,19 @@ static void con_dev_op(struct vdrv *d, struct fz *in)
 	took = virtio_console_rx_push(&f->con, p, n);
 	virtio_mmio_unlock(&f->m);
 	FUZZ_CHECK(took <= n);
+}
+
+/* A frame from the port's side, and the I/O thread's call. */
+static void net_dev_op(struct vdrv *d, struct fz *in)
+{
+	struct st_fx *f = d->opaque;
+	const uint8_t *p;
+	size_t n = fz_bytes(in, fz_u8(in), &p);
+
+	memport_offer(&f->port, p, n);
+	virtio_mmio_lock(&f->m);
+	virtio_net_rx(&f->net);
+	virtio_mmio_unlock(&f->m);
 }
 
 static void ser_tx(void *opaque, uint8_t byte)
@@ -254,6 +281,16 @@ static void build(struct st_fx *f, unsigned which, const struct guest_mem *gm,
 		vdrv_init(&f->drv, gm, &f->m, NULL, f);
 		break;
 	}
+	case ST_NET: {
+		struct virtio_net_opts o = {.port = &f->port.port,
+					    .mac = {0x52, 0x54, 0, 0x12, 0x34,
+						    0x56}};
+		memport_init(&f->port, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
+		FUZZ_CHECK(virtio_net_init(&f->net, gm, &o) == 0);
+		FUZZ_CHECK(virtio_mmio_init(&f->m, &f->net.dev, &mh) == 0);
+		vdrv_init(&f->drv, gm, &f->m, net_dev_op, f);
+		break;
+	}
 	case ST_SERIAL:
 		FUZZ_CHECK(serial_init(&f->ser, &sh) == 0);
 		break;
@@ -285,6 +322,10 @@ static void destroy(struct st_fx *f, unsigned which)
 	case ST_BLK:
 		virtio_mmio_destroy(&f->m);
 		virtio_blk_destroy(&f->blk);
+		break;
+	case ST_NET:
+		virtio_mmio_destroy(&f->m);
+		virtio_net_destroy(&f->net);
 		break;
 	case ST_SERIAL:
 		serial_destroy(&f->ser);
@@ -459,7 +500,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (which == ST_VQ) {
 		check_vq(&f->vq, gm);
 		run_vq(f, gm, &in);
-	} else if (which == ST_RNG || which == ST_CONSOLE || which == ST_BLK) {
+	} else if (which == ST_RNG || which == ST_CONSOLE || which == ST_BLK ||
+		   which == ST_NET) {
 		vdrv_check(&f->drv);
 		adopt(&f->drv, gm);
 		vdrv_run(&f->drv, &in);

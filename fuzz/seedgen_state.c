@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include <linux/if_tun.h>
+
 #include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
@@ -20,15 +22,29 @@
 #include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
+#include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
 #include "fuzz/memdisk.h"
+#include "fuzz/memport.h"
 #include "fuzz/seedgen.h"
 #include "fuzz/vdrv.h"
 #include "tests/support/vq_builder.h"
 #include "vmm/state.h"
 
 /* fuzz_state.c's decoder numbers. */
-enum { D_VQ, D_RNG, D_CON, D_SER, D_RTC, D_KBC, D_APM, D_PVP, D_DBG, D_BLK };
+enum {
+	D_VQ,
+	D_RNG,
+	D_CON,
+	D_SER,
+	D_RTC,
+	D_KBC,
+	D_APM,
+	D_PVP,
+	D_DBG,
+	D_BLK,
+	D_NET
+};
 
 #define BLOB_MAX 2048
 
@@ -209,12 +225,14 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 	struct virtio_console *con = calloc(1, sizeof(*con));
 	struct virtio_blk *blk = calloc(1, sizeof(*blk));
 	struct memdisk *disk = calloc(1, sizeof(*disk));
+	struct virtio_net *net = calloc(1, sizeof(*net));
+	struct memport *port = calloc(1, sizeof(*port));
 	struct virtio_mmio m;
 	struct vdrv d;
 	struct fz in = fz_make(drive->p, drive->len);
 	struct virtio_dev *dev;
 
-	if (!rng || !con || !blk || !disk)
+	if (!rng || !con || !blk || !disk || !net || !port)
 		die("calloc");
 	gm_clear(&g->gm);
 	if (which == D_RNG) {
@@ -230,6 +248,14 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 		if (virtio_blk_init(blk, &g->gm, &o, err, sizeof(err)))
 			die("blk");
 		dev = &blk->dev;
+	} else if (which == D_NET) {
+		struct virtio_net_opts o = {.port = &port->port,
+					    .mac = {0x52, 0x54, 0, 0x12, 0x34,
+						    0x56}};
+		memport_init(port, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
+		if (virtio_net_init(net, &g->gm, &o))
+			die("net");
+		dev = &net->dev;
 	} else {
 		if (virtio_console_init(con, &g->gm, &ch))
 			die("console");
@@ -244,6 +270,8 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 		virtio_rng_save(rng, &g->w);
 	else if (which == D_BLK)
 		virtio_blk_save(blk, &g->w);
+	else if (which == D_NET)
+		virtio_net_save(net, &g->w);
 	else
 		virtio_console_save(con, &g->w);
 	virtio_mmio_destroy(&m);
@@ -252,6 +280,8 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 	free(con);
 	free(blk);
 	free(disk);
+	free(net);
+	free(port);
 }
 
 static void seeds_virtio_dev(struct gen *g)
@@ -310,6 +340,23 @@ static void seeds_virtio_dev(struct gen *g)
 	sb_u8(&p, VD_USED);
 	sb_u8(&p, 0);
 	emit(g, "blk-running", D_BLK, -1, &p);
+
+	/* virtio-net with two receive chains posted (one held: the port was
+	 * empty) and a frame sent; restored, a frame arrives (VD_DEV) and
+	 * another is sent. */
+	bringup(&d, 3);
+	chain1(&d, 0, 0x1000, 1526, true, NULL);
+	chain1(&d, 0, 0x2000, 1526, true, NULL);
+	chain1(&d, 1, 0x3000, 12 + 20, false, "\x01\x01\x01\x01\x01\x01"
+					       "\x01\x01\x01\x01\x01\x01frame");
+	virtio_state(g, D_NET, &d);
+	sb_u8(&p, VD_DEV);
+	sb_u8(&p, 24);
+	sb_put(&p, "\0\0\0\0\0\0\0\0\0\0\0\0incoming-frm", 24);
+	sb_u8(&p, VD_USED);
+	sb_u8(&p, 0);
+	chain1(&p, 1, 0x3000, 12 + 20, false, NULL);
+	emit(g, "net-running", D_NET, -1, &p);
 }
 
 /* --- legacy devices ---------------------------------------------------- */
