@@ -236,9 +236,11 @@ static void test_disk(const char *guest, const char *dir)
 	    !machine_build(m) && !machine_start(m)) {
 		size_t n = save_at(m, 50000, state, &ram, &ea);
 		CHECK(n > 0, "saved with a disk");
-		if (n)
+		if (n) {
 			CHECK(restore_run(m, state, n, ram) == 0,
 			      "with a disk: status %d", m->status);
+			vm_destroy(&m->vm);
+		}
 		host_close(&m->host);
 	}
 	CHECK(count_lines(serial, "exitbench: pio start") == 1,
