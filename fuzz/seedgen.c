@@ -418,7 +418,8 @@ int main(int argc, char **argv)
 	    "virtqueue", "virtio_mmio", "virtio_blk", "virtio_net",
 	    "virtio_rng", "virtio_console", "serial", "i8042", "pio",
 	    "bzimage", "elf", "cmdline", "cli", "escape", "trace", "trace_text",
-	    "replay_blk", "replay_net", "replay_rng", "replay_console", "state"};
+	    "replay_blk", "replay_net", "replay_rng", "replay_console", "state",
+	    "vm_state"};
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s CORPUS_DIR TRACES_DIR\n", argv[0]);
@@ -438,5 +439,6 @@ int main(int argc, char **argv)
 	seeds_escape();
 	seeds_trace(argv[2]);
 	seeds_state();
+	seeds_vm_state();
 	return 0;
 }

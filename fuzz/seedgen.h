@@ -36,6 +36,9 @@ void seeds_virtio(void);
 /* Seeds of the state harness: real saved states of every device
  * (seedgen_state.c). */
 void seeds_state(void);
+/* Seeds of the whole-VM state harness: VMST sections saved from VMs on
+ * the replay backend (seedgen_vm_state.c). */
+void seeds_vm_state(void);
 
 /* Seeds of the trace and replay harnesses from the text traces in the
  * directory `traces` (seedgen_trace.c). */

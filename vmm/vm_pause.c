@@ -120,6 +120,11 @@ int vm_pause_on_each_vcpu(struct vm *vm, vm_vcpu_fn fn, void *opaque)
 	int r = vm_pause_stopping(vm) ? -ECANCELED : p->work_err;
 	p->work = NULL;
 	pthread_mutex_unlock(&p->lock);
+	/* A vCPU without a thread (the VM built, not run): no thread of its
+	 * own can run the work, so the caller's does. */
+	for (unsigned i = 0; !r && i < vm->ncpus; i++)
+		if (!vm->vcpus[i].started)
+			r = fn(&vm->vcpus[i], opaque);
 	return r;
 }
 

@@ -58,7 +58,8 @@ void vm_resume(struct vm *vm);
 bool vm_paused(struct vm *vm);
 
 /* On a paused VM, run fn(c, opaque) on every parked vCPU's thread and
- * wait for all of them. 0, the first -errno fn returned, -EINVAL when
+ * wait for all of them; for a vCPU whose thread never started (a VM not
+ * yet run), on the calling thread. 0, the first -errno fn returned, -EINVAL when
  * the VM is not paused, or -ECANCELED when it stopped meanwhile. */
 int vm_pause_on_each_vcpu(struct vm *vm, vm_vcpu_fn fn, void *opaque) VMM_WUR;
 

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Harness: a whole VM's saved state (vmm/vm_state.c, the VMST section a
+ * snapshot will hold) restored into a freshly built VM: the section's own
+ * fields, the accelerator's VM and vCPU sections (the replay backend: no
+ * KVM), every platform device's and the virtio devices'.
+ *
+ * Input: u8 machine (bit 0: 2 vCPUs, else 1; bit 1: ACPI; bit 2: an rng;
+ * bit 3: a console), then the blob (the rest of the input).
+ *
+ * Checks: restore gives 0, -EINVAL or -EOPNOTSUPP, never anything else;
+ * a taken blob saves back (vm_pause, vm_state_save) to exactly the bytes
+ * taken, so the encoding is canonical and nothing restored is lost.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/replay/replay.h"
+#include "fuzz/fuzz.h"
+#include "fuzz/vmstfx.h"
+#include "vmm/vm.h"
+#include "vmm/vm_state.h"
+
+#define VMST_MAX (256u << 10)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz in = fz_make(data, size);
+	uint8_t m = fz_u8(&in);
+	const uint8_t *blob;
+	size_t len = fz_rest(&in, &blob);
+	struct vm_config cfg;
+	struct vm_host host;
+	struct vm *vm = calloc(1, sizeof(*vm));
+	uint8_t *again = malloc(VMST_MAX);
+	char err[256];
+
+	if (!vm || !again)
+		abort();
+	vmstfx_machine(m, &cfg, &host);
+	FUZZ_CHECK(vm_create(vm, &cfg, &replay_accel_ops, &host, err,
+			     sizeof(err)) == 0);
+	struct st_reader r;
+	st_reader_init(&r, blob, len);
+	int e = vm_state_restore(vm, &r);
+	FUZZ_CHECK(e == 0 || e == -EINVAL || e == -EOPNOTSUPP);
+	if (e == 0) {
+		struct st_writer w;
+		st_writer_init(&w, again, VMST_MAX);
+		FUZZ_CHECK(vm_pause(vm) == 0);
+		FUZZ_CHECK(vm_state_save(vm, &w) == 0);
+		long n = st_writer_end(&w);
+		FUZZ_CHECK(n > 0 && (size_t)n == r.pos &&
+			   !memcmp(again, blob, (size_t)n));
+		vm_resume(vm);
+	}
+	vm_destroy(vm);
+	free(vm);
+	free(again);
+	return 0;
+}
