@@ -1,94 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The vmm binary: parse the command line, read the images, set up the
- * console, and run the VM (again, after a reset with --on-reset restart).
+ * The vmm binary: parse the command line, then run the VM it describes
+ * (launch.h), or replay a trace.
  *
- * Process-wide concerns live here, not in vmm_core: the terminal mode and
- * its restoration on any exit, SIGPIPE, the exit status.
+ * Process-wide concerns live here and in launch.c, not in vmm_core: the
+ * standard fds, the terminal mode and its restoration on any exit,
+ * SIGPIPE, the exit status.
  */
 #include <errno.h>
-#include <poll.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "backends/accel.h"
 #include "backends/replay/replay.h"
 #include "vmm/cli.h"
-#include "vmm/host.h"
+#include "vmm/launch.h"
 #include "vmm/log.h"
-#include "vmm/restart.h"
-#include "vmm/trace/record.h"
 #include "vmm/sandbox/sandbox.h"
-#include "vmm/sandbox/supervise.h"
 #include "vmm/vm.h"
-
-/* The terminal as we found it; restored on every exit path, including
- * fatal signals. Process state of the binary only. */
-static struct termios saved_tty;
-static volatile sig_atomic_t tty_raw;
-
-static void tty_restore(void)
-{
-	if (tty_raw) {
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
-		tty_raw = 0;
-	}
-}
-
-/* Installed with SA_RESETHAND: the disposition is already the default
- * one here, so no thread needs rt_sigaction under its seccomp filter. */
-static void tty_fatal_signal(int sig)
-{
-	tty_restore();
-	raise(sig);
-}
-
-/* Raw input for the guest; output processing kept so "\n" still starts a
- * new line, as QEMU does. */
-static void tty_make_raw(void)
-{
-	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty) < 0)
-		return;
-	struct termios t = saved_tty;
-	cfmakeraw(&t);
-	t.c_oflag = saved_tty.c_oflag;
-	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
-		return;
-	tty_raw = 1;
-	atexit(tty_restore);
-	/* vm_run turns SIGINT/SIGTERM/SIGHUP into a clean stop while a VM
-	 * runs; outside it (while a VM is built) they end the process, and
-	 * the terminal must come back first. */
-	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE,  SIGILL, SIGABRT,
-				    SIGQUIT, SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa = {.sa_handler = tty_fatal_signal,
-			       .sa_flags = SA_RESETHAND};
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
-		sigaction(fatal[i], &sa, NULL);
-}
-
-/* --jail, the parent: the child owns the VM's fds now; keep the
- * terminal, forward signals, and end with the child's status. */
-static int main_supervise(pid_t child, const struct accel_ops *accel,
-			  struct vm_host *host)
-{
-	bool raw = host->console_escape;
-	if (accel->sys_close)
-		accel->sys_close(host->accel_sys);
-	host_close(host);
-	if (raw)
-		tty_make_raw();
-	int status = supervise_child(child);
-	tty_restore();
-	return status;
-}
 
 /* fds 0-2 that are closed are opened on /dev/null before anything else is
  * opened: otherwise the first image or disk opened would become stdout or
@@ -99,7 +29,8 @@ static int std_fds_open(void)
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
 		/* The lowest free fd: this one, as the lower ones are open. */
-		int n = open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
+		int n =
+		    open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
 		if (n < 0)
 			return -errno;
 		if (n != fd) {
@@ -108,13 +39,6 @@ static int std_fds_open(void)
 		}
 	}
 	return 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 int main(int argc, char **argv)
@@ -150,156 +74,15 @@ int main(int argc, char **argv)
 	if (accel == &replay_accel_ops)
 		return replay_main(&cfg);
 
-	/* The sandbox (docs/security.md): steps before and after the host
-	 * files are opened, and after the first VM is built. */
+	/* The sandbox (docs/security.md): its first steps come before
+	 * anything is opened. */
 	struct sandbox sb;
 	sandbox_init(&sb, &cfg.sandbox);
 	if (sandbox_prepare(&sb, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		return VM_STATUS_ERROR;
 	}
-	struct vm_host host;
-	struct file_ids ids;
-	if (host_open(&cfg, &host, &ids, err, sizeof(err)) != 0) {
-		log_error("%s", err);
-		return VM_STATUS_ERROR;
-	}
-	/* One limiter for guest-triggered messages, shared by restarts. */
-	struct log_limit guest_log;
-	if (log_limit_init(&guest_log, LOG_LIMIT_BURST, LOG_LIMIT_PERIOD_MS)) {
-		log_error("out of memory");
-		host_close(&host);
-		return VM_STATUS_ERROR;
-	}
-	host.guest_log = &guest_log;
-	/* --record: the trace file, and the taps behind the recorder. */
-	struct recorder *rec = NULL;
-	if (cfg.record &&
-	    record_open(&rec, cfg.record, &cfg, &host, &ids, err,
-			sizeof(err)) != 0) {
-		log_error("%s", err);
-		record_close(rec);
-		host_close(&host);
-		return VM_STATUS_ERROR;
-	}
-	/* /dev/kvm once for the process: a restart under the filters, or
-	 * in the jail, opens nothing. */
-	if (accel->sys_open && accel->sys_open(&host.accel_sys) != 0) {
-		host_close(&host);
-		return VM_STATUS_ERROR;
-	}
-	pid_t child;
-	if (sandbox_jail(&sb, &child, err, sizeof(err)) != 0) {
-		log_error("%s", err);
-		if (accel->sys_close)
-			accel->sys_close(host.accel_sys);
-		host_close(&host);
-		return VM_STATUS_ERROR;
-	}
-	if (child > 0)
-		return main_supervise(child, accel, &host);
-	host.thread_hook = sandbox_thread_hook;
-	host.thread_hook_opaque = &sb;
-	/* A closed console reader must not kill the VMM: writes then fail
-	 * with EPIPE and serial output is dropped. */
-	signal(SIGPIPE, SIG_IGN);
-
-	struct vm *vm = calloc(1, sizeof(*vm));
-	if (!vm) {
-		log_error("out of memory");
-		host_close(&host);
-		return VM_STATUS_ERROR;
-	}
-	/* Jailed, the parent owns the terminal. */
-	if (host.console_escape && !cfg.sandbox.jail)
-		tty_make_raw();
-
-	struct restart_policy restarts;
-	restart_init(&restarts, cfg.restart_max);
-	int status;
-	for (;;) {
-		if (vm_create(vm, &cfg, accel, &host, err, sizeof(err)) != 0) {
-			if (err[0])
-				log_error("%s", err);
-			vm_destroy(vm);
-			status = VM_STATUS_ERROR;
-			break;
-		}
-		/* Every check has passed: the outputs may be emptied now
-		 * (outfile.h), once, before the sandbox forbids it. */
-		if (!sb.locked && host_commit_outputs(&host, err, sizeof(err))) {
-			log_error("%s", err);
-			vm_destroy(vm);
-			status = VM_STATUS_ERROR;
-			break;
-		}
-		/* The images are in guest RAM now. Only a restart reloads
-		 * them; otherwise their copies (a vmlinux is tens of MiB)
-		 * would stay resident for the whole run. */
-		if (cfg.on_reset != RESET_RESTART)
-			host_drop_images(&host);
-		if (rec && record_start(rec, vm, err, sizeof(err)) != 0) {
-			log_error("%s", err);
-			vm_destroy(vm);
-			status = VM_STATUS_ERROR;
-			break;
-		}
-		if (!sb.locked) {
-			/* One thread, everything open, first VM built. */
-			if (sandbox_lockdown(&sb, err, sizeof(err)) != 0) {
-				log_error("%s", err);
-				vm_destroy(vm);
-				status = VM_STATUS_ERROR;
-				break;
-			}
-			char what[256];
-			sandbox_describe(&sb, what, sizeof(what));
-			log_info("%s", what);
-		}
-		uint64_t t0 = now_ms();
-		status = vm_run(vm);
-		if (rec && record_finish(rec, vm, err, sizeof(err)) != 0) {
-			log_error("%s", err);
-			status = VM_STATUS_ERROR;
-		}
-		enum vm_stop_reason why = vm_stop_reason(vm);
-		int sig = vm_signal_seen(vm);
-		vm_destroy(vm);
-		if (why == VM_STOP_RESET && cfg.on_reset == RESET_RESTART) {
-			if (sig) {
-				/* The user's stop outranks the guest's reset. */
-				status = 128 + sig;
-				break;
-			}
-			long wait = restart_next(&restarts, now_ms() - t0);
-			if (wait < 0) {
-				log_error("the guest reset %u times in a row, each "
-					  "within %d s of booting; giving up "
-					  "(--restart-max %u)",
-					  restarts.rapid,
-					  CONFIG_RESTART_QUICK_MS / 1000,
-					  cfg.restart_max);
-				status = VM_STATUS_RESET;
-				break;
-			}
-			log_info("guest reset; restarting in %ld ms (--on-reset "
-				 "restart)",
-				 wait);
-			/* SIGINT/SIGTERM are not blocked here: they end vmm
-			 * during the wait, as while a VM is built. */
-			if (wait)
-				poll(NULL, 0, (int)wait);
-			continue;
-		}
-		break;
-	}
-	log_limit_destroy(&guest_log);
-	tty_restore();
-	free(vm);
-	record_close(rec);
+	int status = launch_run(&cfg, accel, &sb, NULL);
 	sandbox_destroy(&sb);
-	if (accel->sys_close)
-		accel->sys_close(host.accel_sys);
-	host_close(&host);
 	return status;
 }
