@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -44,6 +45,18 @@ enum vm_stop_reason vm_stop_reason(struct vm *vm)
 int vm_stop_status(struct vm *vm) { return atomic_load(&vm->stop) & 0xff; }
 
 int vm_signal_seen(struct vm *vm) { return atomic_load(&vm->signal_seen); }
+
+size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len,
+			bool *to_virtio)
+{
+	bool virt = vm->console_vdev != NULL;
+	if (to_virtio)
+		*to_virtio = virt;
+	if (virt)
+		return vm_virtio_console_input(vm, buf, len);
+	return serial_rx_push(&vm->serial, buf,
+			      len > UINT_MAX ? UINT_MAX : (unsigned)len);
+}
 
 /* ---- device host callbacks ---- */
 

@@ -180,6 +180,12 @@ enum vm_stop_reason vm_stop_reason(struct vm *vm);
 int vm_signal_seen(struct vm *vm);
 int vm_stop_status(struct vm *vm);
 
+/* Console input: to the virtio console when the VM has one, else to
+ * COM1 (as the recorder, the replay and vm_run all choose). The bytes the
+ * device took; *to_virtio (may be NULL) says which one it was. */
+size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len,
+			bool *to_virtio);
+
 /* Release everything vm_create built. Safe on a partly created VM and on
  * a zeroed struct. */
 void vm_destroy(struct vm *vm);

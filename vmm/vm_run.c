@@ -65,12 +65,9 @@ static void run_push_input(struct vm *vm, struct run_input *in)
 		in->off += vm->host.tracer->ops->console_input(
 		    vm->host.tracer->opaque, in->buf + in->off,
 		    in->len - in->off);
-	else if (vm->console_vdev)
-		in->off += vm_virtio_console_input(vm, in->buf + in->off,
-						   in->len - in->off);
 	else
-		in->off += serial_rx_push(&vm->serial, in->buf + in->off,
-					  (unsigned)(in->len - in->off));
+		in->off += vm_console_input(vm, in->buf + in->off,
+					    in->len - in->off, NULL);
 }
 
 static void run_drain_eventfd(int fd)

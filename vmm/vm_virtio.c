@@ -70,6 +70,11 @@ static void vdev_tap_ready(void *opaque, uint32_t events)
 		v->vm->host.tracer->ops->net_rx(v->vm->host.tracer->opaque, v);
 		return;
 	}
+	vm_virtio_net_rx(v);
+}
+
+void vm_virtio_net_rx(struct vm_vdev *v)
+{
 	virtio_mmio_lock(&v->mmio);
 	virtio_net_rx(v->impl);
 	virtio_mmio_unlock(&v->mmio);

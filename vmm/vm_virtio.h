@@ -65,6 +65,11 @@ int vm_virtio_cmdline(const struct vm *vm, char *buf, size_t cap) VMM_WUR;
 int vm_virtio_start(struct vm *vm) VMM_WUR;
 void vm_virtio_stop(struct vm *vm);
 
+/* Virtio-net device v's port has frames: move them into the guest
+ * (virtio_net_rx under v's transport lock). The one way every caller (the
+ * I/O thread, the recorder, the replay) receives. */
+void vm_virtio_net_rx(struct vm_vdev *v);
+
 /* Feed console input to the virtio console; returns bytes taken. */
 size_t vm_virtio_console_input(struct vm *vm, const uint8_t *buf,
 			       size_t len);

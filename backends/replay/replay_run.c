@@ -194,10 +194,7 @@ static void replay_tap(struct replay *rp, const struct trace_rec *r)
 		return;
 	replay_event_begin(rp, r->index);
 	if (r->type == TRACE_NET_RX) {
-		struct vm_vdev *v = rp->net_vdev[i];
-		virtio_mmio_lock(&v->mmio);
-		virtio_net_rx(v->impl);
-		virtio_mmio_unlock(&v->mmio);
+		vm_virtio_net_rx(rp->net_vdev[i]);
 	} else {
 		size_t len =
 		    r->len > TRACE_FRAME_MAX ? TRACE_FRAME_MAX : r->len;

@@ -123,16 +123,11 @@ static size_t record_console_input(void *opaque, const uint8_t *buf, size_t len)
 	size_t n;
 	if (len > RECORD_RX_MAX)
 		len = RECORD_RX_MAX;
+	bool virt;
 	record_begin(r);
-	if (vm->console_vdev) {
-		n = vm_virtio_console_input(vm, buf, len);
-		tenc_rx(&r->out, TRACE_CONSOLE_RX, (uint32_t)n, buf,
-			(uint32_t)len);
-	} else {
-		n = serial_rx_push(&vm->serial, buf, (unsigned)len);
-		tenc_rx(&r->out, TRACE_SERIAL_RX, (uint32_t)n, buf,
-			(uint32_t)len);
-	}
+	n = vm_console_input(vm, buf, len, &virt);
+	tenc_rx(&r->out, virt ? TRACE_CONSOLE_RX : TRACE_SERIAL_RX,
+		(uint32_t)n, buf, (uint32_t)len);
 	record_end(r);
 	return n;
 }
@@ -144,9 +139,7 @@ static void record_net_rx(void *opaque, struct vm_vdev *v)
 	for (unsigned i = 0; i < r->ntaps; i++) {
 		if (r->taps[i].vdev != v)
 			continue;
-		virtio_mmio_lock(&v->mmio);
-		virtio_net_rx(v->impl);
-		virtio_mmio_unlock(&v->mmio);
+		vm_virtio_net_rx(v);
 		tenc_net_rx(&r->out, i);
 	}
 	record_end(r);
