@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 
 #include <cmocka.h>
@@ -56,7 +57,7 @@ static void rule_row(const struct policy_rule *r, char *buf, size_t cap)
 		snprintf(arg, sizeof(arg), "fails with `ENOSYS`");
 		break;
 	}
-	if (r->classes == POLICY_S)
+	if (r->classes == POLICY_S || r->classes == POLICY_A)
 		snprintf(buf, cap, "| `%s` | %s | %s |", r->sys, arg, r->why);
 	else
 		snprintf(buf, cap, "| `%s` | %s | %s | %s | %s | %s |", r->sys,
@@ -67,7 +68,8 @@ static void rule_row(const struct policy_rule *r, char *buf, size_t cap)
 static void print_table(const struct policy_rule *rules, size_t n)
 {
 	char row[512];
-	if (n && rules[0].classes == POLICY_S) {
+	if (n &&
+	    (rules[0].classes == POLICY_S || rules[0].classes == POLICY_A)) {
 		printf("| call | arguments | why |\n|---|---|---|\n");
 	} else {
 		printf("| call | arguments | control | vcpu | io | why |\n");
@@ -79,9 +81,11 @@ static void print_table(const struct policy_rule *rules, size_t n)
 	}
 }
 
-/* The tables: the normal policy, the sanitizer rules, the supervisor's. */
-enum { TABLE_POLICY, TABLE_SANITIZER, TABLE_SUPERVISOR, TABLES };
-static const char *const table_names[] = {"policy", "sanitizer", "supervisor"};
+/* The tables: the normal policy, the sanitizer rules, the supervisor's,
+ * the API thread's. */
+enum { TABLE_POLICY, TABLE_SANITIZER, TABLE_SUPERVISOR, TABLE_API, TABLES };
+static const char *const table_names[] = {"policy", "sanitizer", "supervisor",
+					  "api"};
 
 static const struct policy_rule *all_rules(int which, size_t *n)
 {
@@ -90,6 +94,8 @@ static const struct policy_rule *all_rules(int which, size_t *n)
 		return policy_sanitizer_rules(n);
 	case TABLE_SUPERVISOR:
 		return policy_supervisor_rules(n);
+	case TABLE_API:
+		return policy_api_rules(n);
 	default:
 		return policy_rules(n);
 	}
@@ -153,10 +159,10 @@ static void test_never(void **s)
 			fail_msg("policy_never allows %s in some form",
 				 must[i]);
 	}
-	/* Only two entries have an exception, each one narrow form. */
+	/* Only three entries have an exception, each one narrow form. */
 	for (const struct policy_never_entry *e = policy_never; e->sys; e++)
 		if (e->except != POLICY_ANY && strcmp(e->sys, "prctl") &&
-		    strcmp(e->sys, "kill"))
+		    strcmp(e->sys, "kill") && strcmp(e->sys, "accept4"))
 			fail_msg("policy_never: %s has an exception", e->sys);
 }
 
@@ -174,6 +180,14 @@ static void test_never_exceptions(void **s)
 		bool ok;
 	} cases[] = {
 	    {RULE("prctl", POLICY_C, POLICY_EQ, 0, PR_SET_NAME), true},
+	    {RULE("accept4", POLICY_A, POLICY_EQ, 3,
+		  SOCK_NONBLOCK | SOCK_CLOEXEC),
+	     true},
+	    {RULE("accept4", POLICY_A, POLICY_ANY, 0, 0), false},
+	    {RULE("accept4", POLICY_A, POLICY_EQ, 3, SOCK_NONBLOCK), false},
+	    {RULE("accept4", POLICY_A, POLICY_EQ, 2,
+		  SOCK_NONBLOCK | SOCK_CLOEXEC),
+	     false},
 	    {RULE("prctl", POLICY_C, POLICY_ANY, 0, 0), false},
 	    {RULE("prctl", POLICY_C, POLICY_EQ, 0, PR_SET_NO_NEW_PRIVS), false},
 	    {RULE("prctl", POLICY_C, POLICY_EQ, 0, PR_SET_DUMPABLE), false},
@@ -213,10 +227,12 @@ static void test_rules_well_formed(void **s)
 			if (!r[i].why || strlen(r[i].why) < 8)
 				fail_msg("%s: no reason given", r[i].sys);
 			bool sup = which == TABLE_SUPERVISOR;
-			if (sup ? r[i].classes != POLICY_S
-				: !r[i].classes ||
-				      (r[i].classes &
-				       ~(POLICY_C | POLICY_V | POLICY_I)))
+			bool api = which == TABLE_API;
+			if (sup	  ? r[i].classes != POLICY_S
+			    : api ? r[i].classes != POLICY_A
+				  : !r[i].classes ||
+					(r[i].classes &
+					 ~(POLICY_C | POLICY_V | POLICY_I)))
 				fail_msg("%s: bad classes", r[i].sys);
 			if (!sup && r[i].cmp == POLICY_CHILD)
 				fail_msg("%s: only the supervisor has a child",
@@ -346,6 +362,54 @@ static void test_supervisor(void **s)
 	assert_true(kill && wait);
 }
 
+/* The API thread's list: sockets only through accept4 on the listening
+ * socket it is given (non-blocking, close-on-exec), no ioctl (no KVM:
+ * pausing goes through vm_pause's locks and kicks), no file, no thread,
+ * no process, no executable memory, no new filter. And accept4 is the
+ * API thread's alone. */
+static void test_api(void **s)
+{
+	(void)s;
+	size_t n;
+	const struct policy_rule *r = policy_api_rules(&n);
+	assert_true(n > 0 && n <= 32);
+	bool accept = false;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = r[i].sys;
+		if (!strcmp(c, "accept4")) {
+			accept = true;
+			assert_int_equal(r[i].cmp, POLICY_EQ);
+			assert_int_equal(r[i].arg, 3);
+			assert_int_equal(r[i].val,
+					 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		}
+		if (!strcmp(c, "tgkill") && r[i].cmp != POLICY_SELF)
+			fail_msg("api: tgkill beyond this process");
+		if ((!strcmp(c, "mmap") || !strcmp(c, "mprotect")) &&
+		    (r[i].cmp != POLICY_NOBITS || r[i].val != PROT_EXEC))
+			fail_msg("api: %s may map executable memory", c);
+		static const char *const none[] = {
+		    "ioctl",   "clone",	     "clone3",	     "open",   "openat",
+		    "socket",  "connect",    "bind",	     "listen", "accept",
+		    "seccomp", "prctl",	     "rt_sigaction", "execve", "unlink",
+		    "kill",    "exit_group",
+		};
+		for (size_t k = 0; k < ARRAY_SIZE(none); k++)
+			if (!strcmp(c, none[k]))
+				fail_msg("api: %s allowed", c);
+	}
+	assert_true(accept);
+	for (int which = 0; which < TABLES; which++) {
+		if (which == TABLE_API)
+			continue;
+		const struct policy_rule *o = all_rules(which, &n);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(o[i].sys, "accept4"))
+				fail_msg("the %s allowlist has accept4",
+					 table_names[which]);
+	}
+}
+
 /* The rows between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in
  * docs/security.md are exactly the table's. */
 static void check_doc_table(const char *doc, const char *name, int which)
@@ -412,6 +476,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_never),
 	    cmocka_unit_test(test_never_exceptions),
 	    cmocka_unit_test(test_supervisor),
+	    cmocka_unit_test(test_api),
 	    cmocka_unit_test(test_rules_well_formed),
 	    cmocka_unit_test(test_constrained),
 	    cmocka_unit_test(test_ioctls_per_class),

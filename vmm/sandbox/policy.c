@@ -12,7 +12,8 @@
  *
  * The control thread gets every row (policy.h says why). Anything not
  * listed is refused with the --seccomp action. A second, small table is
- * the --jail supervisor's (S), a process of its own.
+ * the --jail supervisor's (S), a process of its own, and a third the
+ * --api-sock thread's (A), which starts before the lockdown.
  *
  * The KVM ioctls a thread may make are named by their request numbers
  * from vmm/kvm_ioctls.h, which the build generates from the kernel's KVM
@@ -31,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include "vmm/compiler.h"
 #include "vmm/kvm_ioctls.h"
@@ -222,6 +224,54 @@ static const struct policy_rule policy_supervisor[] = {
     {"exit_group", POLICY_S, ANY, .why = "exit with the child's status"},
 };
 
+/* The API thread (vmm/api/api_server.c, libmicrohttpd in external-poll
+ * mode on its own thread): the calls strace shows it making to accept,
+ * serve and close connections, pause and resume the VM, and stop. The
+ * listening socket, its poll set and the daemon are made before the
+ * filter is loaded. */
+#define A	     POLICY_A
+#define ACCEPT_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
+static const struct policy_rule policy_api[] = {
+    {"accept4", A, EQ(3, ACCEPT_FLAGS),
+     .why = "a client connects to the API socket (listening before the "
+	    "filter)"},
+    {"recvfrom", A, ANY, .why = "read a request"},
+    {"sendto", A, ANY, .why = "write a response"},
+    {"sendmsg", A, ANY, .why = "write a response's header and body"},
+    {"shutdown", A, ANY, .why = "end a connection"},
+    {"close", A, ANY,
+     .why = "a connection's socket, when it ends; the daemon's at exit"},
+    {"epoll_wait", A, ANY, .why = "wait for connections and requests"},
+    {"epoll_pwait", A, ANY, .why = "the same, as some libcs make it"},
+    {"epoll_ctl", A, ANY, .why = "add or remove a connection"},
+    {"read", A, ANY, .why = "libmicrohttpd's wake-up eventfd"},
+    {"write", A, ANY,
+     .why = "log lines; the InstanceStart handshake's eventfd"},
+    {"futex", A, ANY,
+     .why = "the InstanceStart handshake, vm_pause's locks, joins"},
+    {"tgkill", A, SELF(0),
+     .why = "vm_pause kicks the vCPUs out of KVM_RUN: only this "
+	    "process's threads"},
+    {"getpid", A, ANY, .why = "pthread_kill() names this process"},
+    {"gettid", A, ANY, .why = "raise() names the calling thread"},
+    {"clock_gettime", A, ANY,
+     .why = "libmicrohttpd's timeouts when the vDSO falls back"},
+    {"time", A, ANY, .why = "the same, time() for the Date header"},
+    {"gettimeofday", A, ANY, .why = "the same, older entry"},
+    {"brk", A, ANY, .why = "malloc's main heap"},
+    {"mmap", A, NOBITS(2, PROT_EXEC),
+     .why = "malloc's thread arena, connection memory pools; never "
+	    "executable"},
+    {"mprotect", A, NOBITS(2, PROT_EXEC),
+     .why = "malloc's thread arena grows; never executable"},
+    {"munmap", A, ANY, .why = "free, connection memory pools"},
+    {"madvise", A, EQ(2, MADV_DONTNEED),
+     .why = "free and thread exit give pages back"},
+    {"rt_sigprocmask", A, ANY, .why = "glibc, at thread exit"},
+    {"exit", A, ANY, .why = "the thread ends (vmm stops)"},
+};
+#undef A
+
 /* Loaded in test builds only: AddressSanitizer (-DVMM_SANITIZE=ON), for
  * its runtime's own calls, and coverage (-DVMM_COVERAGE=ON), for gcov
  * writing its counters at exit (it opens, locks and rewinds each .gcda
@@ -266,6 +316,12 @@ const struct policy_rule *policy_supervisor_rules(size_t *n)
 {
 	*n = ARRAY_SIZE(policy_supervisor);
 	return policy_supervisor;
+}
+
+const struct policy_rule *policy_api_rules(size_t *n)
+{
+	*n = ARRAY_SIZE(policy_api);
+	return policy_api;
 }
 
 const struct policy_rule *policy_sanitizer_rules(size_t *n)
@@ -365,7 +421,8 @@ const struct policy_never_entry policy_never[] = {
     {"bind", NEVER},
     {"listen", NEVER},
     {"accept", NEVER},
-    {"accept4", NEVER},
+    /* accept4 only non-blocking and close-on-exec (the API thread's) */
+    {"accept4", EXCEPT(POLICY_EQ, 3, ACCEPT_FLAGS)},
     /* identity, privileges, namespaces */
     {"setuid", NEVER},
     {"setgid", NEVER},

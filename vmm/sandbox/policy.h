@@ -13,6 +13,9 @@
  * I/O threads' (a thread that then adds its own filter can make only the
  * calls both allow, that is its own).
  *
+ * A table of its own is the API thread's (--api-sock), which starts
+ * before the lockdown and inherits nothing (policy_api_rules).
+ *
  * A fourth table is for another process: the supervisor, the parent that
  * --jail leaves outside the namespaces (supervise.h). It only waits for
  * the jailed vmm, forwards signals to it and restores the terminal, and
@@ -34,8 +37,13 @@
 /* The supervisor's rules (policy_supervisor_rules) and only those. */
 #define POLICY_S (1u << 3)
 
+/* The API thread's rules (policy_api_rules) and only those. */
+#define POLICY_A (1u << 4)
+
 /* The supervisor's name in messages and tables. */
 #define POLICY_SUPERVISOR "supervisor"
+/* The API thread's class name (messages, tables, the thread's name). */
+#define POLICY_API "api"
 
 /* How a rule looks at one argument (a 64-bit register). Comparisons of
  * int-sized arguments (ioctl requests, commands, signals, pids) use the
@@ -73,6 +81,13 @@ const struct policy_rule *policy_sanitizer_rules(size_t *n);
 /* The supervisor's allowlist: a process of one thread that waits,
  * forwards signals and restores the terminal. */
 const struct policy_rule *policy_supervisor_rules(size_t *n);
+
+/* The API thread's allowlist (--api-sock): a thread that starts before
+ * the lockdown, so that its filter stacks on no other and the control
+ * thread's has none of its rows. It accepts connections on the
+ * listening socket it was given, reads requests and writes responses,
+ * and pauses the VM through the vm_pause locks. */
+const struct policy_rule *policy_api_rules(size_t *n);
 
 /* Is this a test build, AddressSanitizer or coverage (the sanitizer
  * rules loaded)? */

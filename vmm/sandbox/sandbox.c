@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,6 +148,34 @@ int sandbox_thread_hook(void *opaque, enum vm_thread_class cls)
 	return r;
 }
 
+int sandbox_api_prepare(struct sandbox *sb, char *err, size_t errlen)
+{
+	enum sandbox_seccomp mode = sb->cfg->seccomp;
+	if (mode == SANDBOX_SECCOMP_OFF)
+		return 0;
+	int r = filter_build_api(mode, getpid(), &sb->api, err, errlen);
+	if (!r && mode == SANDBOX_SECCOMP_ENFORCE && (r = sigsys_install()))
+		return errmsg(err, errlen, r, "seccomp: SIGSYS handler: %s",
+			      strerror(-r));
+	return r;
+}
+
+int sandbox_api_thread(struct sandbox *sb, char *err, size_t errlen)
+{
+	prctl(PR_SET_NAME, "vmm-api");
+	sigsys_set_class(POLICY_API);
+	/* Nothing to switch to: only this thread's privileges go. */
+	const struct sandbox_config none = {.seccomp = sb->cfg->seccomp};
+	int r = caps_drop_all(&none, err, errlen);
+	if (r || sb->cfg->seccomp == SANDBOX_SECCOMP_OFF)
+		return r;
+	if ((r = filter_load(&sb->api)))
+		return errmsg(err, errlen, r,
+			      "seccomp: loading the api filter: %s",
+			      strerror(-r));
+	return 0;
+}
+
 void sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)
 {
 	char caps[96];
@@ -163,4 +192,5 @@ void sandbox_destroy(struct sandbox *sb)
 {
 	for (unsigned c = 0; c < ARRAY_SIZE(sb->prog); c++)
 		filter_free(&sb->prog[c]);
+	filter_free(&sb->api);
 }

@@ -22,6 +22,10 @@
  *   (vm_run: each vCPU and the I/O thread call sandbox_thread_hook,
  *   installed as vm_host.thread_hook, and load their own filter)
  *
+ * With --api-sock, the API thread starts before the first VM is built:
+ * sandbox_api_prepare, then sandbox_api_thread on that thread, which
+ * sandboxes itself (its own class) before its first request.
+ *
  * The struct is owned by main and outlives every VM.
  */
 #ifndef VMM_SANDBOX_SANDBOX_H
@@ -39,6 +43,7 @@
 struct sandbox {
 	const struct sandbox_config *cfg;
 	struct filter_prog prog[3]; /* per enum vm_thread_class */
+	struct filter_prog api;	    /* the API thread's (--api-sock) */
 	bool locked;		    /* sandbox_lockdown done */
 	/* Read back by sandbox_lockdown before the control filter (which
 	 * forbids capget), for sandbox_describe. */
@@ -68,6 +73,17 @@ int sandbox_lockdown(struct sandbox *sb, char *err, size_t errlen) VMM_WUR;
 /* vm_host.thread_hook: name the thread for the SIGSYS message and load
  * its class's filter. 0, or -errno after logging why. */
 int sandbox_thread_hook(void *opaque, enum vm_thread_class cls);
+
+/* --api-sock, before the API thread starts (on the only thread): compile
+ * the API thread's filter, and install the SIGSYS handler (enforce). 0,
+ * or -errno with one line in err. */
+int sandbox_api_prepare(struct sandbox *sb, char *err, size_t errlen) VMM_WUR;
+
+/* On the API thread, first thing: name it "vmm-api", drop its every
+ * capability, set no_new_privs and load its filter (it starts before
+ * sandbox_lockdown, so it inherits nothing and stacks on nothing). 0, or
+ * -errno with one line in err. */
+int sandbox_api_thread(struct sandbox *sb, char *err, size_t errlen) VMM_WUR;
 
 /* One line for the log, after sandbox_lockdown: what is in force
  * ("sandbox: seccomp enforce, capabilities left: none, ..."). */
