@@ -9,10 +9,10 @@
  * typical command lines.
  *
  * Checks: 0 or -EINVAL; an error has a message; a success (without --help
- * or --version) has --accel and --kernel pointing into argv, CPUs and
- * memory within their limits, disk and net tables within theirs, every
- * disk path, id and tap name NUL-terminated in its field, and unicast
- * MACs.
+ * or --version) has --accel pointing into argv (or the default kvm) and
+ * --kernel (or, with --api-sock, that and no --kernel) pointing into argv, CPUs
+ * and memory within their limits, disk and net tables within theirs, every disk
+ * path, id and tap name NUL-terminated in its field, and unicast MACs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,8 +31,11 @@ static bool in_buf(const char *p, const char *buf, size_t len)
 
 static void check_cfg(const struct vm_config *c, const char *buf, size_t len)
 {
-	FUZZ_CHECK(c->accel && in_buf(c->accel, buf, len));
-	FUZZ_CHECK(c->kernel && in_buf(c->kernel, buf, len));
+	/* --accel defaults to kvm; --api-sock boots what the API says. */
+	FUZZ_CHECK(c->accel &&
+		   (in_buf(c->accel, buf, len) || !strcmp(c->accel, "kvm")));
+	FUZZ_CHECK(c->api_sock ? !c->kernel && in_buf(c->api_sock, buf, len)
+			       : c->kernel && in_buf(c->kernel, buf, len));
 	FUZZ_CHECK(c->cpus >= 1 && c->cpus <= CONFIG_MAX_CPUS);
 	FUZZ_CHECK(c->mem_mib >= CONFIG_MIN_MEM_MIB &&
 		   c->mem_mib <= CONFIG_MAX_MEM_MIB);

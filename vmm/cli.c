@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vmm/api/cli_api.h"
 #include "vmm/errmsg.h"
 #include "vmm/sandbox/cli_sandbox.h"
 
@@ -360,6 +361,7 @@ static const struct cli_opt cli_opts[] = {
 	{"rng", false, opt_rng},        {"console", false, opt_console},
 	{"eventfd", true, opt_eventfd}, {"acpi", true, opt_acpi},
 	CLI_SANDBOX_OPTS,
+	CLI_API_OPTS,
 	{"record", true, opt_record},   {"trace", true, opt_trace},
 	{"help", false, opt_help},      {"version", false, opt_version},
 };
@@ -376,6 +378,7 @@ void cli_defaults(struct vm_config *cfg)
 	cfg->log_level = LOG_WARN;
 	cfg->eventfd = true;
 	cfg->acpi = true;
+	cfg->id = CLI_API_DEFAULT_ID;
 }
 
 int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
@@ -435,9 +438,9 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 	int r = cli_sandbox_check(cfg, err, errlen);
 	if (r)
 		return r;
+	/* Firecracker's clients pass only --api-sock and --id. */
 	if (!cfg->accel)
-		return errmsg(err, errlen, -EINVAL,
-			       "--accel is required (e.g. --accel kvm)");
+		cfg->accel = "kvm";
 	/* Record and replay (docs/trace-format.md). */
 	if (strcmp(cfg->accel, "replay") == 0) {
 		if (!cfg->trace)
@@ -453,6 +456,8 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 		return errmsg(err, errlen, -EINVAL,
 			      "--trace is for --accel replay (record a trace "
 			      "with --record FILE)");
+	if (cfg->api_sock)
+		return cli_api_check(cfg, err, errlen);
 	if (cfg->record && cfg->on_reset == RESET_RESTART)
 		return errmsg(err, errlen, -EINVAL,
 			      "--record records one boot: it cannot be "
@@ -465,15 +470,18 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 void cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: vmm --accel kvm --kernel PATH [options]\n"
+	    "Usage: vmm [--accel kvm] --kernel PATH [options]\n"
+	    "       vmm --api-sock PATH [--id ID] [options]\n"
 	    "\n"
 	    "Boot a Linux kernel (bzImage, or ELF vmlinux with or without a\n"
 	    "PVH note) in a KVM micro VM with an 8250 serial console.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --accel NAME          accelerator backend: kvm, or replay to\n"
-	    "                        replay a trace without KVM (required)\n"
-	    "  --kernel PATH         bzImage or ELF vmlinux (required)\n"
+	    "                        replay a trace without KVM (default kvm)\n"
+	    "  --kernel PATH         bzImage or ELF vmlinux (required, except\n"
+	    "                        with --api-sock)\n"
+	    CLI_API_USAGE
 	    "  --initrd PATH         initial ramdisk\n"
 	    "  --cmdline STR         kernel command line\n"
 	    "                        (default: \"" CONFIG_DEFAULT_CMDLINE "\")\n"

@@ -67,8 +67,8 @@ struct sandbox_config {
 };
 
 struct vm_config {
-	const char *accel;   /* backend name, required */
-	const char *kernel;  /* path, required */
+	const char *accel;   /* backend name (default kvm) */
+	const char *kernel;  /* path, required without --api-sock */
 	const char *initrd;  /* path or NULL */
 	const char *cmdline; /* kernel command line */
 	uint64_t mem_mib;
@@ -90,6 +90,8 @@ struct vm_config {
 	const char *trace;  /* --trace FILE: what --accel replay replays */
 	bool acpi;      /* ACPI tables (default); off: virtio on the cmdline */
 	struct sandbox_config sandbox; /* --seccomp, --jail, --netns, ... */
+	const char *api_sock; /* --api-sock PATH: Firecracker's API, or NULL */
+	const char *id;	      /* --id ID: the API's instance id */
 	enum log_level log_level;
 	bool help, version;
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The vmm binary: parse the command line, then run the VM it describes
- * (launch.h), or replay a trace.
+ * (launch.h), or with --api-sock serve Firecracker's API and run the VM
+ * the API configures (vmm/api/api_main.h), or replay a trace.
  *
  * Process-wide concerns live here and in launch.c, not in vmm_core: the
  * standard fds, the terminal mode and its restoration on any exit,
@@ -14,6 +15,7 @@
 
 #include "backends/accel.h"
 #include "backends/replay/replay.h"
+#include "vmm/api/api_main.h"
 #include "vmm/cli.h"
 #include "vmm/launch.h"
 #include "vmm/log.h"
@@ -82,7 +84,8 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return VM_STATUS_ERROR;
 	}
-	int status = launch_run(&cfg, accel, &sb, NULL);
+	int status = cfg.api_sock ? api_main(&cfg, accel, &sb)
+				  : launch_run(&cfg, accel, &sb, NULL);
 	sandbox_destroy(&sb);
 	return status;
 }

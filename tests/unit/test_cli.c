@@ -356,7 +356,9 @@ static void test_required(void **state)
 	(void)state;
 	struct vm_config c;
 
-	assert_bad(PARSE(&c, "--kernel", "k"), "--accel");
+	/* --accel defaults to kvm (Firecracker's clients never pass it). */
+	assert_int_equal(PARSE(&c, "--kernel", "k"), 0);
+	assert_string_equal(c.accel, "kvm");
 	assert_bad(PARSE(&c, "--accel", "kvm"), "--kernel");
 	assert_int_equal(PARSE(&c, "--mem", "64"), -EINVAL);
 	assert_int_equal(parse_argv(&c, (char *[]){"vmm", NULL}), -EINVAL);
@@ -364,6 +366,33 @@ static void test_required(void **state)
 	/* argc 0 (no argv[0] at all) behaves like no options. */
 	assert_int_equal(cli_parse(0, (char *[]){NULL}, &c, err, sizeof(err)),
 			 -EINVAL);
+}
+
+/* --api-sock and --id (vmm/api/cli_api.c): the API configures the VM. */
+static void test_api_sock(void **state)
+{
+	(void)state;
+	struct vm_config c;
+
+	assert_int_equal(PARSE(&c, "--api-sock", "/run/fc.sock"), 0);
+	assert_string_equal(c.api_sock, "/run/fc.sock");
+	assert_string_equal(c.accel, "kvm");
+	assert_null(c.kernel);
+	assert_string_equal(c.id, "anonymous-instance");
+	assert_int_equal(PARSE(&c, "--api-sock", "/s", "--id", "vm-1"), 0);
+	assert_string_equal(c.id, "vm-1");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--id", "a_b"), "--id");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--id", ""), "--id");
+	assert_bad(PARSE(&c, "--api-sock", ""), "--api-sock");
+	char longp[200];
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = '\0';
+	assert_bad(PARSE(&c, "--api-sock", longp), "--api-sock");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--kernel", "k"), "--kernel");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--disk", "d"), "--disk");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--jail", "/j"), "--jail");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--uid", "1", "--gid", "1"),
+		   "--uid");
 }
 
 static void test_help_version(void **state)
@@ -499,6 +528,7 @@ int main(void)
 	    cmocka_unit_test(test_value_for_flag),
 	    cmocka_unit_test(test_positional),
 	    cmocka_unit_test(test_required),
+	    cmocka_unit_test(test_api_sock),
 	    cmocka_unit_test(test_help_version),
 	    cmocka_unit_test(test_repeated_last_wins),
 	    cmocka_unit_test(test_empty_cmdline),

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "vmm/api/api_main.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "vmm/api/api_server.h"
+#include "vmm/api/api_sock.h"
+#include "vmm/launch.h"
+#include "vmm/log.h"
+
+/* What the API thread and the control thread share, under lock. */
+struct api_main {
+	struct api_state st; /* the API thread's only */
+	struct api_server srv;
+	struct sandbox *sb;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int wake_fd; /* eventfd: an InstanceStart for the control thread */
+	/* InstanceStart: the API thread's request and its result. */
+	struct vm_config boot; /* a copy of the pending config to boot */
+	bool start_asked, start_done;
+	int start_r;
+	char start_fault[API_FAULT_MAX];
+	struct vm *vm; /* the running VM, or NULL */
+};
+
+/* api_ops.start, on the API thread: hand the config to the control
+ * thread and wait until the VM runs or failed to. */
+static int api_main_start(void *opaque, const struct api_config *ac,
+			  char *fault, size_t cap)
+{
+	struct api_main *m = opaque;
+	pthread_mutex_lock(&m->lock);
+	m->boot = ac->cfg;
+	m->start_asked = true;
+	m->start_done = false;
+	uint64_t one = 1;
+	if (write(m->wake_fd, &one, sizeof(one)) != sizeof(one)) {
+		m->start_asked = false;
+		pthread_mutex_unlock(&m->lock);
+		snprintf(fault, cap, "InstanceStart: %s", strerror(errno));
+		return -EIO;
+	}
+	while (!m->start_done)
+		pthread_cond_wait(&m->cond, &m->lock);
+	int r = m->start_r;
+	snprintf(fault, cap, "InstanceStart: %s", m->start_fault);
+	pthread_mutex_unlock(&m->lock);
+	return r;
+}
+
+/* api_ops.pause, on the API thread. */
+static int api_main_pause(void *opaque, bool pause, char *fault, size_t cap)
+{
+	struct api_main *m = opaque;
+	int r = 0;
+	pthread_mutex_lock(&m->lock);
+	if (!m->vm) {
+		r = -ESRCH;
+		snprintf(fault, cap, "vm: the microVM is not running");
+	} else if (pause) {
+		r = vm_pause(m->vm);
+		if (r == -EALREADY)
+			r = 0; /* Firecracker: pausing a paused VM is fine */
+		else if (r)
+			snprintf(fault, cap, "vm: pause: %s",
+				 r == -ECANCELED ? "the microVM stopped"
+						 : strerror(-r));
+	} else {
+		vm_resume(m->vm);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return r;
+}
+
+/* launch_hooks.started, on the control thread. */
+static void api_main_started(void *opaque, struct vm *vm, int r,
+			     const char *err)
+{
+	struct api_main *m = opaque;
+	pthread_mutex_lock(&m->lock);
+	m->vm = vm;
+	if (m->start_asked && !m->start_done) {
+		m->start_r = r;
+		snprintf(m->start_fault, sizeof(m->start_fault), "%s",
+			 r ? (err[0] ? err
+				     : "the VM did not start (see the "
+				       "log)")
+			   : "");
+		m->start_done = true;
+		pthread_cond_broadcast(&m->cond);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* launch_hooks.stopped, on the control thread. */
+static void api_main_stopped(void *opaque, struct vm *vm)
+{
+	struct api_main *m = opaque;
+	(void)vm;
+	pthread_mutex_lock(&m->lock);
+	m->vm = NULL;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* The API thread's start: its sandbox, before the first request. */
+static int api_main_thread_init(void *opaque)
+{
+	struct api_main *m = opaque;
+	char err[256];
+	int r = sandbox_api_thread(m->sb, err, sizeof(err));
+	if (r)
+		log_error("%s", err);
+	return r;
+}
+
+/* Wait for an InstanceStart (0) or a stop signal (its number). */
+static int api_main_wait(struct api_main *m, int sig_fd)
+{
+	struct pollfd p[2] = {{.fd = sig_fd, .events = POLLIN},
+			      {.fd = m->wake_fd, .events = POLLIN}};
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sig_fd, &si, sizeof(si)) == sizeof(si))
+				return (int)si.ssi_signo;
+		}
+		if (p[1].revents & POLLIN) {
+			uint64_t v;
+			if (read(m->wake_fd, &v, sizeof(v)) == sizeof(v))
+				return 0;
+		}
+	}
+}
+
+/* After the API is up: wait, boot, run. The exit status. */
+static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
+			  int sig_fd)
+{
+	const struct launch_hooks hooks = {.started = api_main_started,
+					   .stopped = api_main_stopped,
+					   .opaque = m};
+	for (;;) {
+		int sig = api_main_wait(m, sig_fd);
+		if (sig > 0)
+			return 128 + sig;
+		if (sig < 0) {
+			log_error("api: waiting for InstanceStart: %s",
+				  strerror(-sig));
+			return VM_STATUS_ERROR;
+		}
+		pthread_mutex_lock(&m->lock);
+		struct vm_config cfg = m->boot;
+		pthread_mutex_unlock(&m->lock);
+		/* launch_run's own signal handling takes over while a VM
+		 * runs (vm_run's signalfd). */
+		int status = launch_run(&cfg, accel, m->sb, &hooks);
+		/* Every path of launch_run reports to the hooks; this is
+		 * in case one did not. */
+		api_main_started(m, NULL, -EIO, "the VM did not start");
+		pthread_mutex_lock(&m->lock);
+		bool booted = m->start_r == 0;
+		m->start_asked = false;
+		pthread_mutex_unlock(&m->lock);
+		/* A boot that failed before the sandbox was locked down
+		 * (a missing kernel, a bad disk) can be fixed and retried,
+		 * as Firecracker allows; after that, vmm exits. */
+		if (booted || m->sb->locked)
+			return status;
+	}
+}
+
+int api_main(const struct vm_config *cfg, const struct accel_ops *accel,
+	     struct sandbox *sb)
+{
+	struct api_main *m = calloc(1, sizeof(*m));
+	char err[512];
+	int fd, status = VM_STATUS_ERROR;
+	if (!m) {
+		log_error("out of memory");
+		return VM_STATUS_ERROR;
+	}
+	m->sb = sb;
+	m->wake_fd = -1;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->cond, NULL);
+	const struct api_ops ops = {
+	    .start = api_main_start, .pause = api_main_pause, .opaque = m};
+	api_route_init(&m->st, cfg, cfg->id, &ops);
+	/* jansson seeds its hash function from /dev/urandom at its first
+	 * object: here, not on the API thread, whose filter has no open. */
+	json_object_seed(0);
+	/* INT/TERM/HUP blocked before the API thread exists, so that it
+	 * inherits the mask and they come to the control thread. */
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	signal(SIGPIPE, SIG_IGN);
+	int sig_fd = signalfd(-1, &stop, SFD_CLOEXEC);
+	m->wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (sig_fd < 0 || m->wake_fd < 0) {
+		log_error("api: %s", strerror(errno));
+		goto out;
+	}
+	if (api_sock_open(cfg->api_sock, &fd, err, sizeof(err)) ||
+	    sandbox_api_prepare(sb, err, sizeof(err)) ||
+	    api_server_start(&m->srv, fd, &m->st, api_main_thread_init, m, err,
+			     sizeof(err))) {
+		log_error("%s", err);
+		goto out;
+	}
+	log_info("api: listening on %s", cfg->api_sock);
+	status = api_main_serve(m, accel, sig_fd);
+	api_server_stop(&m->srv);
+out:
+	if (sig_fd >= 0)
+		close(sig_fd);
+	if (m->wake_fd >= 0)
+		close(m->wake_fd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_cond_destroy(&m->cond);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+	return status;
+}

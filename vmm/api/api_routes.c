@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "vmm/api/api_routes.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef VMM_VERSION
+#define VMM_VERSION "0"
+#endif
+
+/* Parts of Firecracker's API that vmm does not implement: any method on
+ * them is refused with their name. */
+static const char *const route_unsupported[] = {
+    "/mmds",
+    "/mmds/config",
+    "/balloon",
+    "/balloon/statistics",
+    "/balloon/hinting/start",
+    "/balloon/hinting/status",
+    "/balloon/hinting/stop",
+    "/snapshot/create",
+    "/snapshot/load",
+    "/vsock",
+    "/logger",
+    "/metrics",
+    "/cpu-config",
+    "/hotplug/memory",
+    "/serial",
+};
+
+char *api_route_fault_json(const char *msg)
+{
+	json_t *v = json_pack("{s:s}", "fault_message", msg);
+	char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	return s;
+}
+
+static int route_fault(struct api_response *rs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int route_fault(struct api_response *rs, const char *fmt, ...)
+{
+	char msg[API_FAULT_MAX + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rs->status = 400;
+	rs->body = api_route_fault_json(msg);
+	return rs->body ? 0 : -ENOMEM;
+}
+
+/* 200 with body (NULL: out of memory). */
+static int route_json(struct api_response *rs, char *body)
+{
+	rs->status = 200;
+	rs->body = body;
+	return body ? 0 : -ENOMEM;
+}
+
+static int route_done(struct api_response *rs, int r, const char *fault)
+{
+	if (r)
+		return route_fault(rs, "%s", fault);
+	rs->status = 204;
+	rs->body = NULL;
+	return 0;
+}
+
+static const char *route_state_name(enum api_vm_state s)
+{
+	switch (s) {
+	case API_RUNNING:
+		return "Running";
+	case API_PAUSED:
+		return "Paused";
+	case API_NOT_STARTED:
+		break;
+	}
+	return "Not started";
+}
+
+void api_route_init(struct api_state *st, const struct vm_config *base,
+		    const char *id, const struct api_ops *ops)
+{
+	memset(st, 0, sizeof(*st));
+	api_config_init(&st->pending, base);
+	snprintf(st->id, sizeof(st->id), "%s", id);
+	st->ops = *ops;
+}
+
+static int route_instance_info(struct api_state *st, struct api_response *rs)
+{
+	json_t *v = json_pack("{s:s, s:s, s:s, s:s}", "id", st->id, "state",
+			      route_state_name(st->vm_state), "vmm_version",
+			      VMM_VERSION, "app_name", "vmm");
+	char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	return route_json(rs, s);
+}
+
+static int route_version(struct api_response *rs)
+{
+	json_t *v = json_pack("{s:s}", "firecracker_version", VMM_VERSION);
+	char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	return route_json(rs, s);
+}
+
+/* {"action_type": "InstanceStart"}. */
+static int route_actions(struct api_state *st, const char *body, size_t len,
+			 struct api_response *rs)
+{
+	json_error_t je;
+	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!o)
+		return route_fault(rs,
+				   "actions: invalid JSON at line %d "
+				   "column %d: %s",
+				   je.line, je.column, je.text);
+	const char *key;
+	json_t *v, *at = NULL;
+	bool bad = !json_is_object(o);
+	json_object_foreach(o, key, v)
+	{
+		if (strcmp(key, "action_type")) {
+			json_decref(o);
+			return route_fault(rs,
+					   "actions: unknown field "
+					   "'%.64s'",
+					   key);
+		}
+		at = v;
+	}
+	if (bad || !json_is_string(at)) {
+		json_decref(o);
+		return route_fault(rs, "actions: action_type must be a string "
+				       "(InstanceStart)");
+	}
+	char action[32];
+	snprintf(action, sizeof(action), "%s", json_string_value(at));
+	bool is_start = json_string_length(at) == strlen("InstanceStart") &&
+			!strcmp(action, "InstanceStart");
+	json_decref(o);
+	if (!is_start) {
+		if (!strcmp(action, "SendCtrlAltDel") ||
+		    !strcmp(action, "FlushMetrics"))
+			return route_fault(rs,
+					   "actions: %s is not supported "
+					   "by vmm yet",
+					   action);
+		return route_fault(rs,
+				   "actions: unknown action_type '%s' "
+				   "(InstanceStart)",
+				   action);
+	}
+	if (st->vm_state != API_NOT_STARTED)
+		return route_fault(rs, "actions: InstanceStart: the microVM "
+				       "is started already");
+	char fault[API_FAULT_MAX];
+	int r = api_config_finish(&st->pending, fault, sizeof(fault));
+	if (!r && !st->ops.start) {
+		r = -ENOTSUP;
+		snprintf(fault, sizeof(fault),
+			 "InstanceStart: no VMM to start");
+	}
+	if (!r)
+		r = st->ops.start(st->ops.opaque, &st->pending, fault,
+				  sizeof(fault));
+	if (!r)
+		st->vm_state = API_RUNNING;
+	return route_done(rs, r, fault);
+}
+
+/* PATCH /vm {"state": "Paused" | "Resumed"}. */
+static int route_vm(struct api_state *st, const char *body, size_t len,
+		    struct api_response *rs)
+{
+	json_error_t je;
+	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!o)
+		return route_fault(rs,
+				   "vm: invalid JSON at line %d column "
+				   "%d: %s",
+				   je.line, je.column, je.text);
+	json_t *s = json_is_object(o) ? json_object_get(o, "state") : NULL;
+	bool pause =
+	    s && json_is_string(s) && !strcmp(json_string_value(s), "Paused");
+	bool resume =
+	    s && json_is_string(s) && !strcmp(json_string_value(s), "Resumed");
+	size_t members = json_is_object(o) ? json_object_size(o) : 0;
+	json_decref(o);
+	if (members != 1 || !(pause || resume))
+		return route_fault(rs, "vm: the body must be {\"state\": "
+				       "\"Paused\"} or {\"state\": "
+				       "\"Resumed\"}");
+	if (st->vm_state == API_NOT_STARTED)
+		return route_fault(rs, "vm: the microVM is not started "
+				       "(PATCH /vm needs InstanceStart "
+				       "first)");
+	char fault[API_FAULT_MAX] = "";
+	int r = st->ops.pause
+		    ? st->ops.pause(st->ops.opaque, pause, fault, sizeof(fault))
+		    : -ENOTSUP;
+	if (r && !fault[0])
+		snprintf(fault, sizeof(fault), "vm: %s: %s",
+			 pause ? "pause" : "resume", strerror(-r));
+	if (!r)
+		st->vm_state = pause ? API_PAUSED : API_RUNNING;
+	return route_done(rs, r, fault);
+}
+
+/* path is prefix + "/" + an id: the id, or NULL. */
+static const char *route_id(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(path, prefix, n) || path[n] != '/' || !path[n + 1] ||
+	    strchr(path + n + 1, '/'))
+		return NULL;
+	return path + n + 1;
+}
+
+/* The pre-boot resources: PUT only, before InstanceStart. */
+static int route_preboot(struct api_state *st, const char *path,
+			 const char *body, size_t len, struct api_response *rs,
+			 bool *matched)
+{
+	char fault[API_FAULT_MAX];
+	struct api_config *ac = &st->pending;
+	const char *id;
+	int r;
+	*matched = true;
+	bool known = !strcmp(path, "/machine-config") ||
+		     !strcmp(path, "/boot-source") ||
+		     !strcmp(path, "/entropy") || route_id(path, "/drives") ||
+		     route_id(path, "/network-interfaces");
+	if (!known) {
+		*matched = false;
+		return 0;
+	}
+	if (st->vm_state != API_NOT_STARTED)
+		return route_fault(rs,
+				   "PUT %.128s: not supported after "
+				   "InstanceStart (a pre-boot resource)",
+				   path);
+	if (!strcmp(path, "/machine-config"))
+		r = api_config_machine(ac, body, len, fault, sizeof(fault));
+	else if (!strcmp(path, "/boot-source"))
+		r = api_config_boot_source(ac, body, len, fault, sizeof(fault));
+	else if (!strcmp(path, "/entropy"))
+		r = api_config_entropy(ac, body, len, fault, sizeof(fault));
+	else if ((id = route_id(path, "/drives")))
+		r = api_config_drive(ac, id, body, len, fault, sizeof(fault));
+	else
+		r = api_config_net(ac, route_id(path, "/network-interfaces"),
+				   body, len, fault, sizeof(fault));
+	return route_done(rs, r, fault);
+}
+
+static int route_get(struct api_state *st, const char *path,
+		     struct api_response *rs)
+{
+	if (!strcmp(path, "/"))
+		return route_instance_info(st, rs);
+	if (!strcmp(path, "/version"))
+		return route_version(rs);
+	if (!strcmp(path, "/machine-config"))
+		return route_json(rs, api_config_machine_json(&st->pending));
+	if (!strcmp(path, "/vm/config"))
+		return route_json(rs, api_config_vm_json(&st->pending));
+	return 1;
+}
+
+int api_route(struct api_state *st, const char *method, const char *path,
+	      const char *body, size_t len, struct api_response *rs)
+{
+	rs->status = 400;
+	rs->body = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(route_unsupported); i++)
+		if (!strcmp(path, route_unsupported[i]) ||
+		    !strncmp(path, "/pmem/", 6))
+			return route_fault(rs, "%.128s is not supported by vmm",
+					   path);
+	if (len > API_BODY_MAX)
+		return route_fault(rs,
+				   "the request body (%zu bytes) is "
+				   "larger than the limit of %d bytes",
+				   len, API_BODY_MAX);
+	bool get = !strcmp(method, "GET"), put = !strcmp(method, "PUT");
+	bool patch = !strcmp(method, "PATCH");
+	if (get) {
+		int r = route_get(st, path, rs);
+		if (r <= 0)
+			return r;
+	}
+	if ((put || patch) && len == 0)
+		return route_fault(rs, "%s %.128s: the request has no body",
+				   method, path);
+	if (put) {
+		bool matched;
+		int r = route_preboot(st, path, body, len, rs, &matched);
+		if (matched)
+			return r;
+		if (!strcmp(path, "/actions"))
+			return route_actions(st, body, len, rs);
+	}
+	if (patch) {
+		if (!strcmp(path, "/vm"))
+			return route_vm(st, body, len, rs);
+		if (!strcmp(path, "/machine-config") ||
+		    route_id(path, "/drives") ||
+		    route_id(path, "/network-interfaces"))
+			return route_fault(rs,
+					   "PATCH %.128s is not supported "
+					   "by vmm yet",
+					   path);
+	}
+	return route_fault(rs,
+			   "invalid request method and/or path: %.16s "
+			   "%.128s",
+			   method, path);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "vmm/api/cli_api.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "vmm/errmsg.h"
+
+int cli_api_sock(struct vm_config *cfg, const char *v, char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > CLI_API_SOCK_MAX)
+		return errmsg(err, errlen, -EINVAL,
+			      "--api-sock: the path must be 1 to %d bytes",
+			      CLI_API_SOCK_MAX);
+	cfg->api_sock = v;
+	return 0;
+}
+
+int cli_api_id(struct vm_config *cfg, const char *v, char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+	bool ok = n > 0 && n <= 64;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (v[i] >= 'a' && v[i] <= 'z') ||
+		     (v[i] >= 'A' && v[i] <= 'Z') ||
+		     (v[i] >= '0' && v[i] <= '9') || v[i] == '-';
+	if (!ok)
+		return errmsg(err, errlen, -EINVAL,
+			      "--id: '%.80s' is not 1 to 64 of A-Z, a-z, 0-9 "
+			      "and -",
+			      v);
+	cfg->id = v;
+	return 0;
+}
+
+int cli_api_check(const struct vm_config *cfg, char *err, size_t errlen)
+{
+	const char *opt = cfg->kernel	? "--kernel"
+			  : cfg->initrd ? "--initrd"
+			  : cfg->ndisks ? "--disk"
+			  : cfg->nnets	? "--net"
+			  : cfg->record ? "--record"
+					: NULL;
+	if (opt)
+		return errmsg(err, errlen, -EINVAL,
+			      "--api-sock: %s does not apply (the API "
+			      "configures the VM: docs/api.md)",
+			      opt);
+	opt = cfg->sandbox.jail	     ? "--jail"
+	      : cfg->sandbox.set_uid ? "--uid"
+	      : cfg->sandbox.set_gid ? "--gid"
+				     : NULL;
+	if (opt)
+		return errmsg(err, errlen, -EINVAL,
+			      "--api-sock: %s is not supported with the API "
+			      "yet",
+			      opt);
+	return 0;
+}

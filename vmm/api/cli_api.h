@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The API's command-line options (docs/api.md), parsed into struct
+ * vm_config by vmm/cli.c: --api-sock PATH and Firecracker's --id ID.
+ * Pure parsing (vmm_core).
+ */
+#ifndef VMM_API_CLI_API_H
+#define VMM_API_CLI_API_H
+
+#include <stddef.h>
+
+#include "vmm/config.h"
+
+/* Firecracker's default instance id. */
+#define CLI_API_DEFAULT_ID "anonymous-instance"
+/* sun_path holds 108 bytes with the NUL. */
+#define CLI_API_SOCK_MAX 107
+
+/* --api-sock PATH: 1 to CLI_API_SOCK_MAX bytes. 0, or -EINVAL with one
+ * line in err. */
+int cli_api_sock(struct vm_config *cfg, const char *v, char *err,
+		 size_t errlen);
+
+/* --id ID: 1 to 64 of A-Z, a-z, 0-9 and '-', as Firecracker's. */
+int cli_api_id(struct vm_config *cfg, const char *v, char *err, size_t errlen);
+
+/* With --api-sock, after every option: the API configures the VM, so
+ * --kernel, --initrd, --disk, --net and --record are refused, and so
+ * are --jail, --uid and --gid (not supported with the API yet). 0, or
+ * -EINVAL with one line in err. */
+int cli_api_check(const struct vm_config *cfg, char *err, size_t errlen);
+
+#define CLI_API_OPTS                                                           \
+	{"api-sock", true, cli_api_sock},                                      \
+	{                                                                      \
+		"id", true, cli_api_id                                         \
+	}
+
+#define CLI_API_USAGE                                                          \
+	"  --api-sock PATH       serve Firecracker's HTTP API on a unix\n"     \
+	"                        socket and boot what it configures\n"         \
+	"                        (docs/api.md)\n"                              \
+	"  --id ID               the API's instance id (default\n"             \
+	"                        " CLI_API_DEFAULT_ID ")\n"
+
+#endif
