@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""kvm.api: vmm --api-sock driven as the firecracker-go-sdk drives
+Firecracker, and every error path of the API (docs/api.md).
+
+    test_api.py VMM GUEST OPENAPI_YAML
+
+Boots the test guest with the go-sdk's call order (PUT /machine-config,
+PUT /boot-source, PUT /drives/{id}, PUT /actions InstanceStart), checks
+GET / before and after, pauses and resumes it (PATCH /vm), and checks
+vmm's exit status and that the socket is gone. Every response body is
+checked against Firecracker's OpenAPI description (when PyYAML is
+there). Exits 77 (CTest: skipped) without /dev/kvm.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fc_client import FcClient  # noqa: E402
+
+FAILS = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("FAIL: " + what)
+
+
+class Schema:
+    """The few OpenAPI 2 rules the responses need: $ref, type, required,
+    properties, enum, items."""
+
+    def __init__(self, path):
+        self.doc = None
+        try:
+            import yaml
+        except ImportError:
+            print("note: no PyYAML: OpenAPI checks skipped")
+            return
+        if not os.path.exists(path):
+            print("note: no %s: OpenAPI checks skipped" % path)
+            return
+        with open(path) as f:
+            self.doc = yaml.safe_load(f)
+
+    def check(self, value, name, where):
+        if self.doc is None:
+            return
+        errs = []
+        self._check(value, {"$ref": "#/definitions/" + name}, where, errs)
+        for e in errs:
+            check(False, "OpenAPI %s: %s" % (name, e))
+
+    def _check(self, v, s, where, errs):
+        if "$ref" in s:
+            s = self.doc["definitions"][s["$ref"].split("/")[-1]]
+        t = s.get("type")
+        types = {"object": dict, "array": list, "string": str,
+                 "boolean": bool, "integer": int}
+        if t in types and (not isinstance(v, types[t]) or
+                           (t == "integer" and isinstance(v, bool))):
+            errs.append("%s: %r is not %s" % (where, v, t))
+            return
+        if "enum" in s and v not in s["enum"]:
+            errs.append("%s: %r not in %s" % (where, v, s["enum"]))
+        if isinstance(v, dict):
+            for r in s.get("required", []):
+                if r not in v:
+                    errs.append("%s: missing %s" % (where, r))
+            props = s.get("properties", {})
+            for k, sub in v.items():
+                if k not in props:
+                    errs.append("%s: %s is not in the schema" % (where, k))
+                else:
+                    self._check(sub, props[k], where + "." + k, errs)
+        if isinstance(v, list) and "items" in s:
+            for i, sub in enumerate(v):
+                self._check(sub, s["items"], "%s[%d]" % (where, i), errs)
+
+
+def expect_fault(c, schema, method, path, body, words, what=None):
+    """A 400 whose fault_message names every word of `words`."""
+    st, b = c.request(method, path, body)
+    what = what or "%s %s %s" % (method, path, str(body)[:60])
+    check(st == 400, "%s: status %s, want 400 (%s)" % (what, st, b))
+    msg = (b or {}).get("fault_message", "")
+    for w in words:
+        check(w in msg, "%s: fault_message %r does not name %r" %
+              (what, msg, w))
+    if b is not None:
+        schema.check(b, "Error", what)
+
+
+def expect_ok(c, method, path, body, what=None):
+    st, b = c.request(method, path, body)
+    check(st == 204 and b is None, "%s %s: %s %s, want 204 and no body" %
+          (method, path, st, b) if what is None else what)
+
+
+def start_vmm(vmm, sock, serial, extra=()):
+    log = tempfile.TemporaryFile()
+    p = subprocess.Popen([vmm, "--api-sock", sock, "--id", "test-vm-1",
+                          "--serial", "file:" + serial] + list(extra),
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    p.log = log
+    return p
+
+
+def vmm_output(p):
+    p.log.seek(0)
+    return p.log.read().decode(errors="replace")
+
+
+def preboot_errors(c, schema, guest, disk):
+    mc = "/machine-config"
+    good = {"vcpu_count": 1, "mem_size_mib": 64}
+    cases = [
+        ({"vcpu_count": 1, "mem_size_mib": 64, "foo": 1}, ["foo"]),
+        ({"mem_size_mib": 64}, ["vcpu_count"]),
+        ({"vcpu_count": "1", "mem_size_mib": 64}, ["vcpu_count"]),
+        ({"vcpu_count": 0, "mem_size_mib": 64}, ["vcpu_count"]),
+        ({"vcpu_count": 65, "mem_size_mib": 64}, ["vcpu_count"]),
+        ({"vcpu_count": 1.5, "mem_size_mib": 64}, ["vcpu_count"]),
+        ({"vcpu_count": 1, "mem_size_mib": 1}, ["mem_size_mib"]),
+        (dict(good, smt=True), ["smt"]),
+        (dict(good, smt="false"), ["smt"]),
+        (dict(good, track_dirty_pages=True), ["track_dirty_pages"]),
+        (dict(good, cpu_template="T2"), ["cpu_template"]),
+        (dict(good, huge_pages="2M"), ["huge_pages"]),
+        ("[1, 2]", ["object"]),
+        ("{\"vcpu_count\": 1,", ["invalid JSON"]),
+        ("{\"vcpu_count\": 1, \"vcpu_count\": 2, \"mem_size_mib\": 64}",
+         ["duplicate"]),
+    ]
+    for body, words in cases:
+        expect_fault(c, schema, "PUT", mc, body, ["machine-config"] + words)
+    expect_fault(c, schema, "PATCH", mc, good, ["PATCH", "not supported"])
+    # The machine as it was: no failed PUT changed it.
+    st, b = c.get(mc)
+    check(st == 200 and b == {"vcpu_count": 1, "mem_size_mib": 128,
+                              "smt": False, "track_dirty_pages": False},
+          "GET /machine-config after refusals: %s %s" % (st, b))
+    schema.check(b, "MachineConfiguration", "GET /machine-config")
+
+    bs = "/boot-source"
+    for body, words in [
+        ({"boot_args": "x"}, ["kernel_image_path"]),
+        ({"kernel_image_path": 5}, ["kernel_image_path"]),
+        ({"kernel_image_path": ""}, ["kernel_image_path"]),
+        ({"kernel_image_path": guest, "initrd_path": 1}, ["initrd_path"]),
+        ({"kernel_image_path": guest, "boot_args": False}, ["boot_args"]),
+        ({"kernel_image_path": guest, "x": None}, ["x"]),
+    ]:
+        expect_fault(c, schema, "PUT", bs, body, ["boot-source"] + words)
+
+    d = {"drive_id": "rootfs", "path_on_host": disk, "is_root_device": True,
+         "is_read_only": False}
+    for path, body, words in [
+        ("/drives/other", d, ["drive_id", "other"]),
+        ("/drives/rootfs", {k: v for k, v in d.items()
+                            if k != "is_root_device"}, ["is_root_device"]),
+        ("/drives/rootfs", {k: v for k, v in d.items()
+                            if k != "path_on_host"}, ["path_on_host"]),
+        ("/drives/rootfs", dict(d, rate_limiter={"bandwidth": {
+            "size": 1, "refill_time": 1}}), ["rate_limiter"]),
+        ("/drives/rootfs", dict(d, io_engine="Async"), ["io_engine"]),
+        ("/drives/rootfs", dict(d, partuuid="abc"), ["partuuid"]),
+        ("/drives/rootfs", dict(d, cache_type="Writeback"), ["cache_type"]),
+        ("/drives/rootfs", dict(d, socket="/x"), ["socket"]),
+        ("/drives/rootfs", dict(d, is_read_only="no"), ["is_read_only"]),
+        ("/drives/rootfs", dict(d, bogus=1), ["bogus"]),
+        ("/drives/a-b", dict(d, drive_id="a-b"), ["drive_id"]),
+    ]:
+        expect_fault(c, schema, "PUT", path, body, ["drives"] + words)
+    expect_fault(c, schema, "PATCH", "/drives/rootfs",
+                 {"drive_id": "rootfs", "path_on_host": disk},
+                 ["PATCH", "not supported"])
+    # Two root devices.
+    expect_ok(c, "PUT", "/drives/r1", dict(d, drive_id="r1"))
+    expect_fault(c, schema, "PUT", "/drives/r2", dict(d, drive_id="r2"),
+                 ["root device", "r1"])
+
+    n = {"iface_id": "eth0", "host_dev_name": "vmmtap0",
+         "guest_mac": "06:00:ac:10:00:02"}
+    for path, body, words in [
+        ("/network-interfaces/eth1", n, ["iface_id", "eth1"]),
+        ("/network-interfaces/eth0", {"iface_id": "eth0"}, ["host_dev_name"]),
+        ("/network-interfaces/eth0", dict(n, guest_mac="zz"), ["guest_mac"]),
+        ("/network-interfaces/eth0", dict(n, guest_mac="01:00:00:00:00:01"),
+         ["guest_mac"]),
+        ("/network-interfaces/eth0", dict(n, rx_rate_limiter={}),
+         ["rx_rate_limiter"]),
+        ("/network-interfaces/eth0", dict(n, tx_rate_limiter={}),
+         ["tx_rate_limiter"]),
+        ("/network-interfaces/eth0", dict(n, host_dev_name="x" * 16),
+         ["host_dev_name"]),
+        ("/network-interfaces/eth0", dict(n, mtu=9000), ["mtu"]),
+    ]:
+        expect_fault(c, schema, "PUT", path, body,
+                     ["network-interfaces"] + words)
+    expect_fault(c, schema, "PATCH", "/network-interfaces/eth0",
+                 {"iface_id": "eth0"}, ["PATCH", "not supported"])
+
+    expect_fault(c, schema, "PUT", "/entropy", {"rate_limiter": {}},
+                 ["entropy", "rate_limiter"])
+    expect_fault(c, schema, "PUT", "/entropy", {"x": 1}, ["entropy", "x"])
+
+    for body, words in [
+        ({"action_type": "SendCtrlAltDel"}, ["SendCtrlAltDel"]),
+        ({"action_type": "FlushMetrics"}, ["FlushMetrics"]),
+        ({"action_type": "Reboot"}, ["Reboot"]),
+        ({"action_type": 1}, ["action_type"]),
+        ({}, ["action_type"]),
+        ({"action_type": "InstanceStart", "x": 1}, ["x"]),
+        # No boot-source yet.
+        ({"action_type": "InstanceStart"}, ["boot-source"]),
+    ]:
+        expect_fault(c, schema, "PUT", "/actions", body, words)
+
+    expect_fault(c, schema, "PATCH", "/vm", {"state": "Paused"},
+                 ["not started"])
+    expect_fault(c, schema, "PATCH", "/vm", {"state": "Sleeping"},
+                 ["state"])
+    expect_fault(c, schema, "PUT", "/machine-config", b"", ["no body"])
+    big = b'{"vcpu_count": 1, "mem_size_mib": 64, "x": "' + \
+        b"a" * 51200 + b'"}'
+    expect_fault(c, schema, "PUT", "/machine-config", big, ["51200"])
+    expect_fault(c, schema, "GET", "/nope", None, ["/nope"])
+    expect_fault(c, schema, "DELETE", "/", None, ["DELETE"])
+
+    # Everything else of Firecracker's API: a 400 naming it.
+    if schema.doc is not None:
+        ours = {"/", "/version", "/vm/config", "/machine-config",
+                "/boot-source", "/drives/{drive_id}",
+                "/network-interfaces/{iface_id}", "/entropy", "/actions",
+                "/vm"}
+        for path, item in schema.doc["paths"].items():
+            if path in ours:
+                continue
+            concrete = re.sub(r"\{[^}]*\}", "x", path)
+            for method in item:
+                if method.upper() not in ("GET", "PUT", "PATCH"):
+                    continue
+                expect_fault(c, schema, method.upper(), concrete,
+                             {} if method != "get" else None,
+                             [concrete, "not supported"])
+
+
+def boot(vmm, guest, schema, tmp):
+    sock = os.path.join(tmp, "api.sock")
+    serial = os.path.join(tmp, "serial.txt")
+    disk = os.path.join(tmp, "disk.img")
+    disk2 = os.path.join(tmp, "disk2.img")
+    for path in (disk, disk2):
+        with open(path, "wb") as f:
+            f.truncate(1 << 20)
+    p = start_vmm(vmm, sock, serial)
+    try:
+        c = FcClient(sock).connect()
+        st, b = c.get("/")
+        check(st == 200 and b == {"id": "test-vm-1", "state": "Not started",
+                                  "vmm_version": b and b.get("vmm_version"),
+                                  "app_name": "vmm"},
+              "GET / before: %s %s" % (st, b))
+        schema.check(b, "InstanceInfo", "GET /")
+        st, b = c.get("/version")
+        check(st == 200 and "firecracker_version" in (b or {}),
+              "GET /version: %s %s" % (st, b))
+        schema.check(b, "FirecrackerVersion", "GET /version")
+
+        preboot_errors(c, schema, guest, disk)
+
+        # The go-sdk's order, on a fresh connection.
+        c.close()
+        c = FcClient(sock).connect()
+        expect_ok(c, "PUT", "/machine-config",
+                  {"vcpu_count": 1, "mem_size_mib": 64, "smt": False,
+                   "track_dirty_pages": False})
+        # A kernel that does not exist: InstanceStart names it, and the
+        # VM can still be configured and started.
+        expect_ok(c, "PUT", "/boot-source",
+                  {"kernel_image_path": os.path.join(tmp, "nokernel")})
+        expect_ok(c, "PUT", "/drives/r1",
+                  {"drive_id": "r1", "path_on_host": disk2,
+                   "is_root_device": False})
+        expect_fault(c, schema, "PUT", "/actions",
+                     {"action_type": "InstanceStart"}, ["nokernel"])
+        expect_ok(c, "PUT", "/boot-source",
+                  {"kernel_image_path": guest,
+                   "boot_args": "tg.mem=64 tg.cpus=1 tg.exitbench=100000"})
+        expect_ok(c, "PUT", "/drives/rootfs",
+                  {"drive_id": "rootfs", "path_on_host": disk,
+                   "is_root_device": True, "is_read_only": False})
+        expect_ok(c, "PUT", "/entropy", {})
+        st, b = c.get("/vm/config")
+        check(st == 200, "GET /vm/config: %s" % st)
+        schema.check(b, "FullVmConfiguration", "GET /vm/config")
+        check(b and b["machine-config"]["mem_size_mib"] == 64 and
+              [d["drive_id"] for d in b["drives"]] == ["r1", "rootfs"] and
+              b["boot-source"]["kernel_image_path"] == guest,
+              "GET /vm/config: %s" % b)
+        expect_ok(c, "PUT", "/actions", {"action_type": "InstanceStart"})
+        st, b = c.get("/")
+        check(st == 200 and b["state"] == "Running", "GET / after start: %s"
+              % b)
+        schema.check(b, "InstanceInfo", "GET / running")
+
+        expect_ok(c, "PATCH", "/vm", {"state": "Paused"})
+        st, b = c.get("/")
+        check(b and b["state"] == "Paused", "GET / paused: %s" % b)
+        time.sleep(0.5)
+        check(p.poll() is None, "vmm exited while paused")
+        expect_ok(c, "PATCH", "/vm", {"state": "Resumed"})
+        st, b = c.get("/")
+        check(b and b["state"] == "Running", "GET / resumed: %s" % b)
+
+        # Pre-boot resources are refused now.
+        for path, body in [
+            ("/machine-config", {"vcpu_count": 1, "mem_size_mib": 64}),
+            ("/boot-source", {"kernel_image_path": guest}),
+            ("/drives/d2", {"drive_id": "d2", "path_on_host": disk,
+                            "is_root_device": False}),
+            ("/network-interfaces/eth0", {"iface_id": "eth0",
+                                          "host_dev_name": "tap0"}),
+            ("/entropy", {}),
+        ]:
+            expect_fault(c, schema, "PUT", path, body,
+                         [path, "after InstanceStart"])
+        expect_fault(c, schema, "PUT", "/actions",
+                     {"action_type": "InstanceStart"}, ["started already"])
+        c.close()
+        status = p.wait(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    out = vmm_output(p)
+    check(status == 0, "vmm exit status %s, want 0 (the guest passed)\n%s"
+          % (status, out))
+    with open(serial, errors="replace") as f:
+        ser = f.read()
+    check("vmm-testguest: hello" in ser, "no guest banner on the serial:\n"
+          + ser[-2000:])
+    check("testguest: PASS" in ser, "the guest did not pass:\n" +
+          ser[-2000:])
+    check("root=/dev/vda rw" in ser, "no root=/dev/vda on the guest's "
+          "command line")
+    check(not os.path.exists(sock), "the socket is still there after exit")
+
+
+def refusals(vmm, tmp):
+    # A path that exists and is not a socket is refused and kept.
+    f = os.path.join(tmp, "file")
+    with open(f, "w") as fh:
+        fh.write("keep")
+    r = subprocess.run([vmm, "--api-sock", f], capture_output=True,
+                       text=True, timeout=30)
+    check(r.returncode == 1 and "not a socket" in r.stderr,
+          "--api-sock FILE: %s %r" % (r.returncode, r.stderr))
+    with open(f) as fh:
+        check(fh.read() == "keep", "--api-sock FILE changed the file")
+    r = subprocess.run([vmm, "--api-sock", os.path.join(tmp, "s"),
+                        "--kernel", "/x"], capture_output=True, text=True,
+                       timeout=30)
+    check(r.returncode == 2 and "--kernel" in r.stderr,
+          "--api-sock with --kernel: %s %r" % (r.returncode, r.stderr))
+    # SIGTERM before InstanceStart: 128+15, socket removed.
+    sock = os.path.join(tmp, "t.sock")
+    p = start_vmm(vmm, sock, os.path.join(tmp, "s2.txt"))
+    FcClient(sock).connect().close()
+    p.terminate()
+    st = p.wait(timeout=30)
+    check(st == 143 or st == -15, "SIGTERM before start: status %s" % st)
+    time.sleep(0.2)
+    check(not os.path.exists(sock), "socket left after SIGTERM")
+
+
+def main():
+    vmm, guest, yaml_path = sys.argv[1:4]
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        print("SKIPPED: /dev/kvm is missing or not accessible")
+        return 77
+    schema = Schema(yaml_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        refusals(vmm, tmp)
+        boot(vmm, guest, schema, tmp)
+    if FAILS:
+        print("%d check(s) failed" % len(FAILS))
+        return 1
+    print("kvm.api: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
