@@ -46,9 +46,11 @@ int api_json_object(const char *what, const char *body, size_t len,
 		for (i = 0; i < nm && strcmp(m[i].name, key); i++)
 			;
 		if (i == nm) {
-			json_decref(root);
-			return api_json_fault(
+			/* key is root's: name it before letting go. */
+			int r = api_json_fault(
 			    fault, cap, "%s: unknown field '%.64s'", what, key);
+			json_decref(root);
+			return r;
 		}
 	}
 	for (size_t i = 0; i < nm; i++) {

@@ -128,11 +128,11 @@ static int route_actions(struct api_state *st, const char *body, size_t len,
 	json_object_foreach(o, key, v)
 	{
 		if (strcmp(key, "action_type")) {
+			/* key is o's: name it before letting go. */
+			int r = route_fault(
+			    rs, "actions: unknown field '%.64s'", key);
 			json_decref(o);
-			return route_fault(rs,
-					   "actions: unknown field "
-					   "'%.64s'",
-					   key);
+			return r;
 		}
 		at = v;
 	}
