@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "vmm/compiler.h"
 #include "vmm/config.h"
 
 /* Firecracker's default instance id. */
@@ -28,7 +29,8 @@ int cli_api_id(struct vm_config *cfg, const char *v, char *err, size_t errlen);
  * --kernel, --initrd, --disk, --net and --record are refused, and so
  * are --jail, --uid and --gid (not supported with the API yet). 0, or
  * -EINVAL with one line in err. */
-int cli_api_check(const struct vm_config *cfg, char *err, size_t errlen);
+int cli_api_check(const struct vm_config *cfg, char *err,
+		  size_t errlen) VMM_WUR;
 
 #define CLI_API_OPTS                                                           \
 	{"api-sock", true, cli_api_sock},                                      \
