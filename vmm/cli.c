@@ -456,7 +456,7 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 		return errmsg(err, errlen, -EINVAL,
 			      "--trace is for --accel replay (record a trace "
 			      "with --record FILE)");
-	if (cfg->api_sock)
+	if (cfg->api_sock || cfg->config_file || cfg->no_api)
 		return cli_api_check(cfg, err, errlen);
 	if (cfg->record && cfg->on_reset == RESET_RESTART)
 		return errmsg(err, errlen, -EINVAL,

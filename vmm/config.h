@@ -92,6 +92,9 @@ struct vm_config {
 	struct sandbox_config sandbox; /* --seccomp, --jail, --netns, ... */
 	const char *api_sock; /* --api-sock PATH: Firecracker's API, or NULL */
 	const char *id;	      /* --id ID: the API's instance id */
+	const char *config_file; /* --config-file FILE: Firecracker's JSON
+				  * configuration, booted at once */
+	bool no_api;		 /* --no-api (with --config-file) */
 	enum log_level log_level;
 	bool help, version;
 };

@@ -11,10 +11,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "backends/accel.h"
 #include "backends/replay/replay.h"
+#include "vmm/api/api_file.h"
 #include "vmm/api/api_main.h"
 #include "vmm/cli.h"
 #include "vmm/launch.h"
@@ -41,6 +43,27 @@ static int std_fds_open(void)
 		}
 	}
 	return 0;
+}
+
+/* --config-file FILE: the VM Firecracker's JSON file describes, booted
+ * as the command line would boot it. */
+static int main_config_file(const struct vm_config *cfg,
+			    const struct accel_ops *accel, struct sandbox *sb)
+{
+	char err[512];
+	struct api_config *ac = calloc(1, sizeof(*ac));
+	if (!ac) {
+		log_error("out of memory");
+		return VM_STATUS_ERROR;
+	}
+	api_config_init(ac, cfg);
+	int status = VM_STATUS_ERROR;
+	if (api_file_load(ac, cfg->config_file, err, sizeof(err)))
+		log_error("%s", err);
+	else
+		status = launch_run(&ac->cfg, accel, sb, NULL);
+	free(ac);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -84,8 +107,9 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return VM_STATUS_ERROR;
 	}
-	int status = cfg.api_sock ? api_main(&cfg, accel, &sb)
-				  : launch_run(&cfg, accel, &sb, NULL);
+	int status = cfg.api_sock      ? api_main(&cfg, accel, &sb)
+		     : cfg.config_file ? main_config_file(&cfg, accel, &sb)
+				       : launch_run(&cfg, accel, &sb, NULL);
 	sandbox_destroy(&sb);
 	return status;
 }

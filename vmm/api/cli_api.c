@@ -35,8 +35,39 @@ int cli_api_id(struct vm_config *cfg, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+int cli_api_config_file(struct vm_config *cfg, const char *v, char *err,
+			size_t errlen)
+{
+	if (!v[0])
+		return errmsg(err, errlen, -EINVAL,
+			      "--config-file: the path is empty");
+	cfg->config_file = v;
+	return 0;
+}
+
+int cli_api_no_api(struct vm_config *cfg, const char *v, char *err,
+		   size_t errlen)
+{
+	(void)v, (void)err, (void)errlen;
+	cfg->no_api = true;
+	return 0;
+}
+
 int cli_api_check(const struct vm_config *cfg, char *err, size_t errlen)
 {
+	const char *mode = cfg->config_file ? "--config-file" : "--api-sock";
+	if (cfg->no_api && !cfg->config_file)
+		return errmsg(err, errlen, -EINVAL,
+			      "--no-api needs --config-file FILE (without "
+			      "either the VM has no configuration)");
+	if (cfg->no_api && cfg->api_sock)
+		return errmsg(err, errlen, -EINVAL,
+			      "--no-api and --api-sock contradict each other");
+	if (cfg->config_file && cfg->api_sock)
+		return errmsg(err, errlen, -EINVAL,
+			      "--config-file with --api-sock is not supported "
+			      "yet: use --config-file FILE --no-api, or the "
+			      "API alone");
 	const char *opt = cfg->kernel	? "--kernel"
 			  : cfg->initrd ? "--initrd"
 			  : cfg->ndisks ? "--disk"
@@ -45,17 +76,16 @@ int cli_api_check(const struct vm_config *cfg, char *err, size_t errlen)
 					: NULL;
 	if (opt)
 		return errmsg(err, errlen, -EINVAL,
-			      "--api-sock: %s does not apply (the API "
-			      "configures the VM: docs/api.md)",
-			      opt);
+			      "%s: %s does not apply (%s configures the VM: "
+			      "docs/api.md)",
+			      mode, opt,
+			      cfg->config_file ? "the file" : "the API");
 	opt = cfg->sandbox.jail	     ? "--jail"
 	      : cfg->sandbox.set_uid ? "--uid"
 	      : cfg->sandbox.set_gid ? "--gid"
 				     : NULL;
 	if (opt)
 		return errmsg(err, errlen, -EINVAL,
-			      "--api-sock: %s is not supported with the API "
-			      "yet",
-			      opt);
+			      "%s: %s is not supported with it yet", mode, opt);
 	return 0;
 }

@@ -25,17 +25,28 @@ int cli_api_sock(struct vm_config *cfg, const char *v, char *err,
 /* --id ID: 1 to 64 of A-Z, a-z, 0-9 and '-', as Firecracker's. */
 int cli_api_id(struct vm_config *cfg, const char *v, char *err, size_t errlen);
 
-/* With --api-sock, after every option: the API configures the VM, so
- * --kernel, --initrd, --disk, --net and --record are refused, and so
- * are --jail, --uid and --gid (not supported with the API yet). 0, or
- * -EINVAL with one line in err. */
+/* --config-file FILE: a non-empty path. 0, or -EINVAL with one line. */
+int cli_api_config_file(struct vm_config *cfg, const char *v, char *err,
+			size_t errlen);
+
+/* --no-api (takes no value): only with --config-file, as Firecracker. */
+int cli_api_no_api(struct vm_config *cfg, const char *v, char *err,
+		   size_t errlen);
+
+/* With --api-sock or --config-file, after every option: the API or the
+ * file configures the VM, so --kernel, --initrd, --disk, --net and
+ * --record are refused, and so are --jail, --uid and --gid (not
+ * supported with the API yet); --no-api needs --config-file, and the
+ * two ways of configuring do not mix yet (--config-file with
+ * --api-sock). 0, or -EINVAL with one line in err. */
 int cli_api_check(const struct vm_config *cfg, char *err,
 		  size_t errlen) VMM_WUR;
 
 #define CLI_API_OPTS                                                           \
-	{"api-sock", true, cli_api_sock},                                      \
+	{"api-sock", true, cli_api_sock}, {"id", true, cli_api_id},            \
+	    {"config-file", true, cli_api_config_file},                        \
 	{                                                                      \
-		"id", true, cli_api_id                                         \
+		"no-api", false, cli_api_no_api                                \
 	}
 
 #define CLI_API_USAGE                                                          \
@@ -43,6 +54,10 @@ int cli_api_check(const struct vm_config *cfg, char *err,
 	"                        socket and boot what it configures\n"         \
 	"                        (docs/api.md)\n"                              \
 	"  --id ID               the API's instance id (default\n"             \
-	"                        " CLI_API_DEFAULT_ID ")\n"
+	"                        " CLI_API_DEFAULT_ID ")\n"                    \
+	"  --config-file FILE    boot the VM Firecracker's JSON "              \
+	"configuration\n"                                                      \
+	"                        file describes, at once (docs/api.md)\n"      \
+	"  --no-api              with --config-file: no API socket\n"
 
 #endif
