@@ -109,6 +109,10 @@ static void test_errors(void **state)
 	assert_int_equal(parse(f, "{\"entropy\": {}, \"entropy\": {}}"),
 			 -EINVAL);
 	says(f, "line 1", NULL);
+	/* A member name with a newline (JSON "\n"): still one line. */
+	assert_int_equal(parse(f, "{\"boot-source\": {\"ke\\nel\": 1}}"),
+			 -EINVAL);
+	says(f, "/boot-source: ", "ke?el");
 	/* No boot-source: nothing to boot. */
 	assert_int_equal(parse(f, "{}"), -EINVAL);
 	says(f, "kernel", NULL);

@@ -111,8 +111,17 @@ static int af_members(struct api_config *ac, const char *path, json_t *root,
 	return 0;
 }
 
-int api_file_parse(struct api_config *ac, const char *path, const char *text,
-		   size_t len, char *err, size_t errlen)
+/* Keep the message on one line: a member name (or the path) may hold
+ * control characters, which show as '?'. */
+static void af_one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+static int af_parse(struct api_config *ac, const char *path, const char *text,
+		    size_t len, char *err, size_t errlen)
 {
 	json_error_t je;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -131,6 +140,15 @@ int api_file_parse(struct api_config *ac, const char *path, const char *text,
 	return r;
 }
 
+int api_file_parse(struct api_config *ac, const char *path, const char *text,
+		   size_t len, char *err, size_t errlen)
+{
+	int r = af_parse(ac, path, text, len, err, errlen);
+	if (r && errlen)
+		af_one_line(err);
+	return r;
+}
+
 int api_file_load(struct api_config *ac, const char *path, char *err,
 		  size_t errlen)
 {
@@ -138,9 +156,12 @@ int api_file_load(struct api_config *ac, const char *path, char *err,
 	size_t len;
 	char why[256];
 	int r = file_read_all(path, API_FILE_MAX, &buf, &len, why, sizeof(why));
-	if (r)
-		return errmsg(err, errlen, r, "--config-file %s: %s", path,
-			      why);
+	if (r) {
+		errmsg(err, errlen, r, "--config-file %s: %s", path, why);
+		if (errlen)
+			af_one_line(err);
+		return r;
+	}
 	r = api_file_parse(ac, path, (const char *)buf, len, err, errlen);
 	free(buf);
 	return r;
