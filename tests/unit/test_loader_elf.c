@@ -124,6 +124,30 @@ static void two_segments(struct img_elf_opts *o)
 	o->nseg = 2;
 }
 
+/* An empty PT_LOAD (memsz 0) loads nothing, so it is no part of the
+ * kernel's range, wherever it says it is (fuzz_elf found one at the top
+ * of RAM stretching kernel_end there); a file with only empty ones has
+ * nothing to boot. */
+static void test_empty_segment(void **state)
+{
+	struct env *v = env_new(128);
+	struct img_elf_opts o;
+
+	(void)state;
+	two_segments(&o);
+	o.seg[1] = (struct img_elf_seg){.paddr = 100 * MIB};
+	env_image(v, &o);
+	assert_int_equal(env_load(v), 0);
+	assert_int_equal(v->plan.kernel_start, o.seg[0].paddr);
+	assert_int_equal(v->plan.kernel_end, o.seg[0].paddr + o.seg[0].memsz);
+	img_elf_defaults(&o);
+	o.seg[0].filesz = o.seg[0].memsz = 0;
+	env_image(v, &o);
+	assert_int_equal(env_load(v), -EINVAL);
+	assert_non_null(strstr(v->err, "no PT_LOAD segment"));
+	env_free(v);
+}
+
 static void test_linux64(void **state)
 {
 	struct env *v = env_new(128);
@@ -554,6 +578,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_linux64),
+	    cmocka_unit_test(test_empty_segment),
 	    cmocka_unit_test(test_pvh),
 	    cmocka_unit_test(test_note_alignment_mismatch),
 	    cmocka_unit_test(test_pvh_bad_notes),

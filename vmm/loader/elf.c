@@ -49,45 +49,45 @@ static int elf_parse_headers(struct elf_image *e, char *err, size_t errlen)
 
 	if (e->len < sizeof(e->eh))
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: %zu-byte image is too short for the "
-			       "%zu-byte ELF header",
-			       e->len, sizeof(e->eh));
+			      "ELF: %zu-byte image is too short for the "
+			      "%zu-byte ELF header",
+			      e->len, sizeof(e->eh));
 	memcpy(&e->eh, e->img, sizeof(e->eh));
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: class %u is not ELFCLASS64",
-			       eh->e_ident[EI_CLASS]);
+			      "ELF: class %u is not ELFCLASS64",
+			      eh->e_ident[EI_CLASS]);
 	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: data encoding %u is not little-endian",
-			       eh->e_ident[EI_DATA]);
+			      "ELF: data encoding %u is not little-endian",
+			      eh->e_ident[EI_DATA]);
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT ||
 	    eh->e_version != EV_CURRENT)
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: version %u/%u is not EV_CURRENT",
-			       eh->e_ident[EI_VERSION], eh->e_version);
+			      "ELF: version %u/%u is not EV_CURRENT",
+			      eh->e_ident[EI_VERSION], eh->e_version);
 	if (eh->e_type != ET_EXEC)
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: e_type %u is not ET_EXEC", eh->e_type);
+			      "ELF: e_type %u is not ET_EXEC", eh->e_type);
 	if (eh->e_machine != EM_X86_64)
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: e_machine %u is not EM_X86_64",
-			       eh->e_machine);
+			      "ELF: e_machine %u is not EM_X86_64",
+			      eh->e_machine);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: e_phentsize %u is not %zu",
-			       eh->e_phentsize, sizeof(Elf64_Phdr));
+			      "ELF: e_phentsize %u is not %zu", eh->e_phentsize,
+			      sizeof(Elf64_Phdr));
 	if (eh->e_phnum == 0 || eh->e_phnum > ELF_MAX_PHNUM)
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: e_phnum %u is not in 1..%d", eh->e_phnum,
-			       ELF_MAX_PHNUM);
+			      "ELF: e_phnum %u is not in 1..%d", eh->e_phnum,
+			      ELF_MAX_PHNUM);
 	tbl = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
 	if (__builtin_add_overflow(eh->e_phoff, tbl, &end) || end > e->len)
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: program headers at 0x%llx (%u entries) "
-			       "run past the end of the %zu-byte image",
-			       (unsigned long long)eh->e_phoff, eh->e_phnum,
-			       e->len);
+			      "ELF: program headers at 0x%llx (%u entries) "
+			      "run past the end of the %zu-byte image",
+			      (unsigned long long)eh->e_phoff, eh->e_phnum,
+			      e->len);
 	e->phnum = eh->e_phnum;
 	memcpy(e->ph, e->img + eh->e_phoff, (size_t)tbl);
 	return 0;
@@ -106,14 +106,14 @@ static int elf_check_overlap(const struct elf_image *e, unsigned i,
 		if (q->p_type != PT_LOAD || !q->p_memsz)
 			continue;
 		if (p->p_paddr < q->p_paddr + q->p_memsz && q->p_paddr < end)
-			return errmsg(err, errlen, -EINVAL,
-				      "ELF: PT_LOAD %u [0x%llx, 0x%llx) overlaps "
-				      "PT_LOAD %u [0x%llx, 0x%llx)",
-				      i, (unsigned long long)p->p_paddr,
-				      (unsigned long long)end, k,
-				      (unsigned long long)q->p_paddr,
-				      (unsigned long long)(q->p_paddr +
-							   q->p_memsz));
+			return errmsg(
+			    err, errlen, -EINVAL,
+			    "ELF: PT_LOAD %u [0x%llx, 0x%llx) overlaps "
+			    "PT_LOAD %u [0x%llx, 0x%llx)",
+			    i, (unsigned long long)p->p_paddr,
+			    (unsigned long long)end, k,
+			    (unsigned long long)q->p_paddr,
+			    (unsigned long long)(q->p_paddr + q->p_memsz));
 	}
 	return 0;
 }
@@ -135,37 +135,41 @@ static int elf_check_loads(const struct guest_mem *gm, struct elf_image *e,
 			continue;
 		if (__builtin_add_overflow(p->p_offset, p->p_filesz, &end) ||
 		    end > e->len)
-			return errmsg(
-			    err, errlen, -EINVAL,
-			    "ELF: PT_LOAD %u file range 0x%llx+0x%llx"
-			    " runs past the end of the %zu-byte "
-			    "image",
-			    i, (unsigned long long)p->p_offset,
-			    (unsigned long long)p->p_filesz, e->len);
+			return errmsg(err, errlen, -EINVAL,
+				      "ELF: PT_LOAD %u file range 0x%llx+0x%llx"
+				      " runs past the end of the %zu-byte "
+				      "image",
+				      i, (unsigned long long)p->p_offset,
+				      (unsigned long long)p->p_filesz, e->len);
 		if (p->p_filesz > p->p_memsz)
 			return errmsg(err, errlen, -EINVAL,
-				       "ELF: PT_LOAD %u filesz 0x%llx exceeds "
-				       "memsz 0x%llx",
-				       i, (unsigned long long)p->p_filesz, msz);
+				      "ELF: PT_LOAD %u filesz 0x%llx exceeds "
+				      "memsz 0x%llx",
+				      i, (unsigned long long)p->p_filesz, msz);
 		/* Everything below 1 MiB is boot structures (layout.h). */
 		if (p->p_paddr < LAYOUT_HIMEM)
 			return errmsg(err, errlen, -EINVAL,
-				       "ELF: PT_LOAD %u at 0x%llx is below "
-				       "1 MiB",
-				       i, pa);
+				      "ELF: PT_LOAD %u at 0x%llx is below "
+				      "1 MiB",
+				      i, pa);
 		if (__builtin_add_overflow(p->p_paddr, p->p_memsz, &end))
 			return errmsg(err, errlen, -EINVAL,
-				       "ELF: PT_LOAD %u paddr 0x%llx + memsz "
-				       "0x%llx overflows",
-				       i, pa, msz);
+				      "ELF: PT_LOAD %u paddr 0x%llx + memsz "
+				      "0x%llx overflows",
+				      i, pa, msz);
 		if (!gm_range_ok(gm, p->p_paddr, p->p_memsz))
 			return errmsg(err, errlen, -ENOSPC,
-				       "ELF: PT_LOAD %u [0x%llx, 0x%llx) is "
-				       "not inside guest RAM",
-				       i, pa, (unsigned long long)end);
+				      "ELF: PT_LOAD %u [0x%llx, 0x%llx) is "
+				      "not inside guest RAM",
+				      i, pa, (unsigned long long)end);
 		int r = elf_check_overlap(e, i, end, err, errlen);
 		if (r)
 			return r;
+		/* An empty segment loads nothing: it is no part of the
+		 * kernel's range (one at 4 GiB would stretch [start, end)
+		 * over the hole below it). */
+		if (!p->p_memsz)
+			continue;
 		if (p->p_paddr < e->kstart)
 			e->kstart = p->p_paddr;
 		if (end > e->kend)
@@ -175,7 +179,8 @@ static int elf_check_loads(const struct guest_mem *gm, struct elf_image *e,
 		nload++;
 	}
 	if (!nload)
-		return errmsg(err, errlen, -EINVAL, "ELF: no PT_LOAD segment");
+		return errmsg(err, errlen, -EINVAL,
+			      "ELF: no PT_LOAD segment with memory to load");
 	return 0;
 }
 
@@ -198,9 +203,9 @@ static int elf_note(struct elf_image *e, const uint8_t *name,
 		memcpy(&v64, desc, 8);
 	} else {
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: Xen PHYS32_ENTRY note has a %u-byte "
-			       "descriptor, not 4 or 8",
-			       nh->n_descsz);
+			      "ELF: Xen PHYS32_ENTRY note has a %u-byte "
+			      "descriptor, not 4 or 8",
+			      nh->n_descsz);
 	}
 	e->pvh = true;
 	e->pvh_entry = v64;
@@ -221,13 +226,12 @@ static int elf_find_pvh(struct elf_image *e, char *err, size_t errlen)
 			continue;
 		if (__builtin_add_overflow(p->p_offset, p->p_filesz, &end) ||
 		    end > e->len)
-			return errmsg(
-			    err, errlen, -EINVAL,
-			    "ELF: PT_NOTE %u file range 0x%llx+0x%llx"
-			    " runs past the end of the %zu-byte "
-			    "image",
-			    i, (unsigned long long)p->p_offset,
-			    (unsigned long long)p->p_filesz, e->len);
+			return errmsg(err, errlen, -EINVAL,
+				      "ELF: PT_NOTE %u file range 0x%llx+0x%llx"
+				      " runs past the end of the %zu-byte "
+				      "image",
+				      i, (unsigned long long)p->p_offset,
+				      (unsigned long long)p->p_filesz, e->len);
 
 		const uint8_t *seg = e->img + p->p_offset;
 		uint64_t seglen = p->p_filesz, a = p->p_align == 8 ? 8 : 4;
@@ -287,8 +291,8 @@ static int elf_copy_loads(const struct guest_mem *gm, const struct elf_image *e,
 		    gm_zero(gm, p->p_paddr + p->p_filesz,
 			    p->p_memsz - p->p_filesz))
 			return errmsg(err, errlen, -EFAULT,
-				       "ELF: cannot write PT_LOAD %u at 0x%llx",
-				       i, (unsigned long long)p->p_paddr);
+				      "ELF: cannot write PT_LOAD %u at 0x%llx",
+				      i, (unsigned long long)p->p_paddr);
 	}
 	return 0;
 }
@@ -316,9 +320,9 @@ static int elf_write_pvh(const struct guest_mem *gm, const struct e820_map *m,
 		    m->n * sizeof(struct hvm_memmap_table_entry) >
 		sizeof(buf))
 		return errmsg(err, errlen, -EINVAL,
-			       "PVH: e820 map of %u entries does not fit in "
-			       "the start_info page",
-			       m->n);
+			      "PVH: e820 map of %u entries does not fit in "
+			      "the start_info page",
+			      m->n);
 
 	memset(buf, 0, sizeof(buf));
 	if (initrd_size) {
@@ -345,8 +349,8 @@ static int elf_write_pvh(const struct guest_mem *gm, const struct e820_map *m,
 	memcpy(buf, &si, sizeof(si));
 	if (gm_write(gm, LAYOUT_PVH_INFO, buf, sizeof(buf)))
 		return errmsg(err, errlen, -EFAULT,
-			       "PVH: no guest RAM at 0x%llx",
-			       (unsigned long long)LAYOUT_PVH_INFO);
+			      "PVH: no guest RAM at 0x%llx",
+			      (unsigned long long)LAYOUT_PVH_INFO);
 	return 0;
 }
 
@@ -372,10 +376,10 @@ int elf_load(const struct guest_mem *gm, const struct loader_input *in,
 	 * map: either way the entry is below 4 GiB, in the loaded image. */
 	if (entry >= ELF_4G || !elf_in_load(&e, entry))
 		return errmsg(err, errlen, -EINVAL,
-			       "ELF: %s 0x%llx is not inside a PT_LOAD "
-			       "segment below 4 GiB",
-			       e.pvh ? "PVH entry" : "e_entry",
-			       (unsigned long long)entry);
+			      "ELF: %s 0x%llx is not inside a PT_LOAD "
+			      "segment below 4 GiB",
+			      e.pvh ? "PVH entry" : "e_entry",
+			      (unsigned long long)entry);
 
 	rc = loader_put_cmdline(gm, in->cmdline, ELF_CMDLINE_MAX, err, errlen);
 	if (rc) {
