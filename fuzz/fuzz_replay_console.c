@@ -6,9 +6,10 @@
  */
 #include "fuzz/fuzz.h"
 #include "fuzz/replayfx.h"
+#include "devices/virtio/console.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	replayfx_run(data, size, TRACE_DEV_CONSOLE);
+	replayfx_run(data, size, VIRTIO_CONSOLE_TRACE_KIND);
 	return 0;
 }

@@ -6,9 +6,10 @@
  */
 #include "fuzz/fuzz.h"
 #include "fuzz/replayfx.h"
+#include "devices/virtio/rng.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	replayfx_run(data, size, TRACE_DEV_RNG);
+	replayfx_run(data, size, VIRTIO_RNG_TRACE_KIND);
 	return 0;
 }

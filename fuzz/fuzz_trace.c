@@ -25,6 +25,8 @@
 #include "vmm/trace/trace_dec.h"
 #include "vmm/trace/trace_enc.h"
 #include "vmm/trace/trace_text.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/rng.h"
 
 static bool inside(const uint8_t *p, size_t n, const uint8_t *buf, size_t len)
 {
@@ -152,7 +154,7 @@ static void lenient(const uint8_t *buf, size_t len)
 	for (unsigned i = 0; i < h.ndevs; i++) {
 		unsigned k = h.devs[i].kind;
 
-		FUZZ_CHECK(k >= TRACE_DEV_BLK && k <= TRACE_DEV_CONSOLE);
+		FUZZ_CHECK(vdev_type_by_trace(k) != NULL);
 		FUZZ_CHECK(++count[k] <= max[k]);
 		FUZZ_CHECK(i == 0 || h.devs[i - 1].kind <= k);
 		FUZZ_CHECK(k != TRACE_DEV_BLK || (h.devs[i].size >= 512 &&

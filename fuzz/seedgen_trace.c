@@ -15,6 +15,8 @@
 #include "vmm/trace/trace_dec.h"
 #include "vmm/trace/trace_enc.h"
 #include "vmm/trace/trace_text.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/rng.h"
 
 #define SLOT_BASE     0xd0000000ull
 #define SLOT_LEN      0x1000ull
@@ -69,7 +71,7 @@ static bool drives(const struct trace_rec *r, unsigned slot,
 			return false;
 		break;
 	case TRACE_CONSOLE_RX:
-		if (kind != TRACE_DEV_CONSOLE)
+		if (kind != VIRTIO_CONSOLE_TRACE_KIND)
 			return false;
 		break;
 	default:
@@ -179,9 +181,10 @@ void seeds_trace(const char *traces)
 					    "replay_blk");
 				device_seed(e.p, e.len, TRACE_DEV_NET,
 					    "replay_net");
-				device_seed(e.p, e.len, TRACE_DEV_RNG,
+				device_seed(e.p, e.len, VIRTIO_RNG_TRACE_KIND,
 					    "replay_rng");
-				device_seed(e.p, e.len, TRACE_DEV_CONSOLE,
+				device_seed(e.p, e.len,
+					    VIRTIO_CONSOLE_TRACE_KIND,
 					    "replay_console");
 			}
 		}

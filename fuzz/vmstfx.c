@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "fuzz/vmstfx.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmm/cli.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/rng.h"
 
 void vmstfx_machine(uint8_t m, struct vm_config *c, struct vm_host *h)
 {
@@ -12,8 +15,11 @@ void vmstfx_machine(uint8_t m, struct vm_config *c, struct vm_host *h)
 	c->mem_mib = 16;
 	c->cpus = m & 1 ? 2 : 1;
 	c->acpi = m & 2;
-	c->rng = m & 4;
-	c->console = m & 8;
+	int e = m & 4 ? config_dev_add(c, &virtio_rng_type) : 0;
+	if (!e && (m & 8))
+		e = config_dev_add(c, &virtio_console_type);
+	if (e)
+		abort(); /* two types into an empty list */
 	c->eventfd = false;
 	c->serial = SERIAL_NONE;
 	memset(h, 0, sizeof(*h));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/api/cli_api.h"
 #include "vmm/errmsg.h"
 #include "vmm/sandbox/cli_sandbox.h"
@@ -77,10 +78,10 @@ static int opt_mem(struct vm_config *c, const char *v, char *e, size_t n)
 	uint64_t mib;
 	if (!cli_uint(v, CONFIG_MIN_MEM_MIB, CONFIG_MAX_MEM_MIB, &mib))
 		return errmsg(e, n, -EINVAL,
-			       "--mem: '%s' is not a size in MiB from %d to "
-			       "%llu",
-			       v, CONFIG_MIN_MEM_MIB,
-			       (unsigned long long)CONFIG_MAX_MEM_MIB);
+			      "--mem: '%s' is not a size in MiB from %d to "
+			      "%llu",
+			      v, CONFIG_MIN_MEM_MIB,
+			      (unsigned long long)CONFIG_MAX_MEM_MIB);
 	c->mem_mib = mib;
 	return 0;
 }
@@ -90,8 +91,8 @@ static int opt_cpus(struct vm_config *c, const char *v, char *e, size_t n)
 	uint64_t cpus;
 	if (!cli_uint(v, 1, CONFIG_MAX_CPUS, &cpus))
 		return errmsg(e, n, -EINVAL,
-			       "--cpus: '%s' is not a vCPU count from 1 to %d",
-			       v, CONFIG_MAX_CPUS);
+			      "--cpus: '%s' is not a vCPU count from 1 to %d",
+			      v, CONFIG_MAX_CPUS);
 	c->cpus = (unsigned)cpus;
 	return 0;
 }
@@ -108,8 +109,8 @@ static int opt_serial(struct vm_config *c, const char *v, char *e, size_t n)
 		c->serial_path = v + 5;
 	} else {
 		return errmsg(e, n, -EINVAL,
-			       "--serial: '%s' is not stdio, none or file:PATH",
-			       v);
+			      "--serial: '%s' is not stdio, none or file:PATH",
+			      v);
 	}
 	return 0;
 }
@@ -121,8 +122,8 @@ static int opt_on_reset(struct vm_config *c, const char *v, char *e, size_t n)
 	else if (strcmp(v, "restart") == 0)
 		c->on_reset = RESET_RESTART;
 	else
-		return errmsg(e, n, -EINVAL, "--on-reset: '%s' is not exit or restart",
-			       v);
+		return errmsg(e, n, -EINVAL,
+			      "--on-reset: '%s' is not exit or restart", v);
 	return 0;
 }
 
@@ -149,8 +150,7 @@ static int opt_log(struct vm_config *c, const char *v, char *e, size_t n)
 		}
 	}
 	return errmsg(e, n, -EINVAL,
-		       "--log: '%s' is not none, error, warn, info or debug",
-		       v);
+		      "--log: '%s' is not none, error, warn, info or debug", v);
 }
 
 static int opt_mem_merge(struct vm_config *c, const char *v, char *e, size_t n)
@@ -172,8 +172,7 @@ static bool cli_copy(char *dst, size_t cap, const char *s, size_t len)
 
 /* Split "a,b,c": the next item goes to item and ilen; returns the rest
  * or NULL. */
-static const char *cli_next_item(const char *s, const char **item,
-				 size_t *ilen)
+static const char *cli_next_item(const char *s, const char **item, size_t *ilen)
 {
 	const char *comma = strchr(s, ',');
 	*item = s;
@@ -232,10 +231,11 @@ static bool cli_mac(const char *s, size_t len, uint8_t mac[6])
 		unsigned v = 0;
 		for (unsigned k = 0; k < 2; k++) {
 			char ch = s[i * 3 + k];
-			unsigned d = ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
-				     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
-				     : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
-							      : 16;
+			unsigned d =
+			    ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
+			    : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+			    : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
+						     : 16;
 			if (d > 15)
 				return false;
 			v = v * 16 + d;
@@ -259,7 +259,8 @@ static int opt_net(struct vm_config *c, const char *v, char *e, size_t n)
 	while (rest) {
 		rest = cli_next_item(rest, &item, &len);
 		if (len > 4 && strncmp(item, "tap=", 4) == 0) {
-			if (!cli_copy(d->tap, sizeof(d->tap), item + 4, len - 4))
+			if (!cli_copy(d->tap, sizeof(d->tap), item + 4,
+				      len - 4))
 				return errmsg(e, n, -EINVAL,
 					      "--net: tap name is at most %d "
 					      "bytes",
@@ -285,20 +286,6 @@ static int opt_net(struct vm_config *c, const char *v, char *e, size_t n)
 			return errmsg(e, n, -EINVAL,
 				      "--net tap=%s: given twice", d->tap);
 	c->nnets++;
-	return 0;
-}
-
-static int opt_rng(struct vm_config *c, const char *v, char *e, size_t n)
-{
-	(void)v, (void)e, (void)n;
-	c->rng = true;
-	return 0;
-}
-
-static int opt_console(struct vm_config *c, const char *v, char *e, size_t n)
-{
-	(void)v, (void)e, (void)n;
-	c->console = true;
 	return 0;
 }
 
@@ -351,20 +338,51 @@ static int opt_version(struct vm_config *c, const char *v, char *e, size_t n)
 }
 
 static const struct cli_opt cli_opts[] = {
-	{"accel", true, opt_accel},     {"kernel", true, opt_kernel},
-	{"initrd", true, opt_initrd},   {"cmdline", true, opt_cmdline},
-	{"mem", true, opt_mem},         {"cpus", true, opt_cpus},
-	{"serial", true, opt_serial},   {"on-reset", true, opt_on_reset},
-	{"restart-max", true, opt_restart_max},
-	{"log", true, opt_log},         {"mem-merge", false, opt_mem_merge},
-	{"disk", true, opt_disk},       {"net", true, opt_net},
-	{"rng", false, opt_rng},        {"console", false, opt_console},
-	{"eventfd", true, opt_eventfd}, {"acpi", true, opt_acpi},
-	CLI_SANDBOX_OPTS,
-	CLI_API_OPTS,
-	{"record", true, opt_record},   {"trace", true, opt_trace},
-	{"help", false, opt_help},      {"version", false, opt_version},
+    {"accel", true, opt_accel},
+    {"kernel", true, opt_kernel},
+    {"initrd", true, opt_initrd},
+    {"cmdline", true, opt_cmdline},
+    {"mem", true, opt_mem},
+    {"cpus", true, opt_cpus},
+    {"serial", true, opt_serial},
+    {"on-reset", true, opt_on_reset},
+    {"restart-max", true, opt_restart_max},
+    {"log", true, opt_log},
+    {"mem-merge", false, opt_mem_merge},
+    {"disk", true, opt_disk},
+    {"net", true, opt_net},
+    {"eventfd", true, opt_eventfd},
+    {"acpi", true, opt_acpi},
+    CLI_SANDBOX_OPTS,
+    CLI_API_OPTS,
+    {"record", true, opt_record},
+    {"trace", true, opt_trace},
+    {"help", false, opt_help},
+    {"version", false, opt_version},
 };
+
+/* --NAME of a flag device type (devices/virtio/vdev_type.h): turn it
+ * on. 0, or -EINVAL with the reason (unknown option, a value given). */
+static int cli_flag_dev(struct vm_config *cfg, const char *name, size_t nlen,
+			bool has_value, char *err, size_t errlen)
+{
+	for (const struct vdev_type *const *t = vdev_types; *t; t++) {
+		const char *opt = (*t)->option;
+		if (!opt || strlen(opt) != nlen || strncmp(opt, name, nlen))
+			continue;
+		if (has_value)
+			return errmsg(err, errlen, -EINVAL,
+				      "--%s takes no value", opt);
+		if (config_dev_add(cfg, *t))
+			return errmsg(err, errlen, -EINVAL,
+				      "--%s: at most %d device options", opt,
+				      CONFIG_MAX_FLAG_DEVS);
+		return 0;
+	}
+	return errmsg(err, errlen, -EINVAL,
+		      "unknown option '--%.*s' (see --help)",
+		      (int)(nlen > 64 ? 64 : nlen), name);
+}
 
 void cli_defaults(struct vm_config *cfg)
 {
@@ -394,9 +412,9 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 			arg = "--help";
 		if (strncmp(arg, "--", 2) != 0 || !arg[2])
 			return errmsg(err, errlen, -EINVAL,
-				       "unexpected argument '%s' (options "
-				       "start with --; see --help)",
-				       arg);
+				      "unexpected argument '%s' (options "
+				      "start with --; see --help)",
+				      arg);
 		const char *name = arg + 2;
 		const char *eq = strchr(name, '=');
 		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
@@ -409,10 +427,13 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 				break;
 			}
 		}
-		if (!o)
-			return errmsg(err, errlen, -EINVAL,
-				       "unknown option '--%.*s' (see --help)",
-				       (int)(nlen > 64 ? 64 : nlen), name);
+		if (!o) {
+			int r = cli_flag_dev(cfg, name, nlen, eq != NULL, err,
+					     errlen);
+			if (r)
+				return r;
+			continue;
+		}
 
 		const char *val = NULL;
 		if (o->has_value) {
@@ -422,11 +443,11 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 				val = argv[++i];
 			} else {
 				return errmsg(err, errlen, -EINVAL,
-					       "--%s needs a value", o->name);
+					      "--%s needs a value", o->name);
 			}
 		} else if (eq) {
-			return errmsg(err, errlen, -EINVAL, "--%s takes no value",
-				       o->name);
+			return errmsg(err, errlen, -EINVAL,
+				      "--%s takes no value", o->name);
 		}
 		int r = o->apply(cfg, val, err, errlen);
 		if (r)
@@ -480,44 +501,53 @@ void cli_usage(FILE *out)
 	    "  --accel NAME          accelerator backend: kvm, or replay to\n"
 	    "                        replay a trace without KVM (default kvm)\n"
 	    "  --kernel PATH         bzImage or ELF vmlinux (required, except\n"
-	    "                        with --api-sock)\n"
-	    CLI_API_USAGE
+	    "                        with --api-sock)\n" CLI_API_USAGE
 	    "  --initrd PATH         initial ramdisk\n"
 	    "  --cmdline STR         kernel command line\n"
-	    "                        (default: \"" CONFIG_DEFAULT_CMDLINE "\")\n"
+	    "                        (default: \"" CONFIG_DEFAULT_CMDLINE
+	    "\")\n"
 	    "  --mem MiB             guest RAM in MiB (default 128, min 8)\n"
 	    "  --cpus N              vCPUs, 1 to 64 (default 1)\n"
 	    "  --serial MODE         COM1 goes to stdio (default), none, or\n"
-	    "                        file:PATH; stdin feeds COM1 in stdio mode\n"
+	    "                        file:PATH; stdin feeds COM1 in stdio "
+	    "mode\n"
 	    "  --on-reset ACTION     guest reset: exit (default) or restart\n"
 	    "  --restart-max N       with restart: after N resets in a row,\n"
 	    "                        each within 30 s of booting, give up\n"
-	    "                        (status 3); restarts wait 0.1 s, doubling\n"
+	    "                        (status 3); restarts wait 0.1 s, "
+	    "doubling\n"
 	    "                        up to 5 s (default 10)\n"
 	    "  --disk PATH[,ro][,id=NAME][,direct]\n"
-	    "                        virtio-blk on a raw image (repeatable, up\n"
+	    "                        virtio-blk on a raw image (repeatable, "
+	    "up\n"
 	    "                        to 8); ro: read-only; id: GET_ID serial;\n"
 	    "                        direct: O_DIRECT, bypass the page cache\n"
 	    "  --net tap=NAME[,mac=MAC]\n"
 	    "                        virtio-net on an existing tap interface\n"
-	    "                        (repeatable, up to 4)\n"
-	    "  --rng                 virtio-rng, fed by getrandom(2)\n"
-	    "  --console             virtio-console on stdio (COM1 then goes\n"
-	    "                        nowhere unless --serial file:PATH)\n"
+	    "                        (repeatable, up to 4)\n",
+	    out);
+	for (const struct vdev_type *const *t = vdev_types; *t; t++)
+		if ((*t)->option)
+			fputs((*t)->usage, out);
+	fputs(
 	    "  --eventfd on|off      virtio notifications and interrupts via\n"
 	    "                        KVM eventfds and an I/O thread (on), or\n"
 	    "                        handled on the vCPU exit path (off)\n"
-	    "  --acpi on|off         ACPI tables for the CPUs, COM1 and virtio\n"
-	    "                        devices (on, default); off: the devices go\n"
+	    "  --acpi on|off         ACPI tables for the CPUs, COM1 and "
+	    "virtio\n"
+	    "                        devices (on, default); off: the devices "
+	    "go\n"
 	    "                        on the kernel command line instead\n"
 	    "                        (virtio_mmio.device=)\n"
-	    "  --mem-merge           let KSM merge guest pages (MADV_MERGEABLE)\n"
+	    "  --mem-merge           let KSM merge guest pages "
+	    "(MADV_MERGEABLE)\n"
 	    "  --record FILE         record the run into a trace (KVM; device\n"
 	    "                        work on the exit path, --eventfd off)\n"
-	    "  --trace FILE          with --accel replay: the trace to replay;\n"
+	    "  --trace FILE          with --accel replay: the trace to "
+	    "replay;\n"
 	    "                        give the disks as they were before the\n"
-	    "                        recording with --disk, COM1 with --serial\n"
-	    CLI_SANDBOX_USAGE
+	    "                        recording with --disk, COM1 with "
+	    "--serial\n" CLI_SANDBOX_USAGE
 	    "  --log LEVEL           none, error, warn (default), info, debug\n"
 	    "  -h, --help            this text\n"
 	    "  --version             print the version\n"
@@ -525,12 +555,15 @@ void cli_usage(FILE *out)
 	    "Replay: vmm --accel replay --trace FILE [--disk PATH]... exits 0\n"
 	    "when the replay matches the trace, 5 at the first divergence.\n"
 	    "\n"
-	    "On a terminal, COM1 is in raw mode: Ctrl-A x quits, Ctrl-A Ctrl-A\n"
+	    "On a terminal, COM1 is in raw mode: Ctrl-A x quits, Ctrl-A "
+	    "Ctrl-A\n"
 	    "sends Ctrl-A.\n"
 	    "\n"
-	    "Exit status: 0 guest powered off (or Ctrl-A x); 1 vmm error; 2 bad\n"
+	    "Exit status: 0 guest powered off (or Ctrl-A x); 1 vmm error; 2 "
+	    "bad\n"
 	    "command line; 3 guest reset with --on-reset exit; 4 the vCPU hit\n"
-	    "an error it cannot continue from (diagnostic on stderr); 5 replay\n"
+	    "an error it cannot continue from (diagnostic on stderr); 5 "
+	    "replay\n"
 	    "divergence; 6 guest kernel panic (pvpanic, --acpi on); V for a\n"
 	    "test guest's write of V to the debug-exit port 0xf4; 128+N on\n"
 	    "signal N (SIGINT, SIGTERM, SIGHUP).\n",

@@ -10,6 +10,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "devices/virtio/console.h"
 #include "vmm/disk_raw.h"
 #include "vmm/errmsg.h"
 #include "vmm/file.h"
@@ -28,8 +29,7 @@ static void host_reset(struct vm_host *h)
 }
 
 static int host_read(const char *opt, const char *path, size_t max,
-		     const uint8_t **buf, size_t *len, char *err,
-		     size_t errlen)
+		     const uint8_t **buf, size_t *len, char *err, size_t errlen)
 {
 	char why[256];
 	uint8_t *p;
@@ -44,18 +44,19 @@ static int host_open_console(const struct vm_config *cfg, struct vm_host *h,
 			     struct file_ids *ids, char *err, size_t errlen)
 {
 	bool stdin_open = fcntl(STDIN_FILENO, F_GETFD) >= 0;
+	bool console = config_dev_has(cfg, &virtio_console_type);
 	if (cfg->serial == SERIAL_FILE) {
 		int r = outfile_open("--serial file:", cfg->serial_path, ids,
 				     &h->serial_out_fd, err, errlen);
 		if (r)
 			return r;
 	} else if (cfg->serial == SERIAL_STDIO &&
-		   !(cfg->console && !cfg->serial_set)) {
+		   !(console && !cfg->serial_set)) {
 		h->serial_out_fd = STDOUT_FILENO;
 	}
 	/* stdin feeds the virtio console when there is one, else COM1 in
 	 * stdio mode. */
-	if (cfg->console) {
+	if (console) {
 		h->console_out_fd = STDOUT_FILENO;
 		if (stdin_open)
 			h->serial_in_fd = STDIN_FILENO;

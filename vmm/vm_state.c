@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/virtio/blk.h"
-#include "devices/virtio/console.h"
-#include "devices/virtio/net.h"
-#include "devices/virtio/rng.h"
+#include "devices/virtio/vdev_type.h"
 #include "vmm/log.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
@@ -49,14 +46,7 @@ static void vmst_save_devices(struct vm *vm, struct st_writer *w)
 	st_put_u32(w, vm->nvdevs);
 	for (unsigned i = 0; i < vm->nvdevs; i++) {
 		struct vm_vdev *v = vm->vdevs[i];
-		if (v->kind == VDEV_RNG)
-			virtio_rng_save(v->impl, w);
-		else if (v->kind == VDEV_BLK)
-			virtio_blk_save(v->impl, w);
-		else if (v->kind == VDEV_NET)
-			virtio_net_save(v->impl, w);
-		else
-			virtio_console_save(v->impl, w);
+		v->type->save(v->impl, w);
 	}
 }
 
@@ -114,14 +104,7 @@ static int vmst_restore_devices(struct vm *vm, struct st_reader *r)
 		e = -EINVAL;
 	for (unsigned i = 0; !e && i < vm->nvdevs; i++) {
 		struct vm_vdev *v = vm->vdevs[i];
-		if (v->kind == VDEV_RNG)
-			e = virtio_rng_restore(v->impl, r);
-		else if (v->kind == VDEV_CONSOLE)
-			e = virtio_console_restore(v->impl, r);
-		else if (v->kind == VDEV_BLK)
-			e = virtio_blk_restore(v->impl, r);
-		else
-			e = virtio_net_restore(v->impl, r);
+		e = v->type->restore(v->impl, r);
 	}
 	return e ? e : st_ok(r) ? 0 : -EINVAL;
 }

@@ -12,7 +12,8 @@
  *    vm_virtio_console_input, virtio_net_rx under the transport lock), so
  *    it can serialise and order it;
  *  - the host inputs devices ask for: wall-clock time for the RTC
- *    (rtc_now) and entropy for virtio-rng (rng_fill);
+ *    (rtc_now) and each virtio device type's inputs (dev_input: the
+ *    inputs its descriptor declares, devices/virtio/vdev_type.h);
  *  - the device outputs: interrupt line changes (irq, called before the
  *    accelerator's set_irq_line), COM1 bytes (serial_tx) and virtio-console
  *    output (console_tx), called before they go to their fds.
@@ -33,6 +34,7 @@
 
 struct vcpu;
 struct vm_vdev;
+struct vdev_input;
 
 struct vm_tracer_ops {
 	/* Handle one exit of vCPU c; returns what vcpu_handle_exit does. */
@@ -46,8 +48,10 @@ struct vm_tracer_ops {
 	void (*net_rx)(void *opaque, struct vm_vdev *v);
 	/* Seconds since the epoch for the RTC. */
 	int64_t (*rtc_now)(void *opaque);
-	/* Fill buf for virtio-rng: len or -errno (virtio_rng_host.fill). */
-	ssize_t (*rng_fill)(void *opaque, void *buf, size_t len);
+	/* Take a virtio device's host input `in` into buf: len or -errno
+	 * (what in->source returns, or the recorded bytes). */
+	ssize_t (*dev_input)(void *opaque, const struct vdev_input *in,
+			     void *buf, size_t len);
 	void (*irq)(void *opaque, uint32_t gsi, int level);
 	void (*serial_tx)(void *opaque, uint8_t byte);
 	void (*console_tx)(void *opaque, const uint8_t *buf, size_t len);

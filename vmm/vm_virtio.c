@@ -15,7 +15,6 @@
 #include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/net.h"
-#include "devices/virtio/rng.h"
 #include "vmm/disk_raw.h"
 #include "vmm/errmsg.h"
 #include "vmm/log.h"
@@ -24,7 +23,7 @@
 
 /* IRQs for virtio devices, in order: the free ISA lines, then the
  * IO-APIC's pins 16-23. 4 is COM1; 8 the RTC; 12 the i8042 aux port. */
-static const uint8_t vdev_irqs[] = {5,  6,  7,  9,  10, 11, 13, 14, 15,
+static const uint8_t vdev_irqs[] = {5,	6,  7,	9,  10, 11, 13, 14, 15,
 				    16, 17, 18, 19, 20, 21, 22, 23};
 
 /* ---- event path ---- */
@@ -87,7 +86,7 @@ static void vdev_want_rx(void *opaque, bool want)
 	if (r)
 		log_limited(v->vm->host.guest_log, LOG_WARN,
 			    "%s: cannot %s the tap: %s", v->dev->name,
-			 want ? "poll" : "stop polling", strerror(-r));
+			    want ? "poll" : "stop polling", strerror(-r));
 }
 
 static void vdev_console_tx(void *opaque, const uint8_t *buf, size_t len)
@@ -118,8 +117,8 @@ static int vdev_add_notify(struct vm_vdev *v, unsigned q)
 	n->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (n->fd < 0)
 		return -errno;
-	int r = vm->accel->ioeventfd(vm->avm, v->base + VIRTIO_MMIO_QUEUE_NOTIFY,
-				     4, q, n->fd, true);
+	int r = vm->accel->ioeventfd(
+	    vm->avm, v->base + VIRTIO_MMIO_QUEUE_NOTIFY, 4, q, n->fd, true);
 	if (!r)
 		r = iothread_add(&vm->io, n->fd, EPOLLIN, vdev_notify_ready, n);
 	return r;
@@ -143,116 +142,142 @@ static int vdev_event_path(struct vm_vdev *v)
 
 /* ---- device creation ---- */
 
-/* A disk's impl: the device first (impl is a struct virtio_blk *), then
- * the raw image backend it reads and writes through. */
-struct vdev_blk {
-	struct virtio_blk blk;
+/* What the VM layer holds for a device beside the type's impl: the host
+ * resource it wraps (a disk's raw backend, a net's tap port) and the
+ * type-specific options create is given (vdev_env.opts). */
+struct vdev_res {
 	struct disk_raw raw;
+	bool raw_ready;
+	struct net_tap tap;
+	char name[32];
+	union {
+		struct virtio_blk_opts blk;
+		struct virtio_net_opts net;
+		struct virtio_console_host console;
+	} opts;
 };
 
-static int vdev_make_blk(struct vm_vdev *v, unsigned i, char *err,
-			 size_t errlen)
+/* A host input of device v: through the tracer when there is one. */
+static ssize_t vdev_input(void *opaque, const struct vdev_input *in, void *buf,
+			  size_t len)
 {
-	const struct disk_config *d = &v->vm->cfg->disks[i];
-	struct vdev_blk *vb = calloc(1, sizeof(*vb));
-	if (!vb)
-		return -ENOMEM;
-	v->impl = vb;
-	char name[32];
-	snprintf(name, sizeof(name), "virtio-blk%u", i);
+	const struct vm_tracer *t = ((struct vm_vdev *)opaque)->vm->host.tracer;
+	return t ? t->ops->dev_input(t->opaque, in, buf, len)
+		 : in->source(buf, len);
+}
+
+/* A disk: the raw image backend over its fd. */
+static int vdev_prep_blk(struct vm_vdev *v, char *err, size_t errlen)
+{
+	const struct disk_config *d = &v->vm->cfg->disks[v->index];
+	struct vdev_res *res = v->res;
+	snprintf(res->name, sizeof(res->name), "virtio-blk%u", v->index);
 	char why[256];
-	int r = disk_raw_init(&vb->raw, v->vm->host.disk_fds[i], d->read_only,
-			      d->direct, name, why, sizeof(why));
-	struct virtio_blk_opts o = {.disk = &vb->raw.disk,
-				    .id = d->id[0] ? d->id : NULL,
-				    .name = name};
-	if (!r)
-		r = virtio_blk_init(&vb->blk, &v->vm->mem, &o, why,
-				    sizeof(why));
-	if (r) {
-		disk_raw_destroy(&vb->raw);
+	int r =
+	    disk_raw_init(&res->raw, v->vm->host.disk_fds[v->index],
+			  d->read_only, d->direct, res->name, why, sizeof(why));
+	if (r)
 		return errmsg(err, errlen, r, "--disk %s: %s", d->path, why);
-	}
-	v->dev = &vb->blk.dev;
+	res->raw_ready = true;
+	res->opts.blk = (struct virtio_blk_opts){.disk = &res->raw.disk,
+						 .id = d->id[0] ? d->id : NULL,
+						 .name = res->name};
 	return 0;
 }
 
-/* A net's impl: the device first (impl is a struct virtio_net *), then
- * the tap port it uses when no tracer gave one (vm_host.net_ports). */
-struct vdev_net {
-	struct virtio_net net;
-	struct net_tap tap;
-};
-
-static int vdev_make_net(struct vm_vdev *v, unsigned i)
+/* A net: the port a tracer gave, else the tap's. */
+static int vdev_prep_net(struct vm_vdev *v)
 {
-	const struct net_config *c = &v->vm->cfg->nets[i];
-	struct vdev_net *vn = calloc(1, sizeof(*vn));
-	if (!vn)
-		return -ENOMEM;
-	v->impl = vn;
+	const struct net_config *c = &v->vm->cfg->nets[v->index];
+	struct vdev_res *res = v->res;
+	unsigned i = v->index;
 	v->tap_fd = v->vm->host.tap_fds[i];
-	struct virtio_net_opts o = {.port = v->vm->host.net_ports[i],
-				    .name = "virtio-net"};
-	if (!o.port) {
+	struct virtio_net_opts *o = &res->opts.net;
+	o->port = v->vm->host.net_ports[i];
+	o->name = "virtio-net";
+	if (!o->port) {
 		int e =
-		    net_tap_init(&vn->tap, v->tap_fd,
+		    net_tap_init(&res->tap, v->tap_fd,
 				 v->vm->host.tap_offloads[i], vdev_want_rx, v);
 		if (e)
 			return e;
-		o.port = &vn->tap.port;
+		o->port = &res->tap.port;
 	}
 	if (c->has_mac) {
-		memcpy(o.mac, c->mac, 6);
+		memcpy(o->mac, c->mac, 6);
 	} else {
 		static const uint8_t base[6] = {0x52, 0x54, 0x00, 0, 0, 0};
-		memcpy(o.mac, base, 6);
-		o.mac[5] = (uint8_t)i;
+		memcpy(o->mac, base, 6);
+		o->mac[5] = (uint8_t)i;
 	}
-	int r = virtio_net_init(&vn->net, &v->vm->mem, &o);
+	return 0;
+}
+
+/* The VM-layer half of a type with host resources or services: fill
+ * v->res and point *opts at the type's options (NULL for the types that
+ * need nothing). 0 or -errno, with a reason in err. */
+static int vdev_prep(struct vm_vdev *v, const void **opts, char *err,
+		     size_t errlen)
+{
+	*opts = &v->res->opts;
+	if (v->type == &virtio_blk_type)
+		return vdev_prep_blk(v, err, errlen);
+	if (v->type == &virtio_net_type)
+		return vdev_prep_net(v);
+	if (v->type == &virtio_console_type) {
+		v->res->opts.console = (struct virtio_console_host){
+		    .tx = vdev_console_tx,
+		    .rx_space = vdev_console_rx_space,
+		    .opaque = v};
+		return 0;
+	}
+	*opts = NULL;
+	return 0;
+}
+
+/* After create: hook the device into the VM (a net's tap into the I/O
+ * thread, disarmed until the device asks for frames; the console as the
+ * console). */
+static int vdev_attach(struct vm_vdev *v)
+{
+	if (v->type == &virtio_net_type && v->tap_fd >= 0)
+		return iothread_add(&v->vm->io, v->tap_fd, 0, vdev_tap_ready,
+				    v);
+	if (v->type == &virtio_console_type)
+		v->vm->console_vdev = v;
+	return 0;
+}
+
+/* Create device v of its type. 0 or -errno, with a reason in err. */
+static int vdev_create(struct vm_vdev *v, char *err, size_t errlen)
+{
+	if (!(v->res = calloc(1, sizeof(*v->res))))
+		return -ENOMEM;
+	struct vdev_env env = {.mem = &v->vm->mem,
+			       .index = v->index,
+			       .input = vdev_input,
+			       .opaque = v};
+	int r = vdev_prep(v, &env.opts, err, errlen);
 	if (r)
 		return r;
-	v->dev = &vn->net.dev;
-	/* Disarmed until the device asks for frames (want_rx). */
-	return v->tap_fd < 0
-		   ? 0
-		   : iothread_add(&v->vm->io, v->tap_fd, 0, vdev_tap_ready, v);
+	char why[256] = "";
+	void *impl;
+	struct virtio_dev *dev;
+	r = v->type->create(&env, &impl, &dev, why, sizeof(why));
+	if (r && why[0] && v->type == &virtio_blk_type)
+		return errmsg(err, errlen, r, "--disk %s: %s",
+			      v->vm->cfg->disks[v->index].path, why);
+	if (r)
+		return why[0] ? errmsg(err, errlen, r, "virtio-%s: %s",
+				       v->type->name, why)
+			      : r;
+	v->impl = impl;
+	v->dev = dev;
+	return vdev_attach(v);
 }
 
-static int vdev_make_rng(struct vm_vdev *v)
-{
-	struct virtio_rng *g = calloc(1, sizeof(*g));
-	if (!g)
-		return -ENOMEM;
-	v->impl = g;
-	const struct vm_tracer *t = v->vm->host.tracer;
-	struct virtio_rng_host h = {.fill = t ? t->ops->rng_fill : NULL,
-				    .opaque = t ? t->opaque : NULL};
-	int r = virtio_rng_init(g, &v->vm->mem, &h);
-	if (!r)
-		v->dev = &g->dev;
-	return r;
-}
-
-static int vdev_make_console(struct vm_vdev *v)
-{
-	struct virtio_console *c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	v->impl = c;
-	struct virtio_console_host h = {.tx = vdev_console_tx,
-					.rx_space = vdev_console_rx_space,
-					.opaque = v};
-	int r = virtio_console_init(c, &v->vm->mem, &h);
-	if (!r) {
-		v->dev = &c->dev;
-		v->vm->console_vdev = v;
-	}
-	return r;
-}
-
-static int vdev_add(struct vm *vm, enum vdev_kind kind, unsigned i, char *err,
-		    size_t errlen)
+static int vdev_add(struct vm *vm, const struct vdev_type *type, unsigned i,
+		    char *err, size_t errlen)
 {
 	if (vm->nvdevs == VM_MAX_VDEVS || vm->nvdevs == sizeof(vdev_irqs))
 		return errmsg(err, errlen, -ENOSPC,
@@ -263,7 +288,8 @@ static int vdev_add(struct vm *vm, enum vdev_kind kind, unsigned i, char *err,
 		return errmsg(err, errlen, -ENOMEM, "out of memory");
 	vm->vdevs[vm->nvdevs++] = v;
 	v->vm = vm;
-	v->kind = kind;
+	v->type = type;
+	v->index = i;
 	v->irq_fd = v->tap_fd = -1;
 	for (unsigned q = 0; q < VDEV_MAX_QUEUES; q++)
 		v->notify[q].fd = -1;
@@ -271,25 +297,12 @@ static int vdev_add(struct vm *vm, enum vdev_kind kind, unsigned i, char *err,
 		  (uint64_t)(vm->nvdevs - 1) * VIRTIO_MMIO_RANGE_LEN;
 	v->irq = vdev_irqs[vm->nvdevs - 1];
 
-	int r;
-	switch (kind) {
-	case VDEV_BLK:
-		r = vdev_make_blk(v, i, err, errlen);
-		break;
-	case VDEV_NET:
-		r = vdev_make_net(v, i);
-		break;
-	case VDEV_RNG:
-		r = vdev_make_rng(v);
-		break;
-	default:
-		r = vdev_make_console(v);
-		break;
-	}
+	int r = vdev_create(v, err, errlen);
 	if (r)
 		return err && errlen && err[0]
 			   ? r
-			   : errmsg(err, errlen, r, "creating a virtio device: %s",
+			   : errmsg(err, errlen, r,
+				    "creating a virtio device: %s",
 				    strerror(-r));
 	v->dev->log = vm->host.guest_log;
 	struct virtio_mmio_host mh = {.raise_irq = vdev_raise_irq, .opaque = v};
@@ -315,16 +328,16 @@ int vm_virtio_setup(struct vm *vm, char *err, size_t errlen)
 		return errmsg(err, errlen, r, "I/O thread: %s", strerror(-r));
 	vm->io_ready = true;
 	for (unsigned i = 0; i < vm->cfg->ndisks; i++)
-		if ((r = vdev_add(vm, VDEV_BLK, i, err, errlen)))
+		if ((r = vdev_add(vm, &virtio_blk_type, i, err, errlen)))
 			return r;
 	for (unsigned i = 0; i < vm->cfg->nnets; i++)
-		if ((r = vdev_add(vm, VDEV_NET, i, err, errlen)))
+		if ((r = vdev_add(vm, &virtio_net_type, i, err, errlen)))
 			return r;
-	if (vm->cfg->rng && (r = vdev_add(vm, VDEV_RNG, 0, err, errlen)))
-		return r;
-	if (vm->cfg->console &&
-	    (r = vdev_add(vm, VDEV_CONSOLE, 0, err, errlen)))
-		return r;
+	/* The flag types in table order, whatever order they were given. */
+	for (const struct vdev_type *const *t = vdev_types; *t; t++)
+		if (config_dev_has(vm->cfg, *t) &&
+		    (r = vdev_add(vm, *t, 0, err, errlen)))
+			return r;
 	return 0;
 }
 
@@ -369,30 +382,17 @@ static void vdev_destroy(struct vm_vdev *v)
 {
 	if (v->mmio_ready)
 		virtio_mmio_destroy(&v->mmio);
-	if (v->dev) {
-		switch (v->kind) {
-		case VDEV_BLK:
-			virtio_blk_destroy(&((struct vdev_blk *)v->impl)->blk);
-			disk_raw_destroy(&((struct vdev_blk *)v->impl)->raw);
-			break;
-		case VDEV_NET:
-			virtio_net_destroy(v->impl);
-			break;
-		case VDEV_RNG:
-			virtio_rng_destroy(v->impl);
-			break;
-		case VDEV_CONSOLE:
-			virtio_console_destroy(v->impl);
-			break;
-		}
-	}
+	if (v->dev)
+		v->type->destroy(v->impl);
+	if (v->res && v->res->raw_ready)
+		disk_raw_destroy(&v->res->raw);
 	/* The eventfds die with the VM fd's registrations; close ours. */
 	for (unsigned q = 0; q < VDEV_MAX_QUEUES; q++)
 		if (v->notify[q].fd >= 0)
 			close(v->notify[q].fd);
 	if (v->irq_fd >= 0)
 		close(v->irq_fd);
-	free(v->impl);
+	free(v->res);
 	free(v);
 }
 

@@ -20,16 +20,16 @@
 #include <stdint.h>
 
 #include "devices/virtio/mmio.h"
+#include "devices/virtio/vdev_type.h"
 #include "vmm/compiler.h"
 
-#define VM_MAX_VDEVS 16
+#define VM_MAX_VDEVS	16
 #define VDEV_MAX_QUEUES 2
 
 struct vm;
 
-enum vdev_kind { VDEV_BLK, VDEV_NET, VDEV_RNG, VDEV_CONSOLE };
-
 struct vm_vdev;
+struct vdev_res;
 
 /* What the I/O thread's notify handler needs to find its queue. */
 struct vdev_notify {
@@ -40,16 +40,19 @@ struct vdev_notify {
 
 struct vm_vdev {
 	struct vm *vm;
-	enum vdev_kind kind;
-	void *impl;            /* struct virtio_blk / _net / _rng / _console */
-	struct virtio_dev *dev; /* &impl->dev */
+	const struct vdev_type *type; /* devices/virtio/vdev_type.h */
+	unsigned index;		      /* among its type's devices */
+	void *impl;		      /* the type's; struct virtio_blk, _net,
+				       * _console for those types */
+	struct virtio_dev *dev;	      /* inside impl */
+	struct vdev_res *res;	      /* the VM layer's part (vm_virtio.c) */
 	struct virtio_mmio mmio;
 	bool mmio_ready;
 	uint64_t base;
 	uint32_t irq;
 	int irq_fd; /* irqfd eventfd, or -1 to pulse the line */
 	struct vdev_notify notify[VDEV_MAX_QUEUES]; /* fd -1: MMIO exits */
-	int tap_fd; /* VDEV_NET: what the I/O thread polls for the device's
+	int tap_fd; /* net: what the I/O thread polls for the device's
 		     * port (the tap, or a tracer's fd); -1: nothing */
 };
 
@@ -71,8 +74,7 @@ void vm_virtio_stop(struct vm *vm);
 void vm_virtio_net_rx(struct vm_vdev *v);
 
 /* Feed console input to the virtio console; returns bytes taken. */
-size_t vm_virtio_console_input(struct vm *vm, const uint8_t *buf,
-			       size_t len);
+size_t vm_virtio_console_input(struct vm *vm, const uint8_t *buf, size_t len);
 
 /* Tear down every device (after vm_virtio_stop). Safe on a partial setup. */
 void vm_virtio_destroy(struct vm *vm);

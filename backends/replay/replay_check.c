@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/vcpu.h"
 
 #define REPLAY_CONSUMED 0xff /* type of a queued input once used */
@@ -122,7 +123,8 @@ void replay_event_end(struct replay *rp)
 			    "ask for it while handling record %" PRIu64,
 			    trace_type_name(q->type), rp->event_index);
 	}
-	rp->inq_len = rp->rtc_next = rp->rng_next = 0;
+	rp->inq_len = 0;
+	memset(rp->in_next, 0, sizeof(rp->in_next));
 }
 
 void replay_effect_match(struct replay *rp, const struct trace_rec *r)
@@ -211,10 +213,12 @@ void replay_input_queue(struct replay *rp, const struct trace_rec *r)
 	rp->inq[rp->inq_len++] = *r;
 }
 
-/* The next unconsumed input of `type` from *next on, marked consumed. */
+/* The next unconsumed input of `type` (an input record type), marked
+ * consumed. */
 static const struct trace_rec *replay_input_take(struct replay *rp,
-						 uint8_t type, size_t *next)
+						 uint8_t type)
 {
+	size_t *next = &rp->in_next[type & 0x0f];
 	for (; *next < rp->inq_len; (*next)++) {
 		struct trace_rec *q = &rp->inq[*next];
 		if (q->type == type) {
@@ -228,8 +232,7 @@ static const struct trace_rec *replay_input_take(struct replay *rp,
 static int64_t replay_t_rtc_now(void *opaque)
 {
 	struct replay *rp = opaque;
-	const struct trace_rec *q =
-	    replay_input_take(rp, TRACE_RTC, &rp->rtc_next);
+	const struct trace_rec *q = replay_input_take(rp, TRACE_RTC);
 	if (q)
 		return tdec_rtc(q);
 	if (!rp->lenient)
@@ -240,29 +243,28 @@ static int64_t replay_t_rtc_now(void *opaque)
 	return 0;
 }
 
-static ssize_t replay_t_rng_fill(void *opaque, void *buf, size_t len)
+static ssize_t replay_t_dev_input(void *opaque, const struct vdev_input *in,
+				  void *buf, size_t len)
 {
 	struct replay *rp = opaque;
-	const struct trace_rec *q =
-	    replay_input_take(rp, TRACE_RNG, &rp->rng_next);
+	const struct trace_rec *q = replay_input_take(rp, in->trace_type);
 	memset(buf, 0, len);
 	if (!q) {
 		if (!rp->lenient)
-			replay_diverge(
-			    rp, rp->event_index,
-			    "virtio-rng asked "
-			    "for %zu bytes, but the trace has no rng "
-			    "record for this event",
-			    len);
+			replay_diverge(rp, rp->event_index,
+				       "a device asked for %zu bytes of %s "
+				       "input, but the trace has no %s "
+				       "record for this event",
+				       len, in->name, in->name);
 		return rp->lenient ? (ssize_t)len : -EIO;
 	}
 	if (q->len == 0)
 		return -EIO; /* the recorded source failed */
 	if (q->len != len && !rp->lenient)
 		replay_diverge(rp, q->index,
-			       "virtio-rng asked for %zu bytes, "
+			       "a device asked for %zu bytes of %s input, "
 			       "the record has %" PRIu32,
-			       len, q->len);
+			       len, in->name, q->len);
 	memcpy(buf, q->data, q->len < len ? q->len : len);
 	return (ssize_t)len;
 }
@@ -310,7 +312,7 @@ const struct vm_tracer_ops replay_tracer_ops = {
     .console_input = replay_t_console_input,
     .net_rx = replay_t_net_rx,
     .rtc_now = replay_t_rtc_now,
-    .rng_fill = replay_t_rng_fill,
+    .dev_input = replay_t_dev_input,
     .irq = replay_t_irq,
     .serial_tx = replay_t_serial_tx,
     .console_tx = replay_t_console_tx,

@@ -46,10 +46,10 @@ struct replay {
 	unsigned nnets;	 /* ports initialised */
 	unsigned tx_net; /* the net replay_event_end is collecting */
 
-	/* Inputs (RTC, RNG records) waiting for the next event. */
+	/* Inputs (RTC, device input records) waiting for the next event. */
 	struct trace_rec *inq;
 	size_t inq_len, inq_cap;
-	size_t rtc_next, rng_next; /* first unconsumed of each kind */
+	size_t in_next[16]; /* first unconsumed of each input type (0x1_) */
 
 	/* Effects of the current event, and how far the trace matched. */
 	bool in_event;
@@ -87,7 +87,7 @@ void replay_event_begin(struct replay *rp, uint64_t index);
 /* After the dispatch: collect the frames sent, check the inputs were
  * used. */
 void replay_event_end(struct replay *rp);
-/* Queue an RTC or RNG input record. */
+/* Queue an input record (RTC, a device type's). */
 void replay_input_queue(struct replay *rp, const struct trace_rec *r);
 /* Match an effect record against what the event produced. */
 void replay_effect_match(struct replay *rp, const struct trace_rec *r);

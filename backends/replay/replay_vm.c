@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devices/virtio/net.h"
 #include "vmm/cli.h"
 #include "vmm/trace/trace_hash.h"
 
@@ -152,10 +153,10 @@ static int replay_config(struct replay *rp)
 			h->tap_offloads[c->nnets] = d->offloads;
 			c->nnets++;
 			rp->nnets = c->nnets;
-		} else if (d->kind == TRACE_DEV_RNG) {
-			c->rng = true;
 		} else {
-			c->console = true;
+			/* A flag type (the strict decoder knows the kind). */
+			const struct vdev_type *t = vdev_type_by_trace(d->kind);
+			r = t ? config_dev_add(c, t) : -EINVAL;
 		}
 		if (r)
 			return r;
@@ -193,7 +194,8 @@ int replay_vm_build(struct replay *rp)
 	}
 	unsigned net = 0;
 	for (unsigned i = 0; i < rp->vm->nvdevs; i++)
-		if (rp->vm->vdevs[i]->kind == VDEV_NET && net < rp->nnets)
+		if (rp->vm->vdevs[i]->type == &virtio_net_type &&
+		    net < rp->nnets)
 			rp->net_vdev[net++] = rp->vm->vdevs[i];
 	return 0;
 }

@@ -64,6 +64,7 @@
 
 #include "devices/disk.h"
 #include "devices/virtio/virtio_dev.h"
+#include "devices/virtio/vdev_type.h"
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
@@ -140,5 +141,9 @@ void virtio_blk_save(struct virtio_blk *b, struct st_writer *w);
  * virtio_mmio_restore's checks. 0, or -EINVAL with rd bad and b
  * unchanged. */
 int virtio_blk_restore(struct virtio_blk *b, struct st_reader *rd) VMM_WUR;
+
+/* The type (vdev_type.h, blk_type.c): trace device kind 1. */
+#define VIRTIO_BLK_TRACE_KIND 1
+extern const struct vdev_type virtio_blk_type;
 
 #endif

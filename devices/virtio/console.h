@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "devices/virtio/virtio_dev.h"
+#include "devices/virtio/vdev_type.h"
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
@@ -108,5 +109,9 @@ void virtio_console_save(struct virtio_console *c, struct st_writer *w);
  * and c unchanged. */
 int virtio_console_restore(struct virtio_console *c,
 			   struct st_reader *rd) VMM_WUR;
+
+/* The type (vdev_type.h, console_type.c): trace device kind 4. */
+#define VIRTIO_CONSOLE_TRACE_KIND 4
+extern const struct vdev_type virtio_console_type;
 
 #endif

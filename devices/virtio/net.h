@@ -72,6 +72,7 @@
 
 #include "devices/net_port.h"
 #include "devices/virtio/virtio_dev.h"
+#include "devices/virtio/vdev_type.h"
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
 #include "vmm/gmem.h"
@@ -151,5 +152,9 @@ void virtio_net_save(struct virtio_net *n, struct st_writer *w);
 /* Restore one VNET section into n (initialised, its transport attached,
  * not running). 0, or -EINVAL with rd bad and n unchanged. */
 int virtio_net_restore(struct virtio_net *n, struct st_reader *rd) VMM_WUR;
+
+/* The type (vdev_type.h, net_type.c): trace device kind 2. */
+#define VIRTIO_NET_TRACE_KIND 2
+extern const struct vdev_type virtio_net_type;
 
 #endif

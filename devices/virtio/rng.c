@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -24,12 +25,11 @@ static struct virtio_rng *to_rng(struct virtio_dev *d)
 
 /* The default source: the kernel CSPRNG. Blocks only until the pool is
  * initialised at boot; retries short reads and EINTR. */
-static ssize_t getrandom_fill(void *opaque, void *buf, size_t len)
+static ssize_t getrandom_source(void *buf, size_t len)
 {
 	uint8_t *p = buf;
 	size_t done = 0;
 
-	(void)opaque;
 	while (done < len) {
 		ssize_t n = getrandom(p + done, len - done, 0);
 
@@ -43,6 +43,12 @@ static ssize_t getrandom_fill(void *opaque, void *buf, size_t len)
 		done += (size_t)n;
 	}
 	return (ssize_t)len;
+}
+
+static ssize_t getrandom_fill(void *opaque, void *buf, size_t len)
+{
+	(void)opaque;
+	return getrandom_source(buf, len);
 }
 
 /* Fill `len` bytes of the writable part of r->chain. 0, or -errno from
@@ -206,3 +212,82 @@ int virtio_rng_restore(struct virtio_rng *r, struct st_reader *rd)
 {
 	return virtio_mmio_restore_dev(&r->dev, &virtio_rng_state, rd);
 }
+
+/* ---- the device type (vdev_type.h) ---- */
+
+static const struct vdev_input rng_inputs[] = {
+    {.trace_type = VIRTIO_RNG_TRACE_INPUT,
+     .name = "rng",
+     .source = getrandom_source},
+};
+
+static const struct vdev_syscall rng_syscalls[] = {
+    {"getrandom", "virtio-rng's entropy (getrandom_source)"},
+};
+
+/* A device made by the type: the fill goes through the VM's input. */
+struct rng_inst {
+	struct virtio_rng rng;
+	ssize_t (*input)(void *opaque, const struct vdev_input *in, void *buf,
+			 size_t len);
+	void *opaque;
+};
+
+static ssize_t rng_inst_fill(void *opaque, void *buf, size_t len)
+{
+	struct rng_inst *g = opaque;
+	return g->input(g->opaque, &rng_inputs[0], buf, len);
+}
+
+static int rng_type_create(const struct vdev_env *env, void **impl,
+			   struct virtio_dev **dev, char *why, size_t whylen)
+{
+	(void)why, (void)whylen;
+	struct rng_inst *g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->input = env->input;
+	g->opaque = env->opaque;
+	struct virtio_rng_host h = {.fill = env->input ? rng_inst_fill : NULL,
+				    .opaque = g};
+	int r = virtio_rng_init(&g->rng, env->mem, &h);
+	if (r) {
+		free(g);
+		return r;
+	}
+	*impl = g;
+	*dev = &g->rng.dev;
+	return 0;
+}
+
+static void rng_type_destroy(void *impl)
+{
+	struct rng_inst *g = impl;
+	virtio_rng_destroy(&g->rng);
+	free(g);
+}
+
+static void rng_type_save(void *impl, struct st_writer *w)
+{
+	virtio_rng_save(&((struct rng_inst *)impl)->rng, w);
+}
+
+static int rng_type_restore(void *impl, struct st_reader *r)
+{
+	return virtio_rng_restore(&((struct rng_inst *)impl)->rng, r);
+}
+
+const struct vdev_type virtio_rng_type = {
+    .name = "rng",
+    .option = "rng",
+    .usage = "  --rng                 virtio-rng, fed by getrandom(2)\n",
+    .trace_kind = VIRTIO_RNG_TRACE_KIND,
+    .inputs = rng_inputs,
+    .ninputs = 1,
+    .syscalls = rng_syscalls,
+    .nsyscalls = 1,
+    .create = rng_type_create,
+    .destroy = rng_type_destroy,
+    .save = rng_type_save,
+    .restore = rng_type_restore,
+};

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/virtqueue.h"
 #include "vmm/compiler.h"
@@ -80,5 +81,12 @@ void virtio_rng_save(struct virtio_rng *r, struct st_writer *w);
  * not running): virtio_mmio_restore's checks. 0, or -EINVAL with rd bad
  * and r unchanged. */
 int virtio_rng_restore(struct virtio_rng *r, struct st_reader *rd) VMM_WUR;
+
+/* The type (vdev_type.h): --rng; trace device kind 3, its fills traced as
+ * input records 0x12 ("rng": the bytes of one fill, none when the source
+ * failed); getrandom(2) allowed to the device threads. */
+#define VIRTIO_RNG_TRACE_KIND  3
+#define VIRTIO_RNG_TRACE_INPUT 0x12
+extern const struct vdev_type virtio_rng_type;
 
 #endif

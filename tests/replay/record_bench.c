@@ -18,6 +18,7 @@
 #include "vmm/log.h"
 #include "vmm/trace/record.h"
 #include "vmm/vcpu.h"
+#include "devices/virtio/rng.h"
 
 static double bench_cpu(void)
 {
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
 	cli_defaults(&cfg);
 	cfg.accel = "replay";
 	cfg.mem_mib = 16;
-	cfg.rng = true;
+	if (config_dev_add(&cfg, &virtio_rng_type))
+		return 1;
 	cfg.eventfd = false;
 	struct vm_host host = {
 	    .serial_out_fd = -1, .serial_in_fd = -1, .console_out_fd = -1};

@@ -18,6 +18,7 @@
 #include "backends/replay/replay.h"
 #include "vmm/log.h"
 #include "vmm/trace/trace_enc.h"
+#include "devices/virtio/rng.h"
 
 static double bench_now(clockid_t clk)
 {
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
 				 .mem_mib = 16,
 				 .cpus = 1,
 				 .ndevs = 1};
-	h.devs[0].kind = TRACE_DEV_RNG; /* virtio-mmio slot 0 */
+	h.devs[0].kind = VIRTIO_RNG_TRACE_KIND; /* virtio-mmio slot 0 */
 	struct tenc e;
 	tenc_init(&e);
 	tenc_header(&e, &h);

@@ -14,6 +14,7 @@
 
 #include "vmm/api/api_file.h"
 #include "vmm/cli.h"
+#include "devices/virtio/rng.h"
 
 struct fx {
 	struct vm_config base;
@@ -71,7 +72,7 @@ static void test_full_file(void **state)
 	assert_true(c->disks[0].read_only);
 	assert_int_equal(c->nnets, 1);
 	assert_string_equal(c->nets[0].tap, "tap0");
-	assert_true(c->rng);
+	assert_true(config_dev_has(c, &virtio_rng_type));
 	assert_non_null(strstr(c->cmdline, "console=ttyS0"));
 	assert_non_null(strstr(c->cmdline, "root=/dev/vda ro"));
 	test_free(f);

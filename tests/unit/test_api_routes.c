@@ -20,6 +20,7 @@
 
 #include "vmm/api/api_routes.h"
 #include "vmm/cli.h"
+#include "devices/virtio/rng.h"
 
 struct stub {
 	int start_r, pause_r;
@@ -225,7 +226,7 @@ static void test_drives_and_start(void **state)
 	assert_string_equal(b->disks[0].path, "/r"); /* the root: /dev/vda */
 	assert_true(b->disks[0].read_only);
 	assert_string_equal(b->disks[1].path, "/d");
-	assert_true(b->rng);
+	assert_true(config_dev_has(b, &virtio_rng_type));
 	assert_string_equal(f->stub.cmdline, "console=ttyS0 root=/dev/vda ro");
 
 	assert_int_equal(req(f, "GET", "/", NULL), 200);

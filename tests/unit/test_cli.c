@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/cli.h"
 #include "vmm/config.h"
 
@@ -29,14 +30,14 @@ static int parse_argv(struct vm_config *cfg, char **argv)
 
 #define PARSE(cfg, ...) parse_argv((cfg), (char *[]){"vmm", __VA_ARGS__, NULL})
 /* With the two required options in front. */
-#define PARSE_REQ(cfg, ...)                                                  \
+#define PARSE_REQ(cfg, ...)                                                    \
 	PARSE((cfg), "--accel", "kvm", "--kernel", "bzImage", __VA_ARGS__)
 
 /* cli_parse failed with -EINVAL and a message naming `opt`. */
-#define assert_bad(rc, opt)                                                  \
-	do {                                                                 \
-		assert_int_equal((rc), -EINVAL);                             \
-		if (!strstr(err, (opt)))                                     \
+#define assert_bad(rc, opt)                                                    \
+	do {                                                                   \
+		assert_int_equal((rc), -EINVAL);                               \
+		if (!strstr(err, (opt)))                                       \
 			fail_msg("error '%s' does not name '%s'", err, (opt)); \
 	} while (0)
 
@@ -68,8 +69,7 @@ static void test_defaults(void **state)
 	check_defaults(&c);
 
 	memset(&c, 0xa5, sizeof(c));
-	assert_int_equal(PARSE(&c, "--accel", "kvm", "--kernel", "bzImage"),
-			 0);
+	assert_int_equal(PARSE(&c, "--accel", "kvm", "--kernel", "bzImage"), 0);
 	assert_string_equal(c.accel, "kvm");
 	assert_string_equal(c.kernel, "bzImage");
 	check_defaults(&c);
@@ -215,24 +215,24 @@ static void test_bad_mem(void **state)
 	(void)state;
 	struct vm_config c;
 	static const char *const bad[] = {
-	    "7",                     /* below the minimum */
+	    "7", /* below the minimum */
 	    "0",
-	    "1048577",               /* above 1 TiB */
+	    "1048577", /* above 1 TiB */
 	    "4294967296",
 	    "abc",
-	    "-1",                    /* negative */
+	    "-1", /* negative */
 	    "-128",
 	    "+128",
-	    "128M",                  /* suffix */
+	    "128M", /* suffix */
 	    "1G",
 	    "128 ",
 	    " 128",
 	    "0x100",
 	    "12.5",
 	    "",
-	    "18446744073709551615",  /* 2^64 - 1 */
-	    "18446744073709551616",  /* 2^64 */
-	    "18446744073709551744",  /* 2^64 + 128: wraps to 128 mod 2^64 */
+	    "18446744073709551615", /* 2^64 - 1 */
+	    "18446744073709551616", /* 2^64 */
+	    "18446744073709551744", /* 2^64 + 128: wraps to 128 mod 2^64 */
 	    "99999999999999999999999999",
 	};
 	for (int form = 0; form < 2; form++) {
@@ -247,9 +247,10 @@ static void test_bad_cpus(void **state)
 {
 	(void)state;
 	struct vm_config c;
-	static const char *const bad[] = {"0",   "65",   "abc", "-1", "",
-					  "2x",  "1000", "4294967297",
-					  "18446744073709551617"};
+	static const char *const bad[] = {
+	    "0",    "65",	  "abc",
+	    "-1",   "",		  "2x",
+	    "1000", "4294967297", "18446744073709551617"};
 	for (int form = 0; form < 2; form++) {
 		for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			int rc = parse_opt(&c, form, "--cpus", bad[i]);
@@ -268,15 +269,13 @@ static void test_bad_enums(void **state)
 			   "--serial");
 		assert_bad(parse_opt(&c, form, "--serial", "file:"),
 			   "--serial");
-		assert_bad(parse_opt(&c, form, "--serial", "file"),
-			   "--serial");
+		assert_bad(parse_opt(&c, form, "--serial", "file"), "--serial");
 		assert_bad(parse_opt(&c, form, "--serial", ""), "--serial");
 		assert_bad(parse_opt(&c, form, "--serial", "STDIO"),
 			   "--serial");
 		assert_bad(parse_opt(&c, form, "--on-reset", "bogus"),
 			   "--on-reset");
-		assert_bad(parse_opt(&c, form, "--on-reset", ""),
-			   "--on-reset");
+		assert_bad(parse_opt(&c, form, "--on-reset", ""), "--on-reset");
 		assert_bad(parse_opt(&c, form, "--log", "bogus"), "--log");
 		assert_bad(parse_opt(&c, form, "--log", ""), "--log");
 		assert_bad(parse_opt(&c, form, "--log", "5"), "--log");
@@ -314,11 +313,9 @@ static void test_missing_value(void **state)
 {
 	(void)state;
 	struct vm_config c;
-	static const char *const valued[] = {"--accel",  "--kernel",
-					     "--initrd", "--cmdline",
-					     "--mem",    "--cpus",
-					     "--serial", "--on-reset",
-					     "--log"};
+	static const char *const valued[] = {
+	    "--accel", "--kernel", "--initrd",	 "--cmdline", "--mem",
+	    "--cpus",  "--serial", "--on-reset", "--log"};
 	for (unsigned i = 0; i < sizeof(valued) / sizeof(valued[0]); i++) {
 		int rc = PARSE_REQ(&c, (char *)valued[i]);
 		assert_bad(rc, valued[i]);
@@ -438,20 +435,17 @@ static void test_repeated_last_wins(void **state)
 	assert_int_equal(c.mem_mib, 256);
 	assert_int_equal(PARSE_REQ(&c, "--cpus=8", "--cpus", "2"), 0);
 	assert_int_equal(c.cpus, 2);
-	assert_int_equal(PARSE_REQ(&c, "--serial", "file:a", "--serial",
-				   "none"),
-			 0);
+	assert_int_equal(
+	    PARSE_REQ(&c, "--serial", "file:a", "--serial", "none"), 0);
 	assert_int_equal(c.serial, SERIAL_NONE);
-	assert_int_equal(PARSE_REQ(&c, "--serial", "file:a", "--serial",
-				   "file:b"),
-			 0);
+	assert_int_equal(
+	    PARSE_REQ(&c, "--serial", "file:a", "--serial", "file:b"), 0);
 	assert_int_equal(c.serial, SERIAL_FILE);
 	assert_string_equal(c.serial_path, "b");
-	assert_int_equal(PARSE_REQ(&c, "--log", "debug", "--log", "error"),
-			 0);
+	assert_int_equal(PARSE_REQ(&c, "--log", "debug", "--log", "error"), 0);
 	assert_int_equal(c.log_level, LOG_ERROR);
-	assert_int_equal(PARSE(&c, "--accel", "a", "--kernel", "k1",
-			       "--kernel", "k2", "--accel=b"),
+	assert_int_equal(PARSE(&c, "--accel", "a", "--kernel", "k1", "--kernel",
+			       "k2", "--accel=b"),
 			 0);
 	assert_string_equal(c.accel, "b");
 	assert_string_equal(c.kernel, "k2");
@@ -499,25 +493,50 @@ static void test_err_buffer(void **state)
 static void test_usage(void **state)
 {
 	(void)state;
-	char buf[4096] = {0};
+	static char buf[16384];
+	memset(buf, 0, sizeof(buf));
 	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 	assert_non_null(f);
 	cli_usage(f);
 	fclose(f);
+	assert_true(strlen(buf) < sizeof(buf) - 2);
+	/* The flag device types' lines, from the table. */
+	for (const struct vdev_type *const *t = vdev_types; *t; t++)
+		if ((*t)->option && !strstr(buf, (*t)->usage))
+			fail_msg("usage lacks the %s type's lines", (*t)->name);
 	/* Every option the parser accepts is documented. */
 	static const char *const opts[] = {
-	    "--accel",  "--kernel",    "--initrd", "--cmdline", "--mem",
-	    "--cpus",   "--serial",    "--on-reset", "--log",   "--mem-merge",
-	    "--help",   "--version",   "-h"};
+	    "--accel", "--kernel",  "--initrd",	  "--cmdline", "--mem",
+	    "--cpus",  "--serial",  "--on-reset", "--log",     "--mem-merge",
+	    "--help",  "--version", "-h"};
 	for (unsigned i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (!strstr(buf, opts[i]))
 			fail_msg("usage does not mention %s", opts[i]);
+}
+
+/* Each flag device type's --OPTION turns that type on, once. */
+static void test_flag_devices(void **state)
+{
+	(void)state;
+	for (const struct vdev_type *const *t = vdev_types; *t; t++) {
+		if (!(*t)->option)
+			continue;
+		char opt[64];
+		snprintf(opt, sizeof(opt), "--%s", (*t)->option);
+		char *argv[] = {"vmm", "--kernel", "k", opt, opt, NULL};
+		struct vm_config c;
+		char err[256];
+		assert_int_equal(cli_parse(5, argv, &c, err, sizeof(err)), 0);
+		assert_int_equal(c.ndevs, 1);
+		assert_ptr_equal(c.devs[0], *t);
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_flag_devices),
 	    cmocka_unit_test(test_values_point_into_argv),
 	    cmocka_unit_test(test_every_option_both_forms),
 	    cmocka_unit_test(test_bad_mem),

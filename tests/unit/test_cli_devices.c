@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "vmm/cli.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/rng.h"
 
 #define BASE "vmm", "--accel", "kvm", "--kernel", "k"
 
@@ -21,8 +23,8 @@ static int parse(struct vm_config *c, char *err, size_t n, int argc,
 }
 
 #define PARSE(c, err, ...)                                                     \
-	parse(c, err, sizeof(err),                                            \
-	      (int)(sizeof((char *const[]){__VA_ARGS__}) / sizeof(char *)),   \
+	parse(c, err, sizeof(err),                                             \
+	      (int)(sizeof((char *const[]){__VA_ARGS__}) / sizeof(char *)),    \
 	      (char *const[]){__VA_ARGS__})
 
 static void test_defaults(void **state)
@@ -33,8 +35,7 @@ static void test_defaults(void **state)
 	assert_int_equal(PARSE(&c, err, BASE), 0);
 	assert_int_equal(c.ndisks, 0);
 	assert_int_equal(c.nnets, 0);
-	assert_false(c.rng);
-	assert_false(c.console);
+	assert_int_equal(c.ndevs, 0);
 	assert_true(c.eventfd);
 	assert_true(c.acpi);
 	assert_false(c.serial_set);
@@ -69,18 +70,18 @@ static void test_disk_errors(void **state)
 	assert_non_null(strstr(err, "--disk"));
 	assert_int_equal(PARSE(&c, err, BASE, "--disk", "a,rw"), -EINVAL);
 	assert_non_null(strstr(err, "'rw'"));
-	assert_int_equal(PARSE(&c, err, BASE, "--disk",
-			       "a,id=123456789012345678901"),
-			 -EINVAL); /* 21 bytes */
+	assert_int_equal(
+	    PARSE(&c, err, BASE, "--disk", "a,id=123456789012345678901"),
+	    -EINVAL); /* 21 bytes */
 	assert_non_null(strstr(err, "20"));
-	assert_int_equal(PARSE(&c, err, BASE, "--disk",
-			       "a,id=12345678901234567890"),
-			 0); /* exactly 20 */
+	assert_int_equal(
+	    PARSE(&c, err, BASE, "--disk", "a,id=12345678901234567890"),
+	    0); /* exactly 20 */
 	assert_int_equal(PARSE(&c, err, BASE, "--disk", "a,id="), -EINVAL);
-	char *nine[] = {BASE,	   "--disk", "1", "--disk", "2", "--disk",
-			"3",	   "--disk", "4", "--disk", "5", "--disk",
-			"6",	   "--disk", "7", "--disk", "8", "--disk",
-			"9"};
+	char *nine[] = {BASE,	  "--disk", "1",      "--disk", "2",
+			"--disk", "3",	    "--disk", "4",	"--disk",
+			"5",	  "--disk", "6",      "--disk", "7",
+			"--disk", "8",	    "--disk", "9"};
 	assert_int_equal(parse(&c, err, sizeof(err), 23, nine), -EINVAL);
 	assert_non_null(strstr(err, "at most 8"));
 }
@@ -103,14 +104,17 @@ static void test_net(void **state)
 	assert_int_equal(PARSE(&c, err, BASE, "--net", "mac=52:54:00:00:00:01"),
 			 -EINVAL);
 	assert_non_null(strstr(err, "tap=NAME is required"));
-	assert_int_equal(PARSE(&c, err, BASE, "--net", "tap=t,mac=01:00:00:00:00:00"),
-			 -EINVAL); /* multicast */
-	assert_int_equal(PARSE(&c, err, BASE, "--net", "tap=t,mac=52:54:00:00:00"),
-			 -EINVAL);
-	assert_int_equal(PARSE(&c, err, BASE, "--net", "tap=t,mac=52-54-00-00-00-01"),
-			 -EINVAL);
-	assert_int_equal(PARSE(&c, err, BASE, "--net", "tap=t,mac=5g:54:00:00:00:01"),
-			 -EINVAL);
+	assert_int_equal(
+	    PARSE(&c, err, BASE, "--net", "tap=t,mac=01:00:00:00:00:00"),
+	    -EINVAL); /* multicast */
+	assert_int_equal(
+	    PARSE(&c, err, BASE, "--net", "tap=t,mac=52:54:00:00:00"), -EINVAL);
+	assert_int_equal(
+	    PARSE(&c, err, BASE, "--net", "tap=t,mac=52-54-00-00-00-01"),
+	    -EINVAL);
+	assert_int_equal(
+	    PARSE(&c, err, BASE, "--net", "tap=t,mac=5g:54:00:00:00:01"),
+	    -EINVAL);
 	assert_int_equal(PARSE(&c, err, BASE, "--net", "tap=0123456789abcdef"),
 			 -EINVAL); /* 16 bytes: IFNAMSIZ has no room left */
 	assert_int_equal(PARSE(&c, err, BASE, "--net", "tap=t,queues=2"),
@@ -126,8 +130,8 @@ static void test_flags(void **state)
 	assert_int_equal(PARSE(&c, err, BASE, "--rng", "--console", "--eventfd",
 			       "off", "--serial", "none"),
 			 0);
-	assert_true(c.rng);
-	assert_true(c.console);
+	assert_true(config_dev_has(&c, &virtio_rng_type));
+	assert_true(config_dev_has(&c, &virtio_console_type));
 	assert_false(c.eventfd);
 	assert_true(c.serial_set);
 	assert_int_equal(PARSE(&c, err, BASE, "--eventfd=maybe"), -EINVAL);
@@ -153,9 +157,9 @@ static void test_acpi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_disks),
-		cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_net),
-		cmocka_unit_test(test_flags), cmocka_unit_test(test_acpi),
+	    cmocka_unit_test(test_defaults),	cmocka_unit_test(test_disks),
+	    cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_net),
+	    cmocka_unit_test(test_flags),	cmocka_unit_test(test_acpi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include "tests/support/test_util.h"
 #include "vmm/cli.h"
 #include "vmm/host.h"
+#include "devices/virtio/console.h"
 
 static char kernel_path[256], disk_path[256];
 
@@ -96,7 +97,7 @@ static void test_console_routing(void **state)
 	char err[256];
 	/* --console alone: stdio belongs to the virtio console. */
 	base_config(&c);
-	c.console = true;
+	assert_int_equal(config_dev_add(&c, &virtio_console_type), 0);
 	assert_int_equal(host_open(&c, &h, &ids, err, sizeof(err)), 0);
 	assert_int_equal(h.console_out_fd, STDOUT_FILENO);
 	assert_int_equal(h.serial_out_fd, -1);
@@ -106,7 +107,7 @@ static void test_console_routing(void **state)
 	char out[256];
 	tu_write_temp("old", 3, out, sizeof(out));
 	base_config(&c);
-	c.console = true;
+	assert_int_equal(config_dev_add(&c, &virtio_console_type), 0);
 	c.serial = SERIAL_FILE;
 	c.serial_set = true;
 	c.serial_path = out;
@@ -144,7 +145,8 @@ static void test_disk_modes_and_lock(void **state)
 	assert_int_equal(fl & O_ACCMODE, O_RDWR);
 	assert_false(fl & O_NONBLOCK);
 	/* A second writer of the same image is refused, naming it. */
-	assert_int_equal(host_open(&c, &h2, &ids2, err, sizeof(err)), -EWOULDBLOCK);
+	assert_int_equal(host_open(&c, &h2, &ids2, err, sizeof(err)),
+			 -EWOULDBLOCK);
 	assert_non_null(strstr(err, disk_path));
 	assert_non_null(strstr(err, "another VM"));
 	assert_null(h2.kernel);
@@ -274,14 +276,14 @@ static void test_missing_tap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kernel_and_stdio),
-		cmocka_unit_test(test_missing_files),
-		cmocka_unit_test(test_console_routing),
-		cmocka_unit_test(test_disk_modes_and_lock),
-		cmocka_unit_test(test_missing_tap),
-		cmocka_unit_test(test_disk_given_twice),
-		cmocka_unit_test(test_disk_too_small),
-		cmocka_unit_test(test_serial_output_guarded),
+	    cmocka_unit_test(test_kernel_and_stdio),
+	    cmocka_unit_test(test_missing_files),
+	    cmocka_unit_test(test_console_routing),
+	    cmocka_unit_test(test_disk_modes_and_lock),
+	    cmocka_unit_test(test_missing_tap),
+	    cmocka_unit_test(test_disk_given_twice),
+	    cmocka_unit_test(test_disk_too_small),
+	    cmocka_unit_test(test_serial_output_guarded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/sandbox/policy.h"
 #include "vmm/sandbox/sigsys.h"
 
@@ -83,13 +84,24 @@ static void print_table(const struct policy_rule *rules, size_t n)
 
 /* The tables: the normal policy, the sanitizer rules, the supervisor's,
  * the API thread's. */
-enum { TABLE_POLICY, TABLE_SANITIZER, TABLE_SUPERVISOR, TABLE_API, TABLES };
+enum {
+	TABLE_POLICY,
+	TABLE_SANITIZER,
+	TABLE_SUPERVISOR,
+	TABLE_API,
+	TABLE_DEVICES,
+	TABLES
+};
 static const char *const table_names[] = {"policy", "sanitizer", "supervisor",
-					  "api"};
+					  "api", "devices"};
 
 static const struct policy_rule *all_rules(int which, size_t *n)
 {
+	static struct policy_rule dev[POLICY_DEVICE_RULES_MAX];
 	switch (which) {
+	case TABLE_DEVICES:
+		*n = policy_device_rules(dev);
+		return dev;
 	case TABLE_SANITIZER:
 		return policy_sanitizer_rules(n);
 	case TABLE_SUPERVISOR:
@@ -254,28 +266,55 @@ static void test_constrained(void **s)
 	    "tgkill", "rt_sigaction", "seccomp", "madvise", "newfstatat",
 	};
 	size_t n;
-	const struct policy_rule *r = policy_rules(&n);
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < ARRAY_SIZE(constrained); k++)
-			if (strcmp(r[i].sys, constrained[k]) == 0 &&
-			    r[i].cmp == POLICY_ANY)
-				fail_msg("%s is allowed with any arguments",
+	for (int which = TABLE_POLICY; which < TABLES; which++) {
+		if (which != TABLE_POLICY && which != TABLE_DEVICES)
+			continue;
+		const struct policy_rule *r = all_rules(which, &n);
+		for (size_t i = 0; i < n; i++) {
+			for (size_t k = 0; k < ARRAY_SIZE(constrained); k++)
+				if (strcmp(r[i].sys, constrained[k]) == 0 &&
+				    r[i].cmp == POLICY_ANY)
+					fail_msg(
+					    "%s is allowed with any arguments",
+					    r[i].sys);
+			if ((!strcmp(r[i].sys, "mmap") ||
+			     !strcmp(r[i].sys, "mprotect")) &&
+			    (r[i].cmp != POLICY_NOBITS || r[i].arg != 2 ||
+			     !(r[i].val & PROT_EXEC)))
+				fail_msg("%s is not kept from PROT_EXEC",
 					 r[i].sys);
-		if ((!strcmp(r[i].sys, "mmap") ||
-		     !strcmp(r[i].sys, "mprotect")) &&
-		    (r[i].cmp != POLICY_NOBITS || r[i].arg != 2 ||
-		     !(r[i].val & PROT_EXEC)))
-			fail_msg("%s is not kept from PROT_EXEC", r[i].sys);
-		if (!strcmp(r[i].sys, "clone") && r[i].classes != POLICY_C)
-			fail_msg("only the control thread may clone");
-		/* A new thread names itself under the control filter; its
-		 * own has no prctl at all. */
-		if (!strcmp(r[i].sys, "prctl") && r[i].classes != POLICY_C)
-			fail_msg("prctl beyond the control thread's filter");
-		if (strstr(r[i].sys, "socket"))
-			fail_msg("%s allowed: no device needs a socket",
-				 r[i].sys);
+			if (!strcmp(r[i].sys, "clone") &&
+			    r[i].classes != POLICY_C)
+				fail_msg("only the control thread may clone");
+			/* A new thread names itself under the control filter;
+			 * its own has no prctl at all. */
+			if (!strcmp(r[i].sys, "prctl") &&
+			    r[i].classes != POLICY_C)
+				fail_msg(
+				    "prctl beyond the control thread's filter");
+			if (strstr(r[i].sys, "socket"))
+				fail_msg("%s allowed: no device needs a socket",
+					 r[i].sys);
+		}
 	}
+}
+
+/* The device types' calls all fit the table, and each type's is there. */
+static void test_device_rules(void **s)
+{
+	(void)s;
+	struct policy_rule dev[POLICY_DEVICE_RULES_MAX];
+	size_t n = policy_device_rules(dev), want = 0;
+	for (const struct vdev_type *const *t = vdev_types; *t; t++)
+		want += (*t)->nsyscalls;
+	assert_int_equal(n, want);
+	/* virtio-rng's getrandom is one of them, for the device threads. */
+	bool found = false;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(dev[i].sys, "getrandom") &&
+		    dev[i].classes == (POLICY_V | POLICY_I))
+			found = true;
+	assert_true(found);
 }
 
 /* Is ioctl request `name` allowed to class cls? */
@@ -482,6 +521,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_ioctls_per_class),
 	    cmocka_unit_test(test_control_superset),
 	    cmocka_unit_test(test_docs_match),
+	    cmocka_unit_test(test_device_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

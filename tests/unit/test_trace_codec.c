@@ -14,6 +14,8 @@
 #include "vmm/trace/trace_dec.h"
 #include "vmm/trace/trace_enc.h"
 #include "vmm/trace/trace_hash.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/rng.h"
 
 static void mk_header(struct trace_header *h)
 {
@@ -32,8 +34,8 @@ static void mk_header(struct trace_header *h)
 	h->devs[1] = (struct trace_dev){.kind = TRACE_DEV_NET,
 					.offloads = 7,
 					.mac = {0x52, 0x54, 0, 1, 2, 3}};
-	h->devs[2].kind = TRACE_DEV_RNG;
-	h->devs[3].kind = TRACE_DEV_CONSOLE;
+	h->devs[2].kind = VIRTIO_RNG_TRACE_KIND;
+	h->devs[3].kind = VIRTIO_CONSOLE_TRACE_KIND;
 }
 
 static void test_header_roundtrip(void **state)
@@ -63,7 +65,7 @@ static void test_header_roundtrip(void **state)
 	assert_string_equal(g.devs[0].id, "disk0");
 	assert_int_equal(g.devs[1].offloads, 7);
 	assert_memory_equal(g.devs[1].mac, h.devs[1].mac, 6);
-	assert_int_equal(g.devs[3].kind, TRACE_DEV_CONSOLE);
+	assert_int_equal(g.devs[3].kind, VIRTIO_CONSOLE_TRACE_KIND);
 	tenc_free(&e);
 }
 
@@ -154,7 +156,7 @@ static void test_records_roundtrip(void **state)
 	tenc_net_rx(&e, 0);
 	tenc_mem(&e, 0x1000, str, 6);
 	tenc_rtc(&e, -42);
-	tenc_blob(&e, TRACE_RNG, 0, w4, 4);
+	tenc_blob(&e, VIRTIO_RNG_TRACE_INPUT, 0, w4, 4);
 	tenc_irq(&e, 23, 1);
 	tenc_stream(&e, TRACE_SERIAL_TX, 0, "ab", 2);
 	tenc_stream(&e, TRACE_SERIAL_TX, 0, "c", 1);  /* joins the last */

@@ -17,6 +17,7 @@
 #include "vmm/trace/trace_dec.h"
 #include "vmm/trace/trace_enc.h"
 #include "vmm/trace/trace_norm.h"
+#include "devices/virtio/console.h"
 
 static uint64_t dummy_read(void *dev, uint64_t off, unsigned size)
 {
@@ -43,9 +44,9 @@ static void test_header(void **state)
 	memset(buf, 0xff, sizeof(buf));
 	buf[28] = 3; /* ndevs */
 	buf[29] = 0;
-	buf[TRACE_HDR_FIXED] = TRACE_DEV_CONSOLE;
+	buf[TRACE_HDR_FIXED] = VIRTIO_CONSOLE_TRACE_KIND;
 	buf[TRACE_HDR_FIXED + TRACE_DEV_SIZE] = 0x41; /* 0x41 -> blk */
-	buf[TRACE_HDR_FIXED + 2 * TRACE_DEV_SIZE] = TRACE_DEV_CONSOLE;
+	buf[TRACE_HDR_FIXED + 2 * TRACE_DEV_SIZE] = VIRTIO_CONSOLE_TRACE_KIND;
 	assert_int_equal(
 	    tdec_header(buf, sizeof(buf), true, &h, &start, NULL, 0), 0);
 	assert_int_equal(start, sizeof(buf));
@@ -58,7 +59,7 @@ static void test_header(void **state)
 	assert_int_equal(h.devs[0].size % 512, 0);
 	assert_int_equal(h.devs[0].hash, 0);
 	assert_int_equal(h.devs[0].id[TRACE_ID_MAX], 0);
-	assert_int_equal(h.devs[1].kind, TRACE_DEV_CONSOLE);
+	assert_int_equal(h.devs[1].kind, VIRTIO_CONSOLE_TRACE_KIND);
 
 	/* Every prefix of the header is accepted. */
 	for (size_t len = 0; len <= sizeof(buf); len++) {

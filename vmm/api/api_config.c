@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/api/api_json.h"
 
 void api_config_init(struct api_config *ac, const struct vm_config *base)
@@ -295,6 +296,12 @@ int api_config_net(struct api_config *ac, const char *id, const char *body,
 	return 0;
 }
 
+/* The device type behind Firecracker's entropy resource. */
+static const struct vdev_type *acf_entropy_type(void)
+{
+	return vdev_type_find("rng");
+}
+
 int api_config_entropy(struct api_config *ac, const char *body, size_t len,
 		       char *fault, size_t cap)
 {
@@ -307,8 +314,8 @@ int api_config_entropy(struct api_config *ac, const char *body, size_t len,
 		return r;
 	r = api_json_null_only(what, o, "rate_limiter", fault, cap);
 	json_decref(o);
-	if (!r)
-		ac->cfg.rng = true;
+	if (!r && config_dev_add(&ac->cfg, acf_entropy_type()))
+		return api_json_fault(fault, cap, "entropy: too many devices");
 	return r;
 }
 
@@ -400,9 +407,11 @@ char *api_config_vm_json(const struct api_config *ac)
 	}
 	/* Absent resources are left out (Firecracker's schema has no null
 	 * for them). */
-	json_t *v = json_pack("{s:o*, s:o, s:o, s:o, s:o*}", "boot-source",
-			      boot, "drives", drives, "machine-config",
-			      acf_machine(ac), "network-interfaces", nets,
-			      "entropy", ac->cfg.rng ? json_object() : NULL);
+	json_t *v = json_pack(
+	    "{s:o*, s:o, s:o, s:o, s:o*}", "boot-source", boot, "drives",
+	    drives, "machine-config", acf_machine(ac), "network-interfaces",
+	    nets, "entropy",
+	    config_dev_has(&ac->cfg, acf_entropy_type()) ? json_object()
+							 : NULL);
 	return acf_dump(v);
 }

@@ -76,7 +76,7 @@ int api_config_net(struct api_config *ac, const char *id, const char *body,
 		   size_t len, char *fault, size_t cap) VMM_WUR;
 
 /* PUT /entropy: an object whose rate_limiter is absent or null; turns
- * virtio-rng on. 0, or -EINVAL with fault set. */
+ * the entropy device on. 0, or -EINVAL with fault set. */
 int api_config_entropy(struct api_config *ac, const char *body, size_t len,
 		       char *fault, size_t cap) VMM_WUR;
 

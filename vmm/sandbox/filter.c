@@ -168,10 +168,14 @@ static int filter_compile(const char *name, enum sandbox_seccomp mode,
 int filter_build(enum vm_thread_class cls, enum sandbox_seccomp mode,
 		 pid_t self, struct filter_prog *out, char *err, size_t errlen)
 {
-	struct filter_src src[2] = {{.cls = (int)cls}, {.cls = (int)cls}};
+	struct filter_src src[3] = {
+	    {.cls = (int)cls}, {.cls = (int)cls}, {.cls = (int)cls}};
+	struct policy_rule dev[POLICY_DEVICE_RULES_MAX];
 	src[0].rules = policy_rules(&src[0].n);
-	src[1].rules = policy_sanitizer_rules(&src[1].n);
-	size_t nsrc = policy_sanitizer_build() ? 2 : 1;
+	src[1].rules = dev;
+	src[1].n = policy_device_rules(dev);
+	src[2].rules = policy_sanitizer_rules(&src[2].n);
+	size_t nsrc = policy_sanitizer_build() ? 3 : 2;
 	const struct filter_pids pids = {.self = self};
 	return filter_compile(policy_class_name(cls), mode, src, nsrc, &pids,
 			      out, err, errlen);

@@ -112,7 +112,7 @@ static const struct policy_rule policy_table[] = {
      .why = "time for the RTC and logs when the vDSO falls back"},
     {"gettimeofday", ALL, ANY, .why = "the same, older entry"},
     {"time", ALL, ANY, .why = "the same, time()"},
-    {"getrandom", ALL, ANY, .why = "virtio-rng; malloc's tcache key"},
+    {"getrandom", ALL, ANY, .why = "malloc's tcache key"},
 
     /* ---- file descriptors already open ---- */
     {"read", ALL, ANY,

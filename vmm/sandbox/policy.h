@@ -89,6 +89,15 @@ const struct policy_rule *policy_supervisor_rules(size_t *n);
  * and pauses the VM through the vm_pause locks. */
 const struct policy_rule *policy_api_rules(size_t *n);
 
+/* The rules the virtio device types ask for (vdev_type.syscalls in
+ * devices/virtio/vdev_type.h): each of their calls, with any arguments, on
+ * the vCPU and I/O threads (which do device work), with the type's reason.
+ * Fills out, in table order, and returns the count (at most the max: the
+ * lint test fails a table that would need more). A device declares what
+ * it needs in its own file, and the filters add it. */
+#define POLICY_DEVICE_RULES_MAX 32
+size_t policy_device_rules(struct policy_rule out[POLICY_DEVICE_RULES_MAX]);
+
 /* Is this a test build, AddressSanitizer or coverage (the sanitizer
  * rules loaded)? */
 bool policy_sanitizer_build(void);

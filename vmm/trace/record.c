@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,8 +125,8 @@ static size_t record_console_input(void *opaque, const uint8_t *buf, size_t len)
 	bool virt;
 	record_begin(r);
 	n = vm_console_input(vm, buf, len, &virt);
-	tenc_rx(&r->out, virt ? TRACE_CONSOLE_RX : TRACE_SERIAL_RX,
-		(uint32_t)n, buf, (uint32_t)len);
+	tenc_rx(&r->out, virt ? TRACE_CONSOLE_RX : TRACE_SERIAL_RX, (uint32_t)n,
+		buf, (uint32_t)len);
 	record_end(r);
 	return n;
 }
@@ -154,23 +153,15 @@ static int64_t record_rtc_now(void *opaque)
 	return t;
 }
 
-static ssize_t record_rng_fill(void *opaque, void *buf, size_t len)
+static ssize_t record_dev_input(void *opaque, const struct vdev_input *in,
+				void *buf, size_t len)
 {
 	struct recorder *r = opaque;
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = getrandom((uint8_t *)buf + got, len - got, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	int e = errno;
+	ssize_t n = in->source(buf, len);
 	if (record_in_event(r))
-		tenc_blob(&r->out, TRACE_RNG, 0, buf,
-			  got == len ? (uint32_t)len : 0);
-	return got == len ? (ssize_t)len : -(e ? e : EIO);
+		tenc_blob(&r->out, in->trace_type, 0, buf,
+			  n == (ssize_t)len ? (uint32_t)len : 0);
+	return n;
 }
 
 static void record_irq(void *opaque, uint32_t gsi, int level)
@@ -199,7 +190,7 @@ static const struct vm_tracer_ops record_ops = {
     .console_input = record_console_input,
     .net_rx = record_net_rx,
     .rtc_now = record_rtc_now,
-    .rng_fill = record_rng_fill,
+    .dev_input = record_dev_input,
     .irq = record_irq,
     .serial_tx = record_serial_tx,
     .console_tx = record_console_tx,
@@ -266,10 +257,10 @@ int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 				      cfg->nets[i].tap, strerror(-e));
 		r->hdr.devs[r->hdr.ndevs++].kind = TRACE_DEV_NET;
 	}
-	if (cfg->rng)
-		r->hdr.devs[r->hdr.ndevs++].kind = TRACE_DEV_RNG;
-	if (cfg->console)
-		r->hdr.devs[r->hdr.ndevs++].kind = TRACE_DEV_CONSOLE;
+	/* The flag types, in the order vmm creates them (vm_virtio.c). */
+	for (const struct vdev_type *const *t = vdev_types; *t; t++)
+		if (config_dev_has(cfg, *t))
+			r->hdr.devs[r->hdr.ndevs++].kind = (*t)->trace_kind;
 	r->tracer = (struct vm_tracer){.ops = &record_ops, .opaque = r};
 	host->tracer = &r->tracer;
 	return 0;
@@ -284,7 +275,7 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 	unsigned net = 0;
 	for (unsigned i = 0; i < vm->nvdevs && net < r->ntaps; i++) {
 		struct vm_vdev *v = vm->vdevs[i];
-		if (v->kind != VDEV_NET)
+		if (v->type != &virtio_net_type)
 			continue;
 		const struct virtio_net *n = v->impl;
 		struct trace_dev *d = &r->hdr.devs[r->ndisks + net];

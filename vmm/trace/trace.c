@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/compiler.h"
 
 static const struct {
@@ -19,7 +20,6 @@ static const struct {
     {TRACE_NET_RX, "net-rx"},
     {TRACE_MEM, "mem"},
     {TRACE_RTC, "rtc"},
-    {TRACE_RNG, "rng"},
     {TRACE_IRQ, "irq"},
     {TRACE_SERIAL_TX, "serial-tx"},
     {TRACE_CONSOLE_TX, "console-tx"},
@@ -32,7 +32,8 @@ const char *trace_type_name(uint8_t type)
 	for (size_t i = 0; i < ARRAY_SIZE(trace_types); i++)
 		if (trace_types[i].type == type)
 			return trace_types[i].name;
-	return NULL;
+	const struct vdev_input *in = vdev_input_by_trace(type);
+	return in ? in->name : NULL;
 }
 
 bool trace_type_known(uint8_t type)

@@ -34,13 +34,12 @@
 #define TRACE_IO_MAX	  4096	/* PIO data bytes (size * count) at most */
 #define TRACE_FRAME_MAX	  65562 /* tap frame with its 12-byte header */
 
-/* Device entry kinds, in the order vmm creates them: disks, nets, rng,
- * console (docs/devices.md, slots). */
+/* Device entry kinds: each virtio device type's trace_kind
+ * (devices/virtio/vdev_type.h), in the order vmm creates them (the
+ * table's). The two whose entries carry fields are named here. */
 enum trace_dev_kind {
-	TRACE_DEV_BLK = 1,
-	TRACE_DEV_NET = 2,
-	TRACE_DEV_RNG = 3,
-	TRACE_DEV_CONSOLE = 4,
+	TRACE_DEV_BLK = 1, /* VIRTIO_BLK_TRACE_KIND */
+	TRACE_DEV_NET = 2, /* VIRTIO_NET_TRACE_KIND */
 };
 #define TRACE_BLK_RO 0x01u /* trace_dev.flags for TRACE_DEV_BLK */
 
@@ -80,7 +79,7 @@ enum trace_type {
 	/* inputs */
 	TRACE_MEM = 0x10, /* u64 gpa, bytes of guest memory */
 	TRACE_RTC = 0x11, /* i64 seconds since the epoch */
-	TRACE_RNG = 0x12, /* bytes for one fill (none: the source failed) */
+	/* 0x12 on: the device types' inputs (vdev_input.trace_type) */
 	/* effects */
 	TRACE_IRQ = 0x20,	 /* a level, b gsi */
 	TRACE_SERIAL_TX = 0x21,	 /* bytes out of COM1 */

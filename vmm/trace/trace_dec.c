@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/config.h"
 #include "vmm/errmsg.h"
 
@@ -26,26 +27,46 @@ static void tdec_dev(const uint8_t *q, struct trace_dev *d)
 		memcpy(d->id, q + 24, TRACE_ID_MAX);
 }
 
+/* The position of device kind `kind` in the device table (creation
+ * order), or -1 for a kind no type has. */
+static int tdec_kind_pos(unsigned kind)
+{
+	for (int i = 0; vdev_types[i]; i++)
+		if (vdev_types[i]->trace_kind == kind)
+			return i;
+	return -1;
+}
+
+/* Devices of table position pos a trace may hold. */
+static unsigned tdec_kind_max(int pos)
+{
+	unsigned kind = vdev_types[pos]->trace_kind;
+	return kind == TRACE_DEV_BLK   ? CONFIG_MAX_DISKS
+	       : kind == TRACE_DEV_NET ? CONFIG_MAX_NETS
+				       : 1;
+}
+
 /* Strict: the devices must come in creation order, within the limits. */
 static int tdec_check_devs(const struct trace_header *h, char *err,
 			   size_t errlen)
 {
-	static const unsigned max[5] = {0, CONFIG_MAX_DISKS, CONFIG_MAX_NETS, 1,
-					1};
-	unsigned count[5] = {0}, prev = TRACE_DEV_BLK;
+	unsigned count[TRACE_MAX_DEVS] = {0};
+	int prev = 0;
 	for (unsigned i = 0; i < h->ndevs; i++) {
 		const struct trace_dev *d = &h->devs[i];
-		if (d->kind < TRACE_DEV_BLK || d->kind > TRACE_DEV_CONSOLE)
+		int pos = tdec_kind_pos(d->kind);
+		if (pos < 0)
 			return errmsg(err, errlen, -EINVAL,
 				      "header: device %u has unknown kind %u",
 				      i, d->kind);
-		if (d->kind < prev)
+		if (pos < prev)
 			return errmsg(err, errlen, -EINVAL,
 				      "header: device %u is out of order "
-				      "(disks, nets, rng, console)",
+				      "(disks, nets, then the others in "
+				      "kind order)",
 				      i);
-		prev = d->kind;
-		if (++count[d->kind] > max[d->kind])
+		prev = pos;
+		if (++count[pos] > tdec_kind_max(pos))
 			return errmsg(err, errlen, -EINVAL,
 				      "header: too many devices of kind %u",
 				      d->kind);
@@ -68,9 +89,10 @@ static int tdec_check_devs(const struct trace_header *h, char *err,
  * dropping those over the limits. */
 static void tdec_fix_header(struct trace_header *h)
 {
-	static const unsigned max[5] = {0, CONFIG_MAX_DISKS, CONFIG_MAX_NETS, 1,
-					1};
 	struct trace_header in = *h;
+	unsigned ntypes = 0;
+	while (vdev_types[ntypes])
+		ntypes++;
 	if (h->mem_mib < CONFIG_MIN_MEM_MIB)
 		h->mem_mib = CONFIG_MIN_MEM_MIB;
 	if (h->mem_mib > TDEC_LENIENT_MAX_MEM_MIB)
@@ -83,11 +105,13 @@ static void tdec_fix_header(struct trace_header *h)
 	h->arch = TRACE_ARCH_X86_64;
 	h->platform &= TRACE_PLATFORM_ACPI;
 	h->ndevs = 0;
-	for (unsigned kind = TRACE_DEV_BLK; kind <= TRACE_DEV_CONSOLE; kind++) {
-		unsigned n = 0;
+	/* Any kind stands for the table's type (kind - 1) mod ntypes. */
+	for (unsigned pos = 0; pos < ntypes; pos++) {
+		unsigned kind = vdev_types[pos]->trace_kind, n = 0;
 		for (unsigned i = 0; i < in.ndevs; i++) {
 			struct trace_dev d = in.devs[i];
-			if (1u + (d.kind + 3u) % 4u != kind || n == max[kind])
+			if ((d.kind + ntypes - 1u) % ntypes != pos ||
+			    n == tdec_kind_max((int)pos))
 				continue;
 			d.kind = (uint8_t)kind;
 			d.flags &= kind == TRACE_DEV_BLK ? TRACE_BLK_RO : 0;
@@ -279,7 +303,6 @@ static bool tdec_ab_ok(const struct trace_rec *r)
 	case TRACE_CONSOLE_RX:
 	case TRACE_MEM:
 	case TRACE_RTC:
-	case TRACE_RNG:
 	case TRACE_SERIAL_TX:
 	case TRACE_CONSOLE_TX:
 		return r->a == 0 && r->b == 0;
@@ -290,7 +313,8 @@ static bool tdec_ab_ok(const struct trace_rec *r)
 	case TRACE_END:
 		return r->b <= UINT8_MAX;
 	}
-	return true;
+	/* A device type's input: bytes. */
+	return !vdev_input_by_trace(r->type) || (r->a == 0 && r->b == 0);
 }
 
 int tdec_validate(const struct trace_rec *r, char *err, size_t errlen)
@@ -326,7 +350,6 @@ int tdec_validate(const struct trace_rec *r, char *err, size_t errlen)
 	case TRACE_RTC:
 		return r->len != 8 ? tdec_bad(r, err, errlen, "not 8 bytes")
 				   : 0;
-	case TRACE_RNG:
 	case TRACE_SERIAL_TX:
 	case TRACE_CONSOLE_TX:
 		return 0;
@@ -340,6 +363,8 @@ int tdec_validate(const struct trace_rec *r, char *err, size_t errlen)
 			return tdec_bad(r, err, errlen, "bad stop or hashes");
 		return 0;
 	}
+	if (vdev_input_by_trace(r->type))
+		return 0; /* a device type's input: any bytes */
 	return errmsg(err, errlen, -EINVAL,
 		      "record %" PRIu64 " at byte %" PRIu64 ": unknown type "
 		      "0x%02x",

@@ -41,7 +41,7 @@ void tenc_io(struct tenc *e, uint8_t type, unsigned cpu, bool write,
 	     uint64_t addr, unsigned size, const uint8_t *data, unsigned count);
 /* Guest memory read by a device; split into records of at most 1 MiB. */
 void tenc_mem(struct tenc *e, uint64_t gpa, const void *data, uint64_t len);
-/* A record whose payload is just bytes (RNG, SERIAL_TX, CONSOLE_TX,
+/* A record whose payload is just bytes (device inputs, SERIAL_TX, CONSOLE_TX,
  * TAP_TX, TAP_RX). */
 void tenc_blob(struct tenc *e, uint8_t type, uint8_t a, const void *data,
 	       uint32_t len);

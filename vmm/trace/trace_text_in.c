@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/errmsg.h"
 
 /* The longest line: end REASON STATUS and a hash per device. */
@@ -160,17 +161,15 @@ static int tin_dev_field(struct tin *t, struct trace_dev *d, const char *k)
 
 static int tin_dev(struct tin *t, const struct tin_line *l)
 {
-	static const char *const kinds[] = {NULL, "blk", "net", "rng",
-					    "console"};
 	if (l->n < 2)
 		return tin_fail(t, "expected 'dev KIND ...'", NULL);
 	if (t->h.ndevs == TRACE_MAX_DEVS)
 		return tin_fail(t, "too many devices", NULL);
 	struct trace_dev *d = &t->h.devs[t->h.ndevs];
 	memset(d, 0, sizeof(*d));
-	for (uint8_t k = 1; k <= 4; k++)
-		if (strcmp(l->tok[1], kinds[k]) == 0)
-			d->kind = k;
+	const struct vdev_type *type = vdev_type_find(l->tok[1]);
+	if (type)
+		d->kind = type->trace_kind;
 	if (!d->kind)
 		return tin_fail(t, "unknown device kind", l->tok[1]);
 	for (unsigned i = 2; i < l->n; i++) {

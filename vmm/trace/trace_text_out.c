@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "devices/virtio/vdev_type.h"
 #include "vmm/compiler.h"
 #include "vmm/errmsg.h"
 #include "vmm/trace/trace_dec.h"
@@ -102,11 +103,10 @@ static void tout_header(FILE *f, const struct trace_header *h)
 				d->mac[0], d->mac[1], d->mac[2], d->mac[3],
 				d->mac[4], d->mac[5], d->offloads);
 			break;
-		case TRACE_DEV_RNG:
-			fputs("dev rng\n", f);
-			break;
-		default:
-			fputs("dev console\n", f);
+		default: { /* a flag type: the kind alone */
+			const struct vdev_type *t = vdev_type_by_trace(d->kind);
+			fprintf(f, "dev %s\n", t ? t->name : "?");
+		}
 		}
 	}
 }
@@ -176,7 +176,7 @@ static void tout_rec(FILE *f, const struct trace_rec *r)
 			fprintf(f, " 0x%016" PRIx64, hashes[i]);
 		return;
 	}
-	default: /* RNG, SERIAL_TX, CONSOLE_TX: bytes */
+	default: /* device inputs, SERIAL_TX, CONSOLE_TX: bytes */
 		fprintf(f, "%s ", name);
 		tout_blob(f, r->data, r->len);
 	}

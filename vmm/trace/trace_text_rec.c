@@ -273,7 +273,7 @@ static int trec_other(struct trec *t, uint8_t type)
 			(void)tenc_rec(t->out, TRACE_IRQ, (uint8_t)b,
 				       (uint16_t)a, 0);
 		return r;
-	default: /* rng, serial-tx, console-tx */
+	default: /* a device type's input, serial-tx, console-tx */
 		r = trec_args(t, 1, "expected 'TYPE BYTES'");
 		if (!r)
 			r = trec_blob(t, 1, &len);
