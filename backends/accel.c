@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-#include "backends/replay/replay.h"
-#include "vmm/compiler.h"
+#include "backends/replay/replay_accel.h"
+#include "vmm/base/compiler.h"
 
 extern const struct accel_ops kvm_accel_ops;
 

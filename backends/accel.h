@@ -4,8 +4,8 @@
  * virtualisation backend (KVM today, the deterministic replay backend later).
  *
  * The core never sees a backend's own types: registers, exits and IRQs are
- * described with the plain structs below. Only backends/kvm/ includes
- * the kernel's KVM header.
+ * described with the plain structs of vmm/base/accel_types.h. Only
+ * backends/kvm/ includes the kernel's KVM header.
  *
  * Threading: vm-level ops may be called from any thread; vcpu_run, vcpu
  * register access and vcpu_thread_init are called only on the vCPU's own
@@ -18,75 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/accel_types.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 struct accel_vm;
 struct accel_vcpu;
 struct accel_sys; /* what a backend opens once per process (sys_open) */
-
-/* Why accel_ops.vcpu_run returned. */
-enum accel_exit_reason {
-	ACCEL_EXIT_PIO = 1,   /* port I/O: see accel_exit.io */
-	ACCEL_EXIT_MMIO,      /* MMIO: see accel_exit.io (count is 1) */
-	ACCEL_EXIT_HLT,       /* vCPU halted with no in-kernel irqchip */
-	ACCEL_EXIT_SHUTDOWN,  /* triple fault or equivalent: a reset */
-	ACCEL_EXIT_RESET,     /* explicit reset request from the platform */
-	ACCEL_EXIT_POWEROFF,  /* explicit power-off request from the platform */
-	ACCEL_EXIT_INTR,      /* interrupted by vcpu_kick or a signal */
-	ACCEL_EXIT_INTERNAL_ERROR, /* the vCPU cannot continue: see detail */
-};
-
-#define ACCEL_EXIT_DETAIL_MAX 1024
-
-/*
- * One exit. For PIO/MMIO, `data` points at `size * count` bytes owned by
- * the backend, valid until the next vcpu_run on that vCPU. For a write it
- * holds what the guest wrote; for a read the caller stores the result
- * there and the backend hands it to the guest on the next vcpu_run.
- * `count` > 1 only for string PIO (rep ins/outs): element i is at
- * data + i * size.
- */
-struct accel_exit {
-	enum accel_exit_reason reason;
-	struct {
-		uint64_t addr;
-		uint32_t size;  /* 1, 2, 4 or 8 */
-		uint32_t count; /* >= 1 */
-		bool write;
-		uint8_t *data;
-	} io;
-	/* ACCEL_EXIT_INTERNAL_ERROR: a multi-line human diagnostic with the
-	 * error kind, RIP, instruction bytes and registers. */
-	char detail[ACCEL_EXIT_DETAIL_MAX];
-};
-
-/* General purpose registers (x86-64). */
-struct accel_regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rip, rflags;
-};
-
-/* One segment register, unpacked. */
-struct accel_segment {
-	uint64_t base;
-	uint32_t limit;
-	uint16_t selector;
-	uint8_t type, present, dpl, db, s, l, g, avl, unusable;
-};
-
-struct accel_dtable {
-	uint64_t base;
-	uint16_t limit;
-};
-
-/* System registers (x86-64). */
-struct accel_sregs {
-	struct accel_segment cs, ds, es, fs, gs, ss, tr, ldt;
-	struct accel_dtable gdt, idt;
-	uint64_t cr0, cr2, cr3, cr4, cr8, efer, apic_base;
-};
 
 /* What the core asks of a new VM. */
 struct accel_vm_config {
@@ -163,8 +101,8 @@ struct accel_ops {
 	/*
 	 * State, for snapshots and replay checkpoints (docs/architecture.md,
 	 * "Accelerator state"). Each writes one section of the state codec
-	 * (vmm/state.h) tagged by the backend, or reads one back; a blob is
-	 * for the backend that wrote it (another's tag is refused), and what
+	 * (vmm/base/state.h) tagged by the backend, or reads one back; a blob
+	 * is for the backend that wrote it (another's tag is refused), and what
 	 * it holds is the backend's business. Restore treats the blob as
 	 * untrusted: sizes and versions are checked, and what the backend
 	 * cannot take fails with -EINVAL, leaving the object to be destroyed.

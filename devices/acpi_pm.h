@@ -2,8 +2,9 @@
 /*
  * ACPI power management registers of a hardware-reduced platform: the
  * sleep control and status registers (ACPI 6.5, 4.8.3.7) and the reset
- * register (4.8.3.6), which the FADT points at (vmm/acpi/acpi_tables.c).
- * One range of ACPI_PM_RANGE_LEN I/O ports; each register is one byte:
+ * register (4.8.3.6), which the FADT points at
+ * (vmm/platform/acpi/acpi_tables.c). One range of ACPI_PM_RANGE_LEN I/O ports;
+ * each register is one byte:
  *
  *   offset 0  SLEEP_CONTROL_REG. A write with SLP_EN (bit 5) set and
  *             SLP_TYP (bits 2-4) equal to ACPI_PM_SLP_TYP_S5, the value
@@ -26,9 +27,9 @@
 
 #include <stdint.h>
 
-#include "vmm/bus.h"
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 #define ACPI_PM_RANGE_LEN     4
 #define ACPI_PM_SLEEP_CONTROL 0 /* register offsets */

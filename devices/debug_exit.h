@@ -11,9 +11,9 @@
 
 #include <stdint.h>
 
-#include "vmm/bus.h"
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 #define DEBUG_EXIT_RANGE_LEN 1
 

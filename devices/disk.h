@@ -4,7 +4,7 @@
  * of the storage behind it. A device sees guest memory, the bus and this
  * table; the host side (a file descriptor, an O_DIRECT bounce buffer, a
  * test's fault injector) lives in the backend that fills it in. The raw
- * image backend is vmm/disk_raw.h.
+ * image backend is vmm/vm/disk_raw.h.
  *
  * All offsets and lengths are in bytes. Every op is synchronous: it returns
  * when the transfer is complete (or has failed) and the caller may reuse its

@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/bus.h"
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 #define I8042_RANGE_LEN 5
 

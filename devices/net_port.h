@@ -3,7 +3,7 @@
  * A frame port: what a network device (virtio-net, devices/virtio/net.h)
  * sends frames to and receives frames from. The device sees only this
  * interface, never a host fd; the host layer implements it over a tap
- * (vmm/net_tap.h), the recorder over the tap while recording
+ * (vmm/vm/net_tap.h), the recorder over the tap while recording
  * (vmm/trace/trace_port.h), the replay over the trace.
  *
  * Every frame starts with the 12-byte struct virtio_net_hdr_v1 (little

@@ -3,7 +3,7 @@
  * pvpanic: QEMU's ISA panic-event device (QEMU docs/specs/pvpanic.rst,
  * hw/misc/pvpanic-isa.c), one I/O port at LAYOUT_PVPANIC_PORT (0x505).
  * Linux's pvpanic-mmio driver binds it through the DSDT's QEMU0001 device
- * (vmm/acpi/dsdt.c), so vmm registers it with --acpi on only.
+ * (vmm/platform/acpi/dsdt.c), so vmm registers it with --acpi on only.
  *
  *   read   the events the device supports, PVPANIC_EVENTS. Linux reads
  *          it at probe and only ever writes events found in it.
@@ -28,9 +28,9 @@
 
 #include <misc/pvpanic.h> /* Linux uapi: PVPANIC_PANICKED, _CRASH_LOADED */
 
-#include "vmm/bus.h"
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 #define PVPANIC_RANGE_LEN 1
 #define PVPANIC_EVENTS	  (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED)

@@ -13,9 +13,9 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "vmm/bus.h"
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 #define RTC_RANGE_LEN 2
 #define RTC_CMOS_SIZE 128

@@ -20,9 +20,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/bus.h"
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 #define SERIAL_NREGS 8
 #define SERIAL_FIFO_SIZE 16

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/gmem.h"
+#include "vmm/base/gmem.h"
 
 /* One input: return 0 (the value is ignored, as libFuzzer does). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

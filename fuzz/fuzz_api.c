@@ -27,7 +27,7 @@
 
 #include "fuzz/fuzz.h"
 #include "vmm/api/api_routes.h"
-#include "vmm/cli.h"
+#include "vmm/app/cli.h"
 
 #define API_FUZZ_REQUESTS 32
 #define API_FUZZ_PATH_MAX 256

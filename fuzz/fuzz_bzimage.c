@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Harness: the bzImage loader (vmm/loader/bzimage.c, zeropage.c): boot
+ * Harness: the bzImage loader (vmm/platform/loader/bzimage.c, zeropage.c): boot
  * protocol header, setup and protected-mode parts, initrd placement
  * against initrd_addr_max, command line against cmdline_size, and the zero
  * page. Input and checks: fuzz/loadfx.h; the image is a bzImage.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Harness: command-line parsing (cli_parse in vmm/cli.c): every option,
+ * Harness: command-line parsing (cli_parse in vmm/app/cli.c): every option,
  * --disk PATH[,ro][,id=NAME][,direct] and --net tap=NAME[,mac=MAC] item
  * lists, numbers, "--opt VALUE" and "--opt=VALUE".
  *
@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "fuzz/fuzz.h"
-#include "vmm/cli.h"
-#include "vmm/config.h"
+#include "vmm/app/cli.h"
+#include "vmm/vm/config.h"
 
 #define CLI_MAX_ARGS 128
 

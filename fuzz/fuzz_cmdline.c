@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Harness: the kernel command line builder (vm_virtio_cmdline in
- * vmm/vm_virtio.c), which appends " virtio_mmio.device=4K@0xBASE:IRQ" per
+ * vmm/vm/vm_virtio.c), which appends " virtio_mmio.device=4K@0xBASE:IRQ" per
  * device to the user's --cmdline, as vm_boot_load calls it, and a strict
  * parse of what it wrote.
  *
@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "fuzz/fuzz.h"
-#include "vmm/layout.h"
-#include "vmm/vm.h"
-#include "vmm/vm_virtio.h"
+#include "vmm/base/layout.h"
+#include "vmm/vm/vm_int.h"
+#include "vmm/vm/vm_virtio.h"
 
 #define WORD " virtio_mmio.device=4K@0x"
 

@@ -13,7 +13,7 @@
 
 #include "fuzz/fuzz.h"
 #include "vmm/api/api_file.h"
-#include "vmm/cli.h"
+#include "vmm/app/cli.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Harness: the ELF64 vmlinux and PVH loader (vmm/loader/elf.c): ELF
+ * Harness: the ELF64 vmlinux and PVH loader (vmm/platform/loader/elf.c): ELF
  * header, program headers, PT_LOAD placement, the Xen PHYS32_ENTRY note
  * and the PVH start info, module list and memory map. Input and checks:
  * fuzz/loadfx.h; the image is an ELF file.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Harness: the console escape filter (vmm/escape.c) that every byte typed
+ * Harness: the console escape filter (vmm/vm/escape.c) that every byte typed
  * on the terminal goes through, against a reference model: Ctrl-A x
  * (or X, for caps lock) quits, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A then any
  * other byte sends both, and an armed Ctrl-A carries over between reads.
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fuzz/fuzz.h"
-#include "vmm/escape.h"
+#include "vmm/vm/escape.h"
 
 /* The model: same contract, written separately. */
 static size_t model(bool *armed, const uint8_t *in, size_t n, uint8_t *out,

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Harness: the port I/O bus (vmm/bus.c) with the platform devices as vm.c
+ * Harness: the port I/O bus (vmm/base/bus.c) with the platform devices as vm.c
  * registers them: UART at 0x3f8, i8042 at 0x60, CMOS RTC at 0x70 (time
  * from the input, any int64, so the calendar code sees extreme dates),
- * debug-exit at 0xf4, the ACPI PM registers at 0x600 and pvpanic at 0x505. Accesses go through bus_read_bytes /
- * bus_write_bytes, as the vCPU loop does, with any size and any port,
- * including ones that straddle a device's end.
+ * debug-exit at 0xf4, the ACPI PM registers at 0x600 and pvpanic at 0x505.
+ * Accesses go through bus_read_bytes / bus_write_bytes, as the vCPU loop does,
+ * with any size and any port, including ones that straddle a device's end.
  *
  * Input: i64 now (RTC seconds since the epoch), then ops until the end,
  * one byte each (% 3) with operands:
@@ -31,8 +31,8 @@
 #include "devices/rtc.h"
 #include "devices/serial.h"
 #include "fuzz/fuzz.h"
-#include "vmm/bus.h"
-#include "vmm/layout.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/layout.h"
 
 #define PIO_MAX_OPS 4096
 

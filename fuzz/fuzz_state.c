@@ -55,7 +55,7 @@
 #include "fuzz/memdisk.h"
 #include "fuzz/memport.h"
 #include "fuzz/vdrv.h"
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 enum {
 	ST_VQ,

@@ -20,13 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/virtio/console.h"
+#include "devices/virtio/rng.h"
 #include "fuzz/fuzz.h"
-#include "vmm/config.h"
 #include "vmm/trace/trace_dec.h"
 #include "vmm/trace/trace_enc.h"
 #include "vmm/trace/trace_text.h"
-#include "devices/virtio/console.h"
-#include "devices/virtio/rng.h"
+#include "vmm/vm/config.h"
 
 static bool inside(const uint8_t *p, size_t n, const uint8_t *buf, size_t len)
 {

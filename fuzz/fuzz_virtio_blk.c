@@ -4,7 +4,7 @@
  * virtio-mmio transport, driven by a vdrv program (vdrv.h): requests are
  * chains whose inline bytes carry the virtio_blk_outhdr, discard segments
  * and data. The image is a fresh memfd each run (a tmpfs file) behind the
- * raw disk backend (vmm/disk_raw.c), so I/O is real but nothing reaches a
+ * raw disk backend (vmm/vm/disk_raw.c), so I/O is real but nothing reaches a
  * disk. O_DIRECT is not fuzzed (tmpfs refuses
  * it; the unit tests cover the bounce buffer).
  *
@@ -27,7 +27,7 @@
 #include "devices/virtio/mmio.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/vdrv.h"
-#include "vmm/disk_raw.h"
+#include "vmm/vm/disk_raw.h"
 
 struct blk_fx {
 	struct virtio_blk blk;

@@ -3,12 +3,12 @@
  * Harness: virtio-net (devices/virtio/net.c) behind the virtio-mmio
  * transport, driven by a vdrv program (vdrv.h). A fresh SOCK_SEQPACKET
  * socketpair stands in for the tap each run (one message per frame, as a
- * tap): sv[0] is the device's (behind the tap port, vmm/net_tap.h), sv[1]
+ * tap): sv[0] is the device's (behind the tap port, vmm/vm/net_tap.h), sv[1]
  * the network's. Transmit chains carry the virtio_net_hdr_v1 and frame as
  * inline bytes.
  *
  * A socket takes no TUNSETOFFLOAD, so this file provides the
- * tap_set_offloads the tap port links against (vmm/tap.c is not linked):
+ * tap_set_offloads the tap port links against (vmm/vm/tap.c is not linked):
  * it accepts any offloads, as a tap that offered them does.
  *
  * Input: u8 tap offloads (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 bits),
@@ -32,8 +32,8 @@
 #include "devices/virtio/net.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/vdrv.h"
-#include "vmm/net_tap.h"
-#include "vmm/tap.h"
+#include "vmm/vm/net_tap.h"
+#include "vmm/vm/tap.h"
 
 struct net_fx {
 	struct virtio_net net;

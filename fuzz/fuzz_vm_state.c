@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Harness: a whole VM's saved state (vmm/vm_state.c, the VMST section a
+ * Harness: a whole VM's saved state (vmm/vm/vm_state.c, the VMST section a
  * snapshot will hold) restored into a freshly built VM: the section's own
  * fields, the accelerator's VM and vCPU sections (the replay backend: no
  * KVM), every platform device's and the virtio devices'.
@@ -16,11 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/replay/replay.h"
+#include "backends/replay/replay_accel.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/vmstfx.h"
-#include "vmm/vm.h"
-#include "vmm/vm_state.h"
+#include "vmm/replay/replay.h"
+#include "vmm/vm/vm_int.h"
+#include "vmm/vm/vm_state.h"
 
 #define VMST_MAX (256u << 10)
 

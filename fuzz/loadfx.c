@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "fuzz/fuzz.h"
-#include "vmm/layout.h"
-#include "vmm/x86/cpu_boot.h"
-#include "vmm/x86/e820.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/x86/cpu_boot.h"
+#include "vmm/platform/x86/e820.h"
 
 #define MIB	    (1ull << 20)
 #define PAGE	    4096ull

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/loader/loader.h"
+#include "vmm/platform/loader/loader.h"
 
 typedef int (*loadfx_fn)(const struct guest_mem *gm,
 			 const struct loader_input *in, struct boot_plan *out,

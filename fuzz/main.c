@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "fuzz/fuzz.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)

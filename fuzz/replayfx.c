@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/replay/replay.h"
 #include "fuzz/fuzz.h"
+#include "vmm/replay/replay.h"
 #include "vmm/trace/trace_enc.h"
 
 void replayfx_header(struct trace_header *h, enum trace_dev_kind kind)

@@ -3,7 +3,7 @@
  * The shared body of the replay harnesses (fuzz_replay_*.c): the input is
  * the records of a trace (docs/trace-format.md), put behind a header that
  * describes a machine with one virtio device of the harness's kind, and
- * replayed leniently (backends/replay/replay.h, REPLAY_LENIENT): MMIO and
+ * replayed leniently (vmm/replay/replay.h, REPLAY_LENIENT): MMIO and
  * PIO events land on a device, MEM records fill guest RAM, TAP_RX,
  * NET_RX and CONSOLE_RX feed the device, RTC and RNG records are the host's
  * answers. The replay builds and destroys its own machine each call.

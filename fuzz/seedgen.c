@@ -18,7 +18,7 @@
 #include <asm/bootparam.h>
 
 #include "tests/support/images.h"
-#include "vmm/layout.h"
+#include "vmm/base/layout.h"
 
 static const char *outdir;
 

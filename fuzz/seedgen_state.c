@@ -29,7 +29,7 @@
 #include "fuzz/seedgen.h"
 #include "fuzz/vdrv.h"
 #include "tests/support/vq_builder.h"
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 /* fuzz_state.c's decoder numbers. */
 enum {

@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/replay/replay.h"
+#include "backends/replay/replay_accel.h"
 #include "fuzz/seedgen.h"
 #include "fuzz/vmstfx.h"
-#include "vmm/vm.h"
-#include "vmm/vm_state.h"
+#include "vmm/replay/replay.h"
+#include "vmm/vm/vm_int.h"
+#include "vmm/vm/vm_state.h"
 
 static void vmst_die(const char *what)
 {

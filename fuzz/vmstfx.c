@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/cli.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/rng.h"
+#include "vmm/app/cli.h"
 
 void vmstfx_machine(uint8_t m, struct vm_config *c, struct vm_host *h)
 {

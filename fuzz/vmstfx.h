@@ -9,8 +9,8 @@
 
 #include <stdint.h>
 
-#include "vmm/config.h"
-#include "vmm/vm.h"
+#include "vmm/vm/config.h"
+#include "vmm/vm/vm_int.h"
 
 /* The configuration and host side for machine byte m: bit 0 two vCPUs
  * (else one), bit 1 ACPI, bit 2 an rng, bit 3 a console; 16 MiB of RAM,

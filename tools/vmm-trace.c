@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vmm/file.h"
 #include "vmm/trace/trace_hash.h"
 #include "vmm/trace/trace_text.h"
+#include "vmm/vm/file.h"
 
 #define TOOL_MAX_INPUT ((size_t)1 << 36)
 

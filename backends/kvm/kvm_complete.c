@@ -15,7 +15,7 @@
 
 #include "backends/kvm/kvm_internal.h"
 #include "backends/x86/complete.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 static uint8_t *kvm_complete_ptr(void *opaque, uint64_t gpa, uint64_t len)
 {

@@ -11,7 +11,7 @@
 
 #include "backends/accel.h"
 #include "backends/x86/complete.h"
-#include "vmm/x86/cpuid.h"
+#include "vmm/platform/x86/cpuid.h"
 
 #define KVM_MAX_SLOTS 8
 #define KVM_MAX_CPUID 256

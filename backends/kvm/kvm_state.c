@@ -27,7 +27,7 @@
 #include <sys/ioctl.h>
 
 #include "backends/kvm/kvm_internal.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 #define KS_VERSION  1
 #define KS_MAX_MSRS 1024

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "backends/kvm/kvm_internal.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 /* The signal that kicks a vCPU thread out of KVM_RUN. It is blocked on
  * vCPU threads except inside KVM_RUN (KVM_SET_SIGNAL_MASK), so a kick that

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "backends/kvm/kvm_internal.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 static int kvm_check_cap(int fd, long cap)
 {

@@ -6,13 +6,13 @@
  * eventfds (so virtio work is synchronous, on the exit path), and a vCPU
  * cannot run.
  */
-#include "backends/replay/replay.h"
+#include "backends/replay/replay_accel.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 struct accel_vm {
 	unsigned ncpus;

@@ -37,7 +37,7 @@
 
 #include "backends/accel.h"
 #include "backends/x86/walk.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 enum complete_kind {
 	COMPLETE_FWAIT,

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 #define INSN_MAX_LEN 15
 

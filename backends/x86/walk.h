@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "backends/accel.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 /* Guest-physical memory as the walker and the completer see it. */
 struct walk_mem {

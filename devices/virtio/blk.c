@@ -23,8 +23,8 @@
 #include <linux/virtio_ids.h>
 
 #include "devices/virtio/mmio.h"
-#include "vmm/errmsg.h"
-#include "vmm/log.h"
+#include "vmm/base/errmsg.h"
+#include "vmm/base/log.h"
 
 #define SECTOR	      512u
 #define HDR_LEN	      ((uint32_t)sizeof(struct virtio_blk_outhdr))

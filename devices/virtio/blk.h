@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * virtio-blk: a disk over a disk backend (devices/disk.h; the raw image
- * backend is vmm/disk_raw.h) (VIRTIO 1.2 section 5.2). One request queue
+ * backend is vmm/vm/disk_raw.h) (VIRTIO 1.2 section 5.2). One request queue
  * (queue 0, QueueNumMax 256), served synchronously on notification with
  * the transport lock held. The device never sees a host fd: every host
  * I/O is one of the backend's ops.
@@ -63,12 +63,12 @@
 #include <linux/virtio_blk.h>
 
 #include "devices/disk.h"
-#include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/vdev_type.h"
+#include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/virtqueue.h"
-#include "vmm/compiler.h"
-#include "vmm/gmem.h"
-#include "vmm/state.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/gmem.h"
+#include "vmm/base/state.h"
 
 #define VIRTIO_BLK_QUEUE_SIZE	       256	  /* QueueNumMax offered */
 #define VIRTIO_BLK_SEG_MAX	       254	  /* config seg_max */

@@ -36,12 +36,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/vdev_type.h"
+#include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/virtqueue.h"
-#include "vmm/compiler.h"
-#include "vmm/gmem.h"
-#include "vmm/state.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/gmem.h"
+#include "vmm/base/state.h"
 
 #define VIRTIO_CONSOLE_RXQ	  0
 #define VIRTIO_CONSOLE_TXQ	  1

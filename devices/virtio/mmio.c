@@ -32,7 +32,7 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 #define MMIO_MAGIC   0x74726976u /* "virt" */
 #define MMIO_VERSION 2u

@@ -30,9 +30,9 @@
 #include <stdint.h>
 
 #include "devices/virtio/virtio_dev.h"
-#include "vmm/bus.h"
-#include "vmm/compiler.h"
-#include "vmm/state.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/state.h"
 
 #define VIRTIO_MMIO_RANGE_LEN  0x1000
 #define VIRTIO_MMIO_CONFIG_MAX (VIRTIO_MMIO_RANGE_LEN - 0x100)

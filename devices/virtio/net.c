@@ -13,7 +13,7 @@
 #include <linux/virtio_net.h>
 
 #include "devices/virtio/mmio.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 #define HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr_v1))
 #define F(bit)	(1ull << (bit))

@@ -4,7 +4,7 @@
  *   queue 0  receiveq  (port to guest: device-writable buffers)
  *   queue 1  transmitq (guest to port: device-readable buffers)
  * The port (devices/net_port.h) is the device's only way out: a tap in a
- * normal run (vmm/net_tap.h), the recorder's or the replay's port in a
+ * normal run (vmm/vm/net_tap.h), the recorder's or the replay's port in a
  * traced one. No MRG_RXBUF, CTRL_VQ or MQ. Offered: VIRTIO_NET_F_MAC,
  * _STATUS (always LINK_UP) and, only when the port accepts them
  * (net_port.offloads): CSUM + GUEST_CSUM (TUN_F_CSUM), HOST_TSO4 +
@@ -71,12 +71,12 @@
 #include <stdint.h>
 
 #include "devices/net_port.h"
-#include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/vdev_type.h"
+#include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/virtqueue.h"
-#include "vmm/compiler.h"
-#include "vmm/gmem.h"
-#include "vmm/state.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/gmem.h"
+#include "vmm/base/state.h"
 
 #define VIRTIO_NET_RXQ	      0
 #define VIRTIO_NET_TXQ	      1

@@ -12,7 +12,7 @@
 #include <linux/virtio_rng.h>
 
 #include "devices/virtio/mmio.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 /* Bytes asked of host->fill at a time (a stack buffer). */
 #define RNG_CHUNK 4096u

@@ -30,9 +30,9 @@
 #include "devices/virtio/vdev_type.h"
 #include "devices/virtio/virtio_dev.h"
 #include "devices/virtio/virtqueue.h"
-#include "vmm/compiler.h"
-#include "vmm/gmem.h"
-#include "vmm/state.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/gmem.h"
+#include "vmm/base/state.h"
 
 #define VIRTIO_RNG_MAX_PER_REQ 65536 /* bytes filled per request at most */
 #define VIRTIO_RNG_QUEUE_SIZE  256   /* QueueNumMax offered */

@@ -3,7 +3,7 @@
  * One descriptor per virtio device type, written in the device's own
  * files: what the rest of vmm needs to know to offer, build, trace,
  * replay, sandbox and save a device of that type. The command line, the
- * VM build (vmm/vm_virtio.c), the saved state (vmm/vm_state.c), the trace
+ * VM build (vmm/vm/vm_virtio.c), the saved state (vmm/vm/vm_state.c), the trace
  * format and recorder (vmm/trace/), the replay (backends/replay/) and the
  * sandbox (vmm/sandbox/) walk the table (vdev_types) instead of naming
  * devices, so a new device touches its own files and one table line.
@@ -21,7 +21,7 @@
  *    host; the trace's device entry is the kind alone. rng today.
  *  - types with host resources (blk: a disk image, net: a tap): the
  *    application parses their options and opens their resources before
- *    the sandbox (vmm/host.c), and hands create a type-specific options
+ *    the sandbox (vmm/vm/host.c), and hands create a type-specific options
  *    struct (env->opts). option is NULL.
  */
 #ifndef VMM_DEVICES_VIRTIO_VDEV_TYPE_H
@@ -31,9 +31,9 @@
 #include <sys/types.h>
 
 #include "devices/virtio/virtio_dev.h"
-#include "vmm/compiler.h"
-#include "vmm/gmem.h"
-#include "vmm/state.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/gmem.h"
+#include "vmm/base/state.h"
 
 /* A host input a device takes while it handles a guest request (entropy,
  * ...): one trace channel. Its bytes come from source, or, when the run is

@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #include "devices/virtio/virtqueue.h"
-#include "vmm/log.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/log.h"
 
 struct virtio_dev;
 struct virtio_mmio;
@@ -61,7 +61,7 @@ struct virtio_dev {
 	struct virtqueue *vqs; /* nqueues queues, vq_init'ed by the device */
 	struct virtio_mmio *transport; /* set by virtio_mmio_init */
 	/* The limiter for the device's messages, all of which a guest can
-	 * trigger (vmm/log.h); set by whoever builds the device, NULL: no
+	 * trigger (vmm/base/log.h); set by whoever builds the device, NULL: no
 	 * limit (unit tests). */
 	struct log_limit *log;
 };

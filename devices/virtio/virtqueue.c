@@ -4,7 +4,7 @@
  * for the contract.
  *
  * Implementation notes:
- *  - Guest memory is reached only through vmm/gmem.h. The 16-bit ring
+ *  - Guest memory is reached only through vmm/base/gmem.h. The 16-bit ring
  *    fields (flags, idx, ring entries, used_event, avail_event) are read
  *    and written as single aligned 16-bit accesses (gm_load16 and
  *    gm_store16), so a racing driver can never hand us a torn index;

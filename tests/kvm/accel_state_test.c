@@ -33,9 +33,9 @@
 
 #include "backends/accel.h"
 #include "ktest.h"
-#include "vmm/gmem.h"
-#include "vmm/layout.h"
-#include "vmm/x86/cpu_boot.h"
+#include "vmm/base/gmem.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/x86/cpu_boot.h"
 
 #define MEM_SIZE (4u << 20)
 #define ROUNDS	 20

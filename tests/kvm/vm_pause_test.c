@@ -25,9 +25,9 @@
 
 #include "backends/accel.h"
 #include "ktest.h"
-#include "vmm/cli.h"
-#include "vmm/host.h"
-#include "vmm/vm.h"
+#include "vmm/app/cli.h"
+#include "vmm/vm/host.h"
+#include "vmm/vm/vm_int.h"
 
 static int failures;
 #define CHECK(cond, ...) KT_CHECK(&failures, cond, __VA_ARGS__)

@@ -28,10 +28,10 @@
 #include <unistd.h>
 
 #include "ktest.h"
-#include "vmm/cli.h"
-#include "vmm/host.h"
-#include "vmm/vm.h"
-#include "vmm/vm_state.h"
+#include "vmm/app/cli.h"
+#include "vmm/vm/host.h"
+#include "vmm/vm/vm_int.h"
+#include "vmm/vm/vm_state.h"
 
 #define LOOP	  "200000"
 #define STATE_MAX (1u << 20)

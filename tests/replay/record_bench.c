@@ -13,12 +13,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "backends/replay/replay.h"
-#include "vmm/cli.h"
-#include "vmm/log.h"
-#include "vmm/trace/record.h"
-#include "vmm/vcpu.h"
+#include "backends/replay/replay_accel.h"
 #include "devices/virtio/rng.h"
+#include "vmm/app/cli.h"
+#include "vmm/base/log.h"
+#include "vmm/replay/replay.h"
+#include "vmm/trace/record.h"
+#include "vmm/vm/vm_int.h"
+#include "vmm/vm/vcpu.h"
 
 static double bench_cpu(void)
 {

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "backends/replay/replay.h"
-#include "vmm/log.h"
-#include "vmm/trace/trace_enc.h"
 #include "devices/virtio/rng.h"
+#include "vmm/base/log.h"
+#include "vmm/replay/replay.h"
+#include "vmm/trace/trace_enc.h"
 
 static double bench_now(clockid_t clk)
 {

@@ -18,10 +18,10 @@
 
 #include <cmocka.h>
 
-#include "backends/replay/replay.h"
-#include "vmm/file.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
+#include "vmm/replay/replay.h"
 #include "vmm/trace/trace_text.h"
+#include "vmm/vm/file.h"
 
 /* A deterministic xorshift; the seed lives in the caller. */
 static uint64_t rnd(uint64_t *s)

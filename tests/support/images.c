@@ -6,8 +6,8 @@
 
 #include <asm/bootparam.h>
 
-#include "vmm/layout.h"
-#include "vmm/loader/pvh.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/loader/pvh.h"
 
 uint8_t img_pattern(size_t off)
 {

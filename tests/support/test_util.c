@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/layout.h"
+#include "vmm/base/layout.h"
 
 void tu_mem_init(struct guest_mem *gm, uint64_t mib)
 {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/gmem.h"
+#include "vmm/base/gmem.h"
 
 /* Guest memory laid out as vmm lays out `mib` MiB of RAM: [0, min(mib,
  * 3 GiB)) and the rest from 4 GiB. Fails the test on error. */

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "devices/virtio/virtqueue.h"
-#include "vmm/gmem.h"
+#include "vmm/base/gmem.h"
 
 /* The largest queue the split format allows (spec 2.7). */
 #define VQB_MAX_SIZE 32768u

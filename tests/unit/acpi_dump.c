@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/acpi/acpi_tables.h"
-#include "vmm/layout.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/acpi/acpi_tables.h"
 
 static const unsigned dump_irqs[] = {5,	 6,  7,	 9,  10, 11, 13, 14, 15,
 				     16, 17, 18, 19, 20, 21, 22, 23};

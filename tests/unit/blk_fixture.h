@@ -8,7 +8,7 @@
  * QueueNotify kicks; raise_irq counts. Rings are built and read back with
  * tests/support/vq_builder.h. The image is a temp file of pattern bytes
  * (never zero) checked with pread: 64 sectors plus a 100-byte tail that is
- * not exposed, behind the raw disk backend (vmm/disk_raw.h);
+ * not exposed, behind the raw disk backend (vmm/vm/disk_raw.h);
  * fx_attach_disk takes any other backend instead. Include after cmocka.h.
  */
 #ifndef VMM_TESTS_BLK_FIXTURE_H
@@ -33,8 +33,8 @@
 #include "devices/virtio/blk.h"
 #include "devices/virtio/mmio.h"
 #include "tests/support/test_util.h"
-#include "vmm/disk_raw.h"
 #include "tests/support/vq_builder.h"
+#include "vmm/vm/disk_raw.h"
 
 #define DESC	   0x1000ull
 #define AVAIL	   0x2000ull

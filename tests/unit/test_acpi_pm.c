@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "devices/acpi_pm.h"
-#include "vmm/bus.h"
-#include "vmm/layout.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/layout.h"
 
 struct seen {
 	unsigned poweroffs, resets;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests for the ACPI tables (vmm/acpi/acpi_tables.c, dsdt.c): every
- * checksum and length, the pointers between tables, the FADT's fields, the
- * MADT's entries, the DSDT's devices, and bad input.
+ * Unit tests for the ACPI tables (vmm/platform/acpi/acpi_tables.c, dsdt.c):
+ * every checksum and length, the pointers between tables, the FADT's fields,
+ * the MADT's entries, the DSDT's devices, and bad input.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,9 +19,9 @@
 #include "devices/pvpanic.h"
 #include "tests/guest/power.h"
 #include "tests/support/test_util.h"
-#include "vmm/acpi/acpi_spec.h"
-#include "vmm/acpi/acpi_tables.h"
-#include "vmm/layout.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/acpi/acpi_spec.h"
+#include "vmm/platform/acpi/acpi_tables.h"
 
 #define BASE LAYOUT_ACPI
 #define CAP  (LAYOUT_ACPI_END - LAYOUT_ACPI)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests for the AML builder (vmm/acpi/aml.c). The expected bytes
+ * Unit tests for the AML builder (vmm/platform/acpi/aml.c). The expected bytes
  * were produced by compiling the ASL quoted beside each case with iasl
  * 20200925 and `-oa` (no optimizations, so names keep the prefixes we
  * write), or, for the PkgLength limits, worked out from ACPI 6.5 20.2.4.
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/acpi/aml.h"
+#include "vmm/platform/acpi/aml.h"
 
 #define BUF 4096
 

@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "vmm/api/api_file.h"
-#include "vmm/cli.h"
 #include "devices/virtio/rng.h"
+#include "vmm/api/api_file.h"
+#include "vmm/app/cli.h"
 
 struct fx {
 	struct vm_config base;

@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "vmm/api/api_routes.h"
-#include "vmm/cli.h"
 #include "devices/virtio/rng.h"
+#include "vmm/api/api_routes.h"
+#include "vmm/app/cli.h"
 
 struct stub {
 	int start_r, pause_r;

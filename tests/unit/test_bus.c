@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests for the MMIO/PIO address space (vmm/bus.c). */
+/* Unit tests for the MMIO/PIO address space (vmm/base/bus.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/bus.h"
-#include "vmm/log.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/log.h"
 
 /* A device that records what it was asked. */
 struct fake {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests for the command-line parser (vmm/cli.c). */
+/* Unit tests for the command-line parser (vmm/app/cli.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "devices/virtio/vdev_type.h"
-#include "vmm/cli.h"
-#include "vmm/config.h"
+#include "vmm/app/cli.h"
+#include "vmm/vm/config.h"
 
 static char err[256];
 

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "vmm/cli.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/rng.h"
+#include "vmm/app/cli.h"
 
 #define BASE "vmm", "--accel", "kvm", "--kernel", "k"
 

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/conout.h"
+#include "vmm/vm/conout.h"
 
 static uint64_t now_ms(void)
 {

@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "tests/support/test_util.h"
-#include "vmm/layout.h"
-#include "vmm/x86/cpu_boot.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/x86/cpu_boot.h"
 
 #define CR0_PE (1ULL << 0)
 #define CR0_ET (1ULL << 4)

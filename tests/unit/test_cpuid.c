@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/compiler.h"
-#include "vmm/x86/cpuid.h"
+#include "vmm/base/compiler.h"
+#include "vmm/platform/x86/cpuid.h"
 
 #define IDX CPUID_FLAG_INDEXED
 #define HTT (1u << 28)

@@ -21,7 +21,7 @@
 #include "devices/i8042.h"
 #include "devices/pvpanic.h"
 #include "devices/rtc.h"
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 #define BLOB_MAX 256
 #define P(off)	 (ST_HDR_LEN + (off))

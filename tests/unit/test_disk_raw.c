@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests for the raw image disk backend (vmm/disk_raw.c) against temp
+ * Unit tests for the raw image disk backend (vmm/vm/disk_raw.c) against temp
  * files: size and flags at init, read / write over scattered iovecs,
  * flush, discard, write_zeroes and its tmpfs fallbacks, O_DIRECT through
  * the bounce buffer (where /var/tmp takes it), and every error as -errno.
@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "tests/support/test_util.h"
-#include "vmm/disk_raw.h"
+#include "vmm/vm/disk_raw.h"
 
 #define LEN (64 * 512 + 100) /* 64 sectors and a partial one */
 

@@ -9,8 +9,8 @@
 #include <errno.h>
 
 #include "tests/support/test_util.h"
-#include "vmm/layout.h"
-#include "vmm/x86/e820.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/x86/e820.h"
 
 #define MIB (1ULL << 20)
 

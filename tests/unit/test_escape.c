@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests for the Ctrl-A console escape (vmm/escape.c). */
+/* Unit tests for the Ctrl-A console escape (vmm/vm/escape.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/escape.h"
+#include "vmm/vm/escape.h"
 
 #define CA ESCAPE_CHAR
 #define CANARY 0xa5

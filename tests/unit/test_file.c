@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests for whole-file reads (vmm/file.c). */
+/* Unit tests for whole-file reads (vmm/vm/file.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "tests/support/test_util.h"
-#include "vmm/file.h"
+#include "vmm/vm/file.h"
 
 static char err[256];
 

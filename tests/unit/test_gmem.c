@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests for guest memory (vmm/gmem.c). */
+/* Unit tests for guest memory (vmm/base/gmem.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "tests/support/test_util.h"
-#include "vmm/gmem.h"
-#include "vmm/layout.h"
+#include "vmm/base/gmem.h"
+#include "vmm/base/layout.h"
 
 #define PAGE 0x1000ULL
 

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "tests/support/test_util.h"
-#include "vmm/cli.h"
-#include "vmm/host.h"
 #include "devices/virtio/console.h"
+#include "tests/support/test_util.h"
+#include "vmm/app/cli.h"
+#include "vmm/vm/host.h"
 
 static char kernel_path[256], disk_path[256];
 

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/iothread.h"
+#include "vmm/vm/iothread.h"
 
 struct counter {
 	int fd;

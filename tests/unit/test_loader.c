@@ -13,9 +13,9 @@
 
 #include "tests/support/images.h"
 #include "tests/support/test_util.h"
-#include "vmm/layout.h"
-#include "vmm/loader/loader.h"
-#include "vmm/x86/e820.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/loader/loader.h"
+#include "vmm/platform/x86/e820.h"
 
 #define MIB  (1ULL << 20)
 #define PAGE 4096ULL

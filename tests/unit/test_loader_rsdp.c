@@ -17,10 +17,10 @@
 
 #include "tests/support/images.h"
 #include "tests/support/test_util.h"
-#include "vmm/layout.h"
-#include "vmm/loader/loader.h"
-#include "vmm/loader/pvh.h"
-#include "vmm/x86/e820.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/loader/loader.h"
+#include "vmm/platform/loader/pvh.h"
+#include "vmm/platform/x86/e820.h"
 
 _Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x70,
 	       "zero-page.rst");

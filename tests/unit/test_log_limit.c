@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 /* Run fn with stderr in a temporary file; return what it printed. */
 static char *capture(void (*fn)(void))

@@ -11,9 +11,9 @@
 #include <cmocka.h>
 
 #include "tests/support/test_util.h"
-#include "vmm/layout.h"
-#include "vmm/config.h"
-#include "vmm/x86/mptable.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/x86/mptable.h"
+#include "vmm/vm/config.h"
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "devices/pvpanic.h"
-#include "vmm/bus.h"
-#include "vmm/layout.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/layout.h"
 
 struct seen {
 	unsigned panics, crash_loads;

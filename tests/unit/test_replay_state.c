@@ -11,7 +11,8 @@
 
 #include <cmocka.h>
 
-#include "backends/replay/replay.h"
+#include "backends/replay/replay_accel.h"
+#include "vmm/replay/replay.h"
 
 static const struct accel_ops *const rp = &replay_accel_ops;
 

@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/config.h"
-#include "vmm/restart.h"
+#include "vmm/app/restart.h"
+#include "vmm/vm/config.h"
 
 static void test_backoff_then_give_up(void **state)
 {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/cli.h"
+#include "vmm/app/cli.h"
 #include "vmm/sandbox/cli_sandbox.h"
 
 static int parse(struct vm_config *c, char *err, size_t errlen, ...)

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/serial_fixture.h"
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 #define BLOB_MAX 64
 #define P(off)	 (ST_HDR_LEN + (off)) /* payload offsets */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests for the device state codec (vmm/state.c): the byte layout,
+ * Unit tests for the device state codec (vmm/base/state.c): the byte layout,
  * the bounded writer (sticky -ENOSPC), the bounded reader (sticky error,
  * -EINVAL at the end, never past its bytes) and sections (tag, version,
  * length; nesting, peek, skip, leftovers).
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 static void test_le_layout(void **state)
 {

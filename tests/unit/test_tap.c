@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests for vmm/tap.c. Without privileges only the error paths run.
+ * Unit tests for vmm/vm/tap.c. Without privileges only the error paths run.
  * As root with /dev/net/tun, a forked child moves into a fresh network
  * namespace (unshare(CLONE_NEWNET)), creates its own taps there and checks
  * tap_open, the probed offloads, tap_set_offloads and a frame each way;
@@ -31,7 +31,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
-#include "vmm/tap.h"
+#include "vmm/vm/tap.h"
 
 #define SKIP_CODE 77
 #define TAP "vmmtest0"

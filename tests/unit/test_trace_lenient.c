@@ -12,12 +12,12 @@
 
 #include <cmocka.h>
 
+#include "devices/virtio/console.h"
 #include "tests/support/test_util.h"
-#include "vmm/config.h"
 #include "vmm/trace/trace_dec.h"
 #include "vmm/trace/trace_enc.h"
 #include "vmm/trace/trace_norm.h"
-#include "devices/virtio/console.h"
+#include "vmm/vm/config.h"
 
 static uint64_t dummy_read(void *dev, uint64_t off, unsigned size)
 {

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "blk_fixture.h"
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 #define BLOB_MAX 2048
 #define RAM_MIB	 16

@@ -30,7 +30,7 @@
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/rng.h"
 #include "tests/support/vq_builder.h"
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 #define RAM	 0x40000ull
 #define RING(q)	 (0x1000ull + 0x3000ull * (q))

@@ -2,7 +2,7 @@
 /* Unit tests for virtio-net (devices/virtio/net.c), driven through the
  * virtio-mmio registers like a driver. A SOCK_SEQPACKET socketpair stands
  * in for the tap (one message per frame, like a tap), so no root is
- * needed: sv[0] is the device's "tap" (behind the tap port, vmm/net_tap.h),
+ * needed: sv[0] is the device's "tap" (behind the tap port, vmm/vm/net_tap.h),
  * sv[1] the network side. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,8 +25,8 @@
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/net.h"
 #include "tests/support/test_util.h"
-#include "vmm/net_tap.h"
 #include "tests/support/vq_builder.h"
+#include "vmm/vm/net_tap.h"
 
 #define HDR 12u
 #define QSZ 16

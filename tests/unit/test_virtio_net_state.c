@@ -15,7 +15,7 @@
  */
 #include "net_port_fixture.h"
 
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 #define BLOB_MAX 2048
 #define OFFL	 (TUN_F_CSUM | TUN_F_TSO4)

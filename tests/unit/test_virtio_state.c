@@ -22,7 +22,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/virtio_mmio_fixture.h"
-#include "vmm/state.h"
+#include "vmm/base/state.h"
 
 #define RAM	 0x20000ull
 #define BLOB_MAX 512

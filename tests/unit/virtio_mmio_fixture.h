@@ -21,7 +21,7 @@
 #include "devices/virtio/mmio.h"
 #include "tests/support/test_util.h"
 #include "tests/support/vq_builder.h"
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 #define QMAX	16
 #define CFG_LEN 16

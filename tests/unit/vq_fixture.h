@@ -16,7 +16,7 @@
 #include "devices/virtio/virtqueue.h"
 #include "tests/support/test_util.h"
 #include "tests/support/vq_builder.h"
-#include "vmm/layout.h"
+#include "vmm/base/layout.h"
 
 /* Ring and buffer placement (size <= VQ_MAX_SIZE fits). */
 #define VQF_DESC 0x1000ull

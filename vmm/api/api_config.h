@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "vmm/compiler.h"
-#include "vmm/config.h"
+#include "vmm/base/compiler.h"
+#include "vmm/vm/config.h"
 
 #define API_ID_MAX	  64   /* drive_id, iface_id, --id */
 #define API_BOOT_ARGS_MAX 4096 /* boot_args, with the NUL */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/errmsg.h"
-#include "vmm/file.h"
+#include "vmm/base/errmsg.h"
+#include "vmm/vm/file.h"
 
 /* Members taken only when null (not supported yet). */
 static const char *const af_null_only[] = {"vsock", "logger", "metrics",

@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 #include "vmm/api/api_config.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 #define API_FILE_MAX (1u << 20)
 

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 /* A member a resource may have, and whether it must. */
 struct api_json_member {

@@ -17,8 +17,9 @@
 
 #include "vmm/api/api_server.h"
 #include "vmm/api/api_sock.h"
-#include "vmm/launch.h"
-#include "vmm/log.h"
+#include "vmm/app/launch.h"
+#include "vmm/base/log.h"
+#include "vmm/vm/vm_pause.h"
 
 /* What the API thread and the control thread share, under lock. */
 struct api_main {

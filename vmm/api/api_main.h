@@ -14,8 +14,8 @@
 #define VMM_API_API_MAIN_H
 
 #include "backends/accel.h"
-#include "vmm/config.h"
 #include "vmm/sandbox/sandbox.h"
+#include "vmm/vm/config.h"
 
 /* Run the API mode of vmm for cfg (cfg->api_sock set) on accel under sb
  * (sandbox_prepare done). Returns vmm's exit status: the VM's as for

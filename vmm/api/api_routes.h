@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #include "vmm/api/api_config.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 /* Firecracker's limit on a request body, in bytes. */
 #define API_BODY_MAX 51200

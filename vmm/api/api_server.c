@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmm/errmsg.h"
-#include "vmm/log.h"
+#include "vmm/base/errmsg.h"
+#include "vmm/base/log.h"
 
 /* At most this many connections at once, idle ones included. */
 #define API_SERVER_CONNECTIONS 16

@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 #include "vmm/api/api_routes.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 struct MHD_Daemon;
 

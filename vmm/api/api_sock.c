@@ -11,7 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
 #include "vmm/sandbox/caps.h"
 
 /* The helper: wait for EOF on rd, then remove path if it is still the

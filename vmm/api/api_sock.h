@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 /* Create, bind and listen on PATH; fork the helper. *fd: the listening
  * socket (non-blocking, close-on-exec). 0, or -errno with one line in

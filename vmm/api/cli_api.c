@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
 
 int cli_api_sock(struct vm_config *cfg, const char *v, char *err, size_t errlen)
 {

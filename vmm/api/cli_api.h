@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The API's command-line options (docs/api.md), parsed into struct
- * vm_config by vmm/cli.c: --api-sock PATH and Firecracker's --id ID.
+ * vm_config by vmm/app/cli.c: --api-sock PATH and Firecracker's --id ID.
  * Pure parsing (vmm_core).
  */
 #ifndef VMM_API_CLI_API_H
@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "vmm/compiler.h"
-#include "vmm/config.h"
+#include "vmm/base/compiler.h"
+#include "vmm/vm/config.h"
 
 /* Firecracker's default instance id. */
 #define CLI_API_DEFAULT_ID "anonymous-instance"

@@ -10,7 +10,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
 
 /* Does the calling thread hold any capability at all? */
 static bool caps_any_permitted(void)

@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "vmm/compiler.h"
-#include "vmm/config.h"
+#include "vmm/base/compiler.h"
+#include "vmm/vm/config.h"
 
 /* Bits of caps_left(). */
 #define CAPS_EFFECTIVE	 (1u << 0)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
 
 #define CLI_SANDBOX_NAME_MAX 255 /* NAME_MAX: one file in /run/netns */
 #define CLI_SANDBOX_ID_MAX   4294967294ULL /* (uid_t)-1 means "unchanged" */

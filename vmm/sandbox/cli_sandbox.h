@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sandbox's command-line options, parsed into cfg->sandbox. Pure
- * parsing (part of vmm_core, like vmm/cli.c, which calls these from its
+ * parsing (part of vmm_core, like vmm/app/cli.c, which calls these from its
  * option table): no I/O, nothing is checked on the host here.
  *
  * Each returns 0, or -EINVAL with one line in err naming the option.
@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "vmm/compiler.h"
-#include "vmm/config.h"
+#include "vmm/base/compiler.h"
+#include "vmm/vm/config.h"
 
 /* --seccomp enforce|log|errno|off */
 int cli_sandbox_seccomp(struct vm_config *c, const char *v, char *e,
@@ -36,7 +36,7 @@ int cli_sandbox_gid(struct vm_config *c, const char *v, char *e,
 int cli_sandbox_check(const struct vm_config *c, char *e, size_t n) VMM_WUR;
 
 /* clang-format off */
-/* The entries of vmm/cli.c's option table for these options. */
+/* The entries of vmm/app/cli.c's option table for these options. */
 #define CLI_SANDBOX_OPTS                                                      \
 	{"seccomp", true, cli_sandbox_seccomp},                               \
 	{"jail", true, cli_sandbox_jail},                                     \

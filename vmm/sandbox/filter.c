@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
 #include "vmm/sandbox/policy.h"
 
 #define FILTER_LOW32 0xffffffffULL

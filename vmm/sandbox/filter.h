@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "vmm/compiler.h"
-#include "vmm/config.h"
-#include "vmm/vm.h"
+#include "vmm/base/compiler.h"
+#include "vmm/vm/config.h"
+#include "vmm/vm/vm.h"
 
 struct filter_prog {
 	struct sock_filter *insns; /* malloc'd; NULL when not built */

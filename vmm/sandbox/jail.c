@@ -17,8 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "vmm/errmsg.h"
-#include "vmm/log.h"
+#include "vmm/base/errmsg.h"
+#include "vmm/base/log.h"
 
 #define JAIL_NETNS_DIR "/run/netns/"
 #define JAIL_HOSTNAME  "vmm"

@@ -22,7 +22,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 /* RLIMIT_NOFILE in the jail (soft and hard): a VM with 64 vCPUs and 16
  * virtio devices holds about 150 fds. */

@@ -34,7 +34,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 #include "vmm/kvm_ioctls.h"
 
 #define C   POLICY_C

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/vm.h"
+#include "vmm/vm/vm.h"
 
 /* Which threads a rule is written for: a mask of bits 1 << class. */
 #define POLICY_C (1u << VM_THREAD_CONTROL)

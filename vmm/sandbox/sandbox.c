@@ -14,8 +14,8 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include "vmm/errmsg.h"
-#include "vmm/log.h"
+#include "vmm/base/errmsg.h"
+#include "vmm/base/log.h"
 #include "vmm/sandbox/caps.h"
 #include "vmm/sandbox/jail.h"
 #include "vmm/sandbox/policy.h"

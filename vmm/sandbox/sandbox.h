@@ -35,10 +35,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "vmm/compiler.h"
-#include "vmm/config.h"
+#include "vmm/base/compiler.h"
 #include "vmm/sandbox/filter.h"
-#include "vmm/vm.h"
+#include "vmm/vm/config.h"
+#include "vmm/vm/vm.h"
 
 struct sandbox {
 	const struct sandbox_config *cfg;

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 /* The call the handler makes to die (see sigsys.c): it must be on
  * policy_never and in no rule at all. */

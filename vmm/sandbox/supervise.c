@@ -10,11 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vmm/config.h"
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
 #include "vmm/sandbox/filter.h"
 #include "vmm/sandbox/policy.h"
 #include "vmm/sandbox/sigsys.h"
+#include "vmm/vm/config.h"
 
 /* no_new_privs, the SIGSYS handler, the supervisor's filter. 0, or
  * -errno with one line in err. */

@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include "devices/virtio/net.h"
-#include "vmm/errmsg.h"
-#include "vmm/log.h"
-#include "vmm/outfile.h"
+#include "vmm/base/errmsg.h"
+#include "vmm/base/log.h"
 #include "vmm/trace/record_int.h"
 #include "vmm/trace/trace_hash.h"
-#include "vmm/vcpu.h"
+#include "vmm/vm/outfile.h"
+#include "vmm/vm/vcpu.h"
 
 #define RECORD_FLUSH  (1u << 20) /* write the buffer out from this size */
 #define RECORD_RX_MAX 65536u	 /* console input offered per record */
@@ -273,8 +273,8 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 	if (e)
 		return errmsg(err, errlen, e, "--record: %s", strerror(-e));
 	unsigned net = 0;
-	for (unsigned i = 0; i < vm->nvdevs && net < r->ntaps; i++) {
-		struct vm_vdev *v = vm->vdevs[i];
+	for (unsigned i = 0; i < vm_vdev_count(vm) && net < r->ntaps; i++) {
+		struct vm_vdev *v = vm_vdev_at(vm, i);
 		if (v->type != &virtio_net_type)
 			continue;
 		const struct virtio_net *n = v->impl;
@@ -287,11 +287,11 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 				      strerror(-e));
 	}
 	tenc_header(&r->out, &r->hdr);
-	e = rmem_init(&r->mem, r, &vm->mem);
+	e = rmem_init(&r->mem, r, vm_mem(vm));
 	if (e)
 		return errmsg(err, errlen, e, "record: guest memory shadow: %s",
 			      strerror(-e));
-	vm->mem.hooks = &r->mem.hooks;
+	vm_mem(vm)->hooks = &r->mem.hooks;
 	record_flush(r);
 	return r->werr ? errmsg(err, errlen, r->werr, "--record: %s",
 				strerror(-r->werr))
@@ -323,7 +323,7 @@ enum trace_stop record_stop_code(enum vm_stop_reason why)
 int record_finish(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 {
 	uint64_t hashes[CONFIG_MAX_DISKS] = {0};
-	vm->mem.hooks = NULL;
+	vm_mem(vm)->hooks = NULL;
 	for (unsigned i = 0; i < r->ndisks; i++) {
 		int e =
 		    thash_fd(r->disk_fds[i], r->hdr.devs[i].size, &hashes[i]);

@@ -3,7 +3,7 @@
  * Recording a KVM run into a trace (vmm --accel kvm --record FILE;
  * docs/trace-format.md, "Recording").
  *
- * The recorder is the VM's tracer (vmm/vm_tracer.h) and the observer of
+ * The recorder is the VM's tracer (vmm/vm/vm_tracer.h) and the observer of
  * device accesses to guest memory (gmem hooks). All device work goes
  * through one lock, so the trace is a total order: every vCPU exit, every
  * console input from the control thread, every tap frame and tap read on
@@ -24,11 +24,11 @@
 
 #include <stddef.h>
 
-#include "vmm/compiler.h"
-#include "vmm/config.h"
-#include "vmm/outfile.h"
+#include "vmm/base/compiler.h"
 #include "vmm/trace/trace.h"
-#include "vmm/vm.h"
+#include "vmm/vm/config.h"
+#include "vmm/vm/outfile.h"
+#include "vmm/vm/vm.h"
 
 struct recorder;
 

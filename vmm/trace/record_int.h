@@ -12,12 +12,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/config.h"
-#include "vmm/gmem.h"
-#include "vmm/net_tap.h"
+#include "vmm/base/gmem.h"
 #include "vmm/trace/trace_enc.h"
 #include "vmm/trace/trace_port.h"
-#include "vmm/vm.h"
+#include "vmm/vm/config.h"
+#include "vmm/vm/net_tap.h"
+#include "vmm/vm/vm.h"
 
 /* The shadow: what the replay's guest memory holds, as far as devices
  * have read it. Pages written by a device through a pointer hold unknown

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 #define RMEM_PAGE 4096ull
 #define RMEM_GAP  16

@@ -30,14 +30,14 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "vmm/log.h"
+#include "vmm/base/log.h"
 
 #define RTAP_BUF (TRACE_FRAME_MAX + 4096)
 
 /* Poll the tap (on) or stop (off). */
 static void rtap_poll(struct rtap *t, bool on)
 {
-	int r = iothread_mod(&t->rec->vm->io, t->tap.fd, on ? EPOLLIN : 0);
+	int r = iothread_mod(vm_iothread(t->rec->vm), t->tap.fd, on ? EPOLLIN : 0);
 	if (r)
 		log_warn("record: tap %u: %s", t->index, strerror(-r));
 }
@@ -54,7 +54,7 @@ static void rtap_dev_want(void *opaque, bool want)
 	struct rtap *t = opaque;
 	if (!t->rec->vm)
 		return;
-	int r = iothread_mod(&t->rec->vm->io, t->ready_fd, want ? EPOLLIN : 0);
+	int r = iothread_mod(vm_iothread(t->rec->vm), t->ready_fd, want ? EPOLLIN : 0);
 	if (r)
 		log_warn("record: net %u: %s", t->index, strerror(-r));
 }
@@ -167,7 +167,7 @@ void rtap_drain_tx(struct rtap *t)
 int rtap_start(struct rtap *t, struct vm *vm, struct vm_vdev *v)
 {
 	t->vdev = v;
-	return iothread_add(&vm->io, t->tap.fd, EPOLLIN, rtap_ready, t);
+	return iothread_add(vm_iothread(vm), t->tap.fd, EPOLLIN, rtap_ready, t);
 }
 
 void rtap_close(struct rtap *t)

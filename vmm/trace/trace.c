@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "devices/virtio/vdev_type.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 static const struct {
 	uint8_t type;

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "devices/virtio/vdev_type.h"
-#include "vmm/config.h"
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
+#include "vmm/vm/config.h"
 
 #define LENIENT_MAX_DISK (1u << 20)
 

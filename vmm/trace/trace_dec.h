@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 #include "vmm/trace/trace.h"
 
 #define TDEC_LENIENT_MAX_MEM_MIB 512 /* lenient headers: RAM at most */

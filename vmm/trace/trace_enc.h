@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 #include "vmm/trace/trace.h"
 
 struct tenc {

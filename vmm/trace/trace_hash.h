@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 struct thash {
 	uint64_t h, len;

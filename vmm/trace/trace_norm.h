@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/bus.h"
-#include "vmm/gmem.h"
+#include "vmm/base/bus.h"
+#include "vmm/base/gmem.h"
 
 /* An I/O address on `bus` for an access of `size` bytes. An address whose
  * access fits inside a device range is kept. Any other becomes range

@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #include "devices/net_port.h"
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 
 #define TPORT_RX_MAX   (16u << 20)
 #define TPORT_TX_MAX   (32u << 20)

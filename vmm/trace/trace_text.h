@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vmm/compiler.h"
+#include "vmm/base/compiler.h"
 #include "vmm/trace/trace_enc.h"
 
 #define TTEXT_INDEX 0x1u /* ttext_print: end each record with "# N" */

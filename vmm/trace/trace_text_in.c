@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "devices/virtio/vdev_type.h"
-#include "vmm/errmsg.h"
+#include "vmm/base/errmsg.h"
 
 /* The longest line: end REASON STATUS and a hash per device. */
 #define TIN_MAX_TOKENS	    (3 + TRACE_MAX_DEVS)

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "devices/virtio/vdev_type.h"
-#include "vmm/compiler.h"
-#include "vmm/errmsg.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/errmsg.h"
 #include "vmm/trace/trace_dec.h"
 
 static const char *const ttext_stops[] = {

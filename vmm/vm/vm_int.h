@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * struct vm itself: the VM layer's own (the files in vmm/vm/) and its
+ * tests'. The layers above use vm.h's functions instead
+ * (tests/lint/layers.py keeps it so).
+ */
+#ifndef VMM_VM_INT_H
+#define VMM_VM_INT_H
+
+#include <stdatomic.h>
+
+#include "devices/acpi_pm.h"
+#include "devices/debug_exit.h"
+#include "devices/i8042.h"
+#include "devices/pvpanic.h"
+#include "devices/rtc.h"
+#include "devices/serial.h"
+#include "vmm/base/layout.h"
+#include "vmm/platform/loader/loader.h"
+#include "vmm/vm/conout.h"
+#include "vmm/vm/vm.h"
+#include "vmm/vm/vm_pause.h"
+
+struct vm {
+	const struct vm_config *cfg;
+	const struct accel_ops *accel;
+	struct accel_vm *avm;
+	struct vm_host host;
+	struct guest_mem mem;
+	struct bus mmio, pio;
+	bool buses_ready;
+	unsigned ncpus;
+	struct vcpu vcpus[CONFIG_MAX_CPUS];
+
+	struct serial serial;
+	struct i8042 i8042;
+	struct rtc rtc;
+	struct debug_exit debug_exit;
+	struct acpi_pm acpi_pm;	   /* registered with --acpi on */
+	struct pvpanic pvpanic;	   /* registered with --acpi on */
+	unsigned devices_ready;	   /* bitmask of initialised devices */
+	struct conout serial_out;  /* COM1 to host.serial_out_fd */
+	struct conout console_out; /* virtio console to host.console_out_fd */
+
+	struct iothread io;
+	bool io_ready;
+	struct vm_vdev *vdevs[VM_MAX_VDEVS];
+	unsigned nvdevs;
+	struct vm_vdev *console_vdev; /* the virtio console, if any */
+
+	char cmdline[LAYOUT_CMDLINE_MAX];
+	struct boot_plan plan;
+
+	struct vm_pause pause; /* vm_pause.h */
+	int wake_fd;	  /* eventfd: wakes the control loop (stop, RX space) */
+	_Atomic int stop; /* reason << 8 | status; 0 while running */
+	_Atomic int signal_seen; /* a SIGINT/SIGTERM/SIGHUP vm_run read, even
+				  * one that lost the race to another stop */
+};
+
+#endif
