@@ -33,6 +33,7 @@
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
+#include "tests/support/mmio_driver.h"
 #include "tests/support/vq_builder.h"
 #include "vmm/trace/trace.h"
 
@@ -182,32 +183,17 @@ static void wr(struct side *s, uint64_t off, uint32_t v)
 	virtio_mmio_ops.write(&s->m, off, 4, v);
 }
 
-/* Negotiate VERSION_1, every queue at RING(q), DRIVER_OK. */
+static uint64_t ring_at(unsigned q)
+{
+	return RING(q);
+}
+
+/* The device up, every queue at RING(q). */
 static void bring_up(struct side *s)
 {
-	wr(s, VIRTIO_MMIO_STATUS, 0);
-	wr(s, VIRTIO_MMIO_STATUS,
-	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	wr(s, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(s, VIRTIO_MMIO_DRIVER_FEATURES, 1u << (VIRTIO_F_VERSION_1 - 32));
-	uint32_t st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		      VIRTIO_CONFIG_S_FEATURES_OK;
-	wr(s, VIRTIO_MMIO_STATUS, st);
-	for (unsigned q = 0; q < s->dev->nqueues; q++) {
-		uint64_t r = RING(q);
-		assert_int_equal(vqb_init(&s->b[q], &s->gm, QSIZE, r,
-					  r + 0x1000, r + 0x2000),
-				 0);
-		wr(s, VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(s, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-		wr(s, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)r);
-		wr(s, VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)(r + 0x1000));
-		wr(s, VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)(r + 0x2000));
-		wr(s, VIRTIO_MMIO_QUEUE_READY, 1);
-	}
-	wr(s, VIRTIO_MMIO_STATUS, st | VIRTIO_CONFIG_S_DRIVER_OK);
-	assert_int_equal(virtio_mmio_ops.read(&s->m, VIRTIO_MMIO_STATUS, 4),
-			 st | VIRTIO_CONFIG_S_DRIVER_OK);
+	assert_int_equal(mmio_driver_up(&s->m, s->b, s->dev->nqueues, &s->gm,
+					QSIZE, ring_at, false),
+			 0);
 }
 
 static size_t save(struct side *s, uint8_t *buf)

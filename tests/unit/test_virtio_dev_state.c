@@ -29,6 +29,7 @@
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/rng.h"
+#include "tests/support/mmio_driver.h"
 #include "tests/support/vq_builder.h"
 #include "vmm/base/state.h"
 
@@ -126,35 +127,17 @@ static uint32_t rd(struct side *s, uint64_t off)
 	return (uint32_t)virtio_mmio_ops.read(&s->m, off, 4);
 }
 
-/* Reset, negotiate VERSION_1 (+ EVENT_IDX), every queue at RING(q),
- * DRIVER_OK. */
+static uint64_t ring_at(unsigned q)
+{
+	return RING(q);
+}
+
+/* The device up, every queue at RING(q). */
 static void bring_up(struct side *s, bool event_idx)
 {
-	wr(s, VIRTIO_MMIO_STATUS, 0);
-	wr(s, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	wr(s, VIRTIO_MMIO_STATUS,
-	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	wr(s, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(s, VIRTIO_MMIO_DRIVER_FEATURES,
-	   event_idx ? 1u << VIRTIO_RING_F_EVENT_IDX : 0);
-	wr(s, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(s, VIRTIO_MMIO_DRIVER_FEATURES, 1u << (VIRTIO_F_VERSION_1 - 32));
-	wr(s, VIRTIO_MMIO_STATUS, S_UP & ~VIRTIO_CONFIG_S_DRIVER_OK);
-	for (unsigned q = 0; q < s->nq; q++) {
-		uint64_t r = RING(q);
-
-		assert_int_equal(vqb_init(&s->b[q], &s->gm, QSIZE, r,
-					  r + 0x1000, r + 0x2000),
-				 0);
-		wr(s, VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(s, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-		wr(s, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)r);
-		wr(s, VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)(r + 0x1000));
-		wr(s, VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)(r + 0x2000));
-		wr(s, VIRTIO_MMIO_QUEUE_READY, 1);
-	}
-	wr(s, VIRTIO_MMIO_STATUS, S_UP);
-	assert_int_equal(rd(s, VIRTIO_MMIO_STATUS), S_UP);
+	assert_int_equal(mmio_driver_up(&s->m, s->b, s->nq, &s->gm, QSIZE,
+					ring_at, event_idx),
+			 0);
 }
 
 /* n chains of one buffer on queue q; tx chains carry bytes from `seed`. */
