@@ -62,6 +62,16 @@ static int stub_pause(void *opaque, bool pause, char *fault, size_t cap)
 	return 0;
 }
 
+static int stub_flush(void *opaque, char *fault, size_t cap)
+{
+	struct stub *s = opaque;
+	if (s->fail_pause) {
+		snprintf(fault, cap, "FlushMetrics: stub failure");
+		return -EIO;
+	}
+	return 0;
+}
+
 static bool in_buf(const char *p, const char *buf, size_t len)
 {
 	return p >= buf && p < buf + len;
@@ -80,6 +90,10 @@ static void check_config(const struct api_config *ac)
 	FUZZ_CHECK(c->cmdline == ac->base_cmdline ||
 		   in_buf(c->cmdline, ac->cmdline, sizeof(ac->cmdline)));
 	FUZZ_CHECK(!c->kernel || memchr(ac->kernel, 0, sizeof(ac->kernel)));
+	FUZZ_CHECK(!c->metrics_path ||
+		   (c->metrics_path == ac->metrics_path &&
+		    ac->metrics_path[0] &&
+		    memchr(ac->metrics_path, 0, sizeof(ac->metrics_path))));
 	unsigned roots = 0;
 	for (unsigned i = 0; i < c->ndisks; i++) {
 		FUZZ_CHECK(
@@ -122,7 +136,7 @@ static bool is_preboot(const char *path)
 {
 	return !strcmp(path, "/machine-config") ||
 	       !strcmp(path, "/boot-source") || !strcmp(path, "/entropy") ||
-	       !strncmp(path, "/drives/", 8) ||
+	       !strcmp(path, "/metrics") || !strncmp(path, "/drives/", 8) ||
 	       !strncmp(path, "/network-interfaces/", 20);
 }
 
@@ -138,7 +152,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cli_defaults(base);
 	base->accel = "kvm";
 	struct stub stub = {0};
-	const struct api_ops ops = {stub_start, stub_pause, &stub};
+	const struct api_ops ops = {.start = stub_start,
+				    .pause = stub_pause,
+				    .flush_metrics = stub_flush,
+				    .opaque = &stub};
 	api_route_init(st, base, "fuzz-vm", &ops);
 	for (unsigned n = 0; n < API_FUZZ_REQUESTS && !fz_empty(&f); n++) {
 		const char *method = methods[fz_u8(&f) & 3];

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int blk_type_create(const struct vdev_env *env, void **impl,
 			   struct virtio_dev **dev, char *why, size_t whylen)
@@ -39,6 +40,18 @@ static int blk_type_restore(void *impl, struct st_reader *r)
 	return virtio_blk_restore(impl, r);
 }
 
+static unsigned blk_type_counters(void *impl, struct vdev_counter *out)
+{
+	const struct virtio_blk *b = impl;
+	const struct vdev_counter k[] = {
+	    {"reads", b->reads},     {"writes", b->writes},
+	    {"flushes", b->flushes}, {"discards", b->discards},
+	    {"errors", b->errors},   {"io_errors", b->io_errors},
+	};
+	memcpy(out, k, sizeof(k));
+	return sizeof(k) / sizeof(k[0]);
+}
+
 const struct vdev_type virtio_blk_type = {
     .name = "blk",
     .trace_kind = VIRTIO_BLK_TRACE_KIND,
@@ -46,4 +59,5 @@ const struct vdev_type virtio_blk_type = {
     .destroy = blk_type_destroy,
     .save = blk_type_save,
     .restore = blk_type_restore,
+    .counters = blk_type_counters,
 };

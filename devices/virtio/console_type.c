@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int console_type_create(const struct vdev_env *env, void **impl,
 			       struct virtio_dev **dev, char *why,
@@ -41,6 +42,19 @@ static int console_type_restore(void *impl, struct st_reader *r)
 	return virtio_console_restore(impl, r);
 }
 
+static unsigned console_type_counters(void *impl, struct vdev_counter *out)
+{
+	const struct virtio_console *c = impl;
+	const struct vdev_counter k[] = {
+	    {"tx_bytes", c->tx_bytes},
+	    {"tx_chains", c->tx_chains},
+	    {"rx_bytes", c->rx_bytes},
+	    {"rx_chains", c->rx_chains},
+	};
+	memcpy(out, k, sizeof(k));
+	return sizeof(k) / sizeof(k[0]);
+}
+
 const struct vdev_type virtio_console_type = {
     .name = "console",
     .option = "console",
@@ -51,4 +65,5 @@ const struct vdev_type virtio_console_type = {
     .destroy = console_type_destroy,
     .save = console_type_save,
     .restore = console_type_restore,
+    .counters = console_type_counters,
 };

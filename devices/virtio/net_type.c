@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int net_type_create(const struct vdev_env *env, void **impl,
 			   struct virtio_dev **dev, char *why, size_t whylen)
@@ -40,6 +41,19 @@ static int net_type_restore(void *impl, struct st_reader *r)
 	return virtio_net_restore(impl, r);
 }
 
+static unsigned net_type_counters(void *impl, struct vdev_counter *out)
+{
+	const struct virtio_net *n = impl;
+	const struct vdev_counter k[] = {
+	    {"rx_frames", n->rx_frames},   {"rx_bytes", n->rx_bytes},
+	    {"rx_dropped", n->rx_dropped}, {"tx_frames", n->tx_frames},
+	    {"tx_bytes", n->tx_bytes},	   {"tx_dropped", n->tx_dropped},
+	    {"tx_again", n->tx_again},	   {"tap_errors", n->tap_errors},
+	};
+	memcpy(out, k, sizeof(k));
+	return sizeof(k) / sizeof(k[0]);
+}
+
 const struct vdev_type virtio_net_type = {
     .name = "net",
     .trace_kind = VIRTIO_NET_TRACE_KIND,
@@ -47,4 +61,5 @@ const struct vdev_type virtio_net_type = {
     .destroy = net_type_destroy,
     .save = net_type_save,
     .restore = net_type_restore,
+    .counters = net_type_counters,
 };

@@ -277,6 +277,18 @@ static int rng_type_restore(void *impl, struct st_reader *r)
 	return virtio_rng_restore(&((struct rng_inst *)impl)->rng, r);
 }
 
+static unsigned rng_type_counters(void *impl, struct vdev_counter *out)
+{
+	const struct virtio_rng *g = &((struct rng_inst *)impl)->rng;
+	const struct vdev_counter k[] = {
+	    {"bytes", g->bytes},
+	    {"requests", g->requests},
+	    {"fill_errors", g->fill_errors},
+	};
+	memcpy(out, k, sizeof(k));
+	return sizeof(k) / sizeof(k[0]);
+}
+
 const struct vdev_type virtio_rng_type = {
     .name = "rng",
     .option = "rng",
@@ -290,4 +302,5 @@ const struct vdev_type virtio_rng_type = {
     .destroy = rng_type_destroy,
     .save = rng_type_save,
     .restore = rng_type_restore,
+    .counters = rng_type_counters,
 };

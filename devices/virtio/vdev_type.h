@@ -52,6 +52,13 @@ struct vdev_syscall {
 	const char *why;
 };
 
+/* One of a device's host-side statistics (metrics). */
+struct vdev_counter {
+	const char *name; /* snake_case, stable */
+	uint64_t value;
+};
+#define VDEV_COUNTERS_MAX 16
+
 /* What the VM layer gives create. */
 struct vdev_env {
 	const struct guest_mem *mem;
@@ -91,6 +98,9 @@ struct vdev_type {
 	/* Restore one saved section into a created device: 0, or -EINVAL
 	 * with r bad and the device unchanged. */
 	int (*restore)(void *impl, struct st_reader *r);
+	/* Its statistics, read with the transport lock held: fills out and
+	 * returns how many (at most VDEV_COUNTERS_MAX). */
+	unsigned (*counters)(void *impl, struct vdev_counter *out);
 };
 
 /* The table, in the order vmm creates devices (and so their MMIO slots,

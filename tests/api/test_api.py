@@ -12,6 +12,7 @@ vmm's exit status and that the socket is gone. Every response body is
 checked against Firecracker's OpenAPI description (when PyYAML is
 there). Exits 77 (CTest: skipped) without /dev/kvm.
 """
+import json
 import os
 import re
 import subprocess
@@ -209,6 +210,11 @@ def preboot_errors(c, schema, guest, disk):
     expect_fault(c, schema, "PUT", "/entropy", {"rate_limiter": {}},
                  ["entropy", "rate_limiter"])
     expect_fault(c, schema, "PUT", "/entropy", {"x": 1}, ["entropy", "x"])
+    expect_fault(c, schema, "PUT", "/metrics", {}, ["metrics", "metrics_path"])
+    expect_fault(c, schema, "PUT", "/metrics", {"metrics_path": 1},
+                 ["metrics", "metrics_path"])
+    expect_fault(c, schema, "PUT", "/metrics",
+                 {"metrics_path": "/m", "x": 1}, ["metrics", "x"])
 
     for body, words in [
         ({"action_type": "SendCtrlAltDel"}, ["SendCtrlAltDel"]),
@@ -238,7 +244,7 @@ def preboot_errors(c, schema, guest, disk):
         ours = {"/", "/version", "/vm/config", "/machine-config",
                 "/boot-source", "/drives/{drive_id}",
                 "/network-interfaces/{iface_id}", "/entropy", "/actions",
-                "/vm"}
+                "/vm", "/metrics"}
         for path, item in schema.doc["paths"].items():
             if path in ours:
                 continue
@@ -309,6 +315,8 @@ def boot(vmm, guest, schema, tmp):
                   {"drive_id": "rootfs", "path_on_host": disk,
                    "is_root_device": True, "is_read_only": False})
         expect_ok(c, "PUT", "/entropy", {})
+        metrics = os.path.join(tmp, "metrics.json")
+        expect_ok(c, "PUT", "/metrics", {"metrics_path": metrics})
         st, b = c.get("/vm/config")
         check(st == 200, "GET /vm/config: %s" % st)
         schema.check(b, "FullVmConfiguration", "GET /vm/config")
@@ -331,6 +339,22 @@ def boot(vmm, guest, schema, tmp):
         st, b = c.get("/")
         check(b and b["state"] == "Running", "GET / resumed: %s" % b)
 
+        # Two metrics lines, the vCPU busy in between.
+        expect_ok(c, "PUT", "/actions", {"action_type": "FlushMetrics"})
+        time.sleep(0.3)
+        expect_ok(c, "PUT", "/actions", {"action_type": "FlushMetrics"})
+        with open(metrics) as f:
+            lines = [json.loads(x) for x in f.read().splitlines()]
+        check(len(lines) == 2, "metrics: %d lines, want 2" % len(lines))
+        for m in lines:
+            check(isinstance(m.get("utc_timestamp_ms"), int) and
+                  len(m.get("vcpu", [])) == 1 and
+                  len(m.get("blk", [])) == 2 and len(m.get("rng", [])) == 1
+                  and all(k in m["blk"][0] for k in ("reads", "writes")),
+                  "metrics line: %s" % m)
+        e0, e1 = (m["vcpu"][0]["exits"] for m in lines)
+        check(0 < e0 <= e1, "metrics: vCPU exits %s then %s" % (e0, e1))
+
         # Pre-boot resources are refused now.
         for path, body in [
             ("/machine-config", {"vcpu_count": 1, "mem_size_mib": 64}),
@@ -340,6 +364,7 @@ def boot(vmm, guest, schema, tmp):
             ("/network-interfaces/eth0", {"iface_id": "eth0",
                                           "host_dev_name": "tap0"}),
             ("/entropy", {}),
+            ("/metrics", {"metrics_path": metrics}),
         ]:
             expect_fault(c, schema, "PUT", path, body,
                          [path, "after InstanceStart"])

@@ -23,8 +23,8 @@
 #include "vmm/app/cli.h"
 
 struct stub {
-	int start_r, pause_r;
-	unsigned starts, pauses, resumes;
+	int start_r, pause_r, flush_r;
+	unsigned starts, pauses, resumes, flushes;
 	struct vm_config booted;
 	char cmdline[API_BOOT_ARGS_MAX + 32];
 };
@@ -55,6 +55,15 @@ static int stub_pause(void *opaque, bool pause, char *fault, size_t cap)
 	return 0;
 }
 
+static int stub_flush(void *opaque, char *fault, size_t cap)
+{
+	struct stub *s = opaque;
+	s->flushes++;
+	if (s->flush_r)
+		snprintf(fault, cap, "FlushMetrics: stub says no");
+	return s->flush_r;
+}
+
 struct fixture {
 	struct vm_config base;
 	struct api_state st;
@@ -68,7 +77,10 @@ static int setup(void **state)
 	assert_non_null(f);
 	cli_defaults(&f->base);
 	f->base.accel = "kvm";
-	const struct api_ops ops = {stub_start, stub_pause, &f->stub};
+	const struct api_ops ops = {.start = stub_start,
+				    .pause = stub_pause,
+				    .flush_metrics = stub_flush,
+				    .opaque = &f->stub};
 	api_route_init(&f->st, &f->base, "vm-1", &ops);
 	*state = f;
 	return 0;
@@ -253,6 +265,32 @@ static void test_drives_and_start(void **state)
 	fault(f, "PATCH", "/vm", "{\"state\":\"Resumed\",\"x\":1}", "state");
 	assert_int_equal(f->stub.pauses, 1);
 	assert_int_equal(f->stub.resumes, 1);
+
+	/* FlushMetrics once running; the VMM's failure is the 400's. */
+	assert_int_equal(
+	    req(f, "PUT", "/actions", "{\"action_type\":\"FlushMetrics\"}"),
+	    204);
+	f->stub.flush_r = -EAGAIN;
+	fault(f, "PUT", "/actions", "{\"action_type\":\"FlushMetrics\"}",
+	      "stub says no");
+	assert_int_equal(f->stub.flushes, 2);
+	fault(f, "PUT", "/metrics", "{\"metrics_path\":\"/tmp/m\"}",
+	      "after InstanceStart");
+}
+
+/* PUT /metrics: one required string member, kept for InstanceStart. */
+static void test_metrics(void **state)
+{
+	struct fixture *f = *state;
+	fault(f, "PUT", "/metrics", "{}", "metrics_path");
+	fault(f, "PUT", "/metrics", "{\"metrics_path\":7}", "metrics_path");
+	fault(f, "PUT", "/metrics", "{\"metrics_path\":\"\"}", "metrics_path");
+	fault(f, "PUT", "/metrics", "{\"metrics_path\":\"/m\",\"y\":1}", "y");
+	assert_null(f->st.pending.cfg.metrics_path);
+	assert_int_equal(
+	    req(f, "PUT", "/metrics", "{\"metrics_path\":\"/tmp/m.json\"}"),
+	    204);
+	assert_string_equal(f->st.pending.cfg.metrics_path, "/tmp/m.json");
 }
 
 static void test_actions(void **state)
@@ -261,7 +299,8 @@ static void test_actions(void **state)
 	fault(f, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}",
 	      "SendCtrlAltDel");
 	fault(f, "PUT", "/actions", "{\"action_type\":\"FlushMetrics\"}",
-	      "FlushMetrics");
+	      "not started");
+	assert_int_equal(f->stub.flushes, 0);
 	fault(f, "PUT", "/actions", "{\"action_type\":\"Nap\"}", "Nap");
 	fault(f, "PUT", "/actions", "{\"kind\":1}", "kind");
 	fault(f, "PUT", "/actions", "[]", "action_type");
@@ -277,6 +316,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_drives_and_start, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
  *    the type restores that blob and saves the same bytes; a device of
  *    another type refuses it;
  *  - a type that needs options refuses to be created without them;
+ *  - each type's counters are named, unique and zero on a fresh device;
  *  - virtio-rng's fill goes through the VM's input hook (the seam the
  *    recorder and the replay use) with the type's own input.
  */
@@ -282,6 +283,17 @@ static void test_round_trip_every_type(void **state)
 		uint8_t blob[BLOB_MAX], again[BLOB_MAX], before[BLOB_MAX],
 		    after[BLOB_MAX];
 		bring_up(a);
+		/* Its counters: named, unique, all zero on a fresh device. */
+		assert_non_null((*t)->counters);
+		struct vdev_counter cn[VDEV_COUNTERS_MAX];
+		unsigned nc = (*t)->counters(a->impl, cn);
+		assert_true(nc >= 1 && nc <= VDEV_COUNTERS_MAX);
+		for (unsigned i = 0; i < nc; i++) {
+			assert_true(cn[i].name && cn[i].name[0]);
+			assert_int_equal(cn[i].value, 0);
+			for (unsigned k = 0; k < i; k++)
+				assert_string_not_equal(cn[k].name, cn[i].name);
+		}
 		size_t n = save(a, blob);
 		assert_int_equal(restore(b, blob, n), 0);
 		assert_int_equal(save(b, again), n);
@@ -337,6 +349,14 @@ static void test_rng_input_hook(void **state)
 	assert_int_equal(vqb_get_used(&s->b[0], &id, &len), 1);
 	assert_int_equal(len, 16);
 	assert_true(s->irqs >= 1);
+	/* The request shows in the type's counters. */
+	struct vdev_counter c[VDEV_COUNTERS_MAX];
+	unsigned nc = virtio_rng_type.counters(s->impl, c);
+	bool bytes = false;
+	for (unsigned i = 0; i < nc; i++)
+		if (!strcmp(c[i].name, "bytes"))
+			bytes = c[i].value == 16;
+	assert_true(bytes);
 	side_free(s);
 }
 

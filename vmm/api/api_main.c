@@ -86,6 +86,45 @@ static int api_main_pause(void *opaque, bool pause, char *fault, size_t cap)
 	return r;
 }
 
+/* api_ops.flush_metrics, on the API thread: one line, written whole or
+ * not at all (a FIFO whose reader stalls gets EAGAIN: the line is lost,
+ * the VM is not held up). */
+static int api_main_flush_metrics(void *opaque, char *fault, size_t cap)
+{
+	struct api_main *m = opaque;
+	int r = 0;
+	pthread_mutex_lock(&m->lock);
+	int fd = m->vm ? vm_metrics_fd(m->vm) : -1;
+	char *line = fd >= 0 ? api_metrics_line(m->vm) : NULL;
+	if (!m->vm) {
+		r = -ESRCH;
+		snprintf(fault, cap,
+			 "FlushMetrics: the microVM is not running");
+	} else if (fd < 0) {
+		r = -ENOENT;
+		snprintf(fault, cap,
+			 "FlushMetrics: no metrics file (PUT /metrics before "
+			 "InstanceStart)");
+	} else if (!line) {
+		r = -ENOMEM;
+	} else {
+		size_t len = strlen(line);
+		ssize_t n = write(fd, line, len);
+		if (n < 0)
+			r = -errno;
+		else if ((size_t)n != len)
+			r = -EIO;
+		if (r)
+			snprintf(fault, cap,
+				 "FlushMetrics: the metrics file took %zd of "
+				 "%zu bytes: %s",
+				 n < 0 ? (ssize_t)0 : n, len, strerror(-r));
+	}
+	pthread_mutex_unlock(&m->lock);
+	free(line);
+	return r;
+}
+
 /* launch_hooks.started, on the control thread. */
 static void api_main_started(void *opaque, struct vm *vm, int r,
 			     const char *err)
@@ -202,8 +241,10 @@ int api_main(const struct vm_config *cfg, const struct accel_ops *accel,
 	m->wake_fd = -1;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
-	const struct api_ops ops = {
-	    .start = api_main_start, .pause = api_main_pause, .opaque = m};
+	const struct api_ops ops = {.start = api_main_start,
+				    .pause = api_main_pause,
+				    .flush_metrics = api_main_flush_metrics,
+				    .opaque = m};
 	api_route_init(&m->st, cfg, cfg->id, &ops);
 	/* jansson seeds its hash function from /dev/urandom at its first
 	 * object: here, not on the API thread, whose filter has no open. */

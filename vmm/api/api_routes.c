@@ -26,7 +26,6 @@ static const char *const route_unsupported[] = {
     "/snapshot/load",
     "/vsock",
     "/logger",
-    "/metrics",
     "/cpu-config",
     "/hotplug/memory",
     "/serial",
@@ -111,7 +110,24 @@ static int route_version(struct api_response *rs)
 	return route_json(rs, s);
 }
 
-/* {"action_type": "InstanceStart"}. */
+/* FlushMetrics: the running VM's line to the metrics file. */
+static int route_flush_metrics(struct api_state *st, struct api_response *rs)
+{
+	if (st->vm_state == API_NOT_STARTED)
+		return route_fault(rs, "actions: FlushMetrics: the microVM is "
+				       "not started (InstanceStart first)");
+	char fault[API_FAULT_MAX] = "";
+	int r =
+	    st->ops.flush_metrics
+		? st->ops.flush_metrics(st->ops.opaque, fault, sizeof(fault))
+		: -ENOTSUP;
+	if (r && !fault[0])
+		snprintf(fault, sizeof(fault), "FlushMetrics: %s",
+			 strerror(-r));
+	return route_done(rs, r, fault);
+}
+
+/* {"action_type": "InstanceStart" | "FlushMetrics"}. */
 static int route_actions(struct api_state *st, const char *body, size_t len,
 			 struct api_response *rs)
 {
@@ -139,23 +155,26 @@ static int route_actions(struct api_state *st, const char *body, size_t len,
 	if (bad || !json_is_string(at)) {
 		json_decref(o);
 		return route_fault(rs, "actions: action_type must be a string "
-				       "(InstanceStart)");
+				       "(InstanceStart, FlushMetrics)");
 	}
 	char action[32];
 	snprintf(action, sizeof(action), "%s", json_string_value(at));
 	bool is_start = json_string_length(at) == strlen("InstanceStart") &&
 			!strcmp(action, "InstanceStart");
+	bool is_flush = json_string_length(at) == strlen("FlushMetrics") &&
+			!strcmp(action, "FlushMetrics");
 	json_decref(o);
+	if (is_flush)
+		return route_flush_metrics(st, rs);
 	if (!is_start) {
-		if (!strcmp(action, "SendCtrlAltDel") ||
-		    !strcmp(action, "FlushMetrics"))
+		if (!strcmp(action, "SendCtrlAltDel"))
 			return route_fault(rs,
 					   "actions: %s is not supported "
 					   "by vmm yet",
 					   action);
 		return route_fault(rs,
 				   "actions: unknown action_type '%s' "
-				   "(InstanceStart)",
+				   "(InstanceStart, FlushMetrics)",
 				   action);
 	}
 	if (st->vm_state != API_NOT_STARTED)
@@ -234,10 +253,10 @@ static int route_preboot(struct api_state *st, const char *path,
 	const char *id;
 	int r;
 	*matched = true;
-	bool known = !strcmp(path, "/machine-config") ||
-		     !strcmp(path, "/boot-source") ||
-		     !strcmp(path, "/entropy") || route_id(path, "/drives") ||
-		     route_id(path, "/network-interfaces");
+	bool known =
+	    !strcmp(path, "/machine-config") || !strcmp(path, "/boot-source") ||
+	    !strcmp(path, "/entropy") || !strcmp(path, "/metrics") ||
+	    route_id(path, "/drives") || route_id(path, "/network-interfaces");
 	if (!known) {
 		*matched = false;
 		return 0;
@@ -253,6 +272,8 @@ static int route_preboot(struct api_state *st, const char *path,
 		r = api_config_boot_source(ac, body, len, fault, sizeof(fault));
 	else if (!strcmp(path, "/entropy"))
 		r = api_config_entropy(ac, body, len, fault, sizeof(fault));
+	else if (!strcmp(path, "/metrics"))
+		r = api_metrics_config(ac, body, len, fault, sizeof(fault));
 	else if ((id = route_id(path, "/drives")))
 		r = api_config_drive(ac, id, body, len, fault, sizeof(fault));
 	else

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "vmm/api/api_config.h"
+#include "vmm/api/api_metrics.h"
 #include "vmm/base/compiler.h"
 
 /* Firecracker's limit on a request body, in bytes. */
@@ -34,6 +35,9 @@ struct api_ops {
 		     size_t cap);
 	/* PATCH /vm: pause (true) or resume (false) the running VM. */
 	int (*pause)(void *opaque, bool pause, char *fault, size_t cap);
+	/* FlushMetrics: append the running VM's metrics line to the
+	 * metrics file (api_metrics.h). */
+	int (*flush_metrics)(void *opaque, char *fault, size_t cap);
 	void *opaque;
 };
 

@@ -246,7 +246,8 @@ static const struct policy_rule policy_api[] = {
     {"epoll_ctl", A, ANY, .why = "add or remove a connection"},
     {"read", A, ANY, .why = "libmicrohttpd's wake-up eventfd"},
     {"write", A, ANY,
-     .why = "log lines; the InstanceStart handshake's eventfd"},
+     .why = "log lines; the InstanceStart handshake's eventfd; "
+	    "FlushMetrics' line"},
     {"futex", A, ANY,
      .why = "the InstanceStart handshake, vm_pause's locks, joins"},
     {"tgkill", A, SELF(0),

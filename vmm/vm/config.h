@@ -101,6 +101,8 @@ struct vm_config {
 	const char *config_file; /* --config-file FILE: Firecracker's JSON
 				  * configuration, booted at once */
 	bool no_api;		 /* --no-api (with --config-file) */
+	const char *metrics_path; /* the API's PUT /metrics: an existing file
+				   * or FIFO metrics are appended to, or NULL */
 	enum log_level log_level;
 	bool help, version;
 };

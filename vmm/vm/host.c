@@ -22,6 +22,7 @@ static void host_reset(struct vm_host *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->serial_out_fd = h->serial_in_fd = h->console_out_fd = -1;
+	h->metrics_fd = -1;
 	for (unsigned i = 0; i < CONFIG_MAX_DISKS; i++)
 		h->disk_fds[i] = -1;
 	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++)
@@ -38,6 +39,19 @@ static int host_read(const char *opt, const char *path, size_t max,
 		return errmsg(err, errlen, r, "%s %s: %s", opt, path, why);
 	*buf = p;
 	return 0;
+}
+
+/* The API's metrics_path: an output file (outfile_open's checks), written
+ * at its end and never blocking the API thread on a stalled FIFO. */
+static int host_open_metrics(const char *path, struct vm_host *h,
+			     struct file_ids *ids, char *err, size_t errlen)
+{
+	int r = outfile_open("metrics_path ", path, ids, &h->metrics_fd, err,
+			     errlen);
+	if (!r && fcntl(h->metrics_fd, F_SETFL, O_APPEND | O_NONBLOCK) < 0)
+		r = errmsg(err, errlen, -errno, "metrics_path %s: %s", path,
+			   strerror(errno));
+	return r;
 }
 
 static int host_open_console(const struct vm_config *cfg, struct vm_host *h,
@@ -172,6 +186,8 @@ int host_open(const struct vm_config *cfg, struct vm_host *h,
 	/* Outputs last: every input is open and checked by now. */
 	if (!r)
 		r = host_open_console(cfg, h, ids, err, errlen);
+	if (!r && cfg->metrics_path)
+		r = host_open_metrics(cfg->metrics_path, h, ids, err, errlen);
 	if (r)
 		host_close(h);
 	return r;
@@ -205,5 +221,7 @@ void host_close(struct vm_host *h)
 	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++)
 		if (h->tap_fds[i] >= 0)
 			close(h->tap_fds[i]);
+	if (h->metrics_fd >= 0)
+		close(h->metrics_fd);
 	host_reset(h);
 }

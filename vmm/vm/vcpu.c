@@ -14,7 +14,7 @@ bool vcpu_handle_exit(struct vcpu *c, struct accel_exit *exit)
 {
 	struct vm *vm = c->vm;
 
-	c->exits++;
+	__atomic_fetch_add(&c->exits, 1, __ATOMIC_RELAXED); /* metrics */
 	switch (exit->reason) {
 	case ACCEL_EXIT_PIO:
 		/* String I/O repeats the access once per element. */

@@ -95,6 +95,9 @@ struct vm_host {
 	/* The limiter for every message a guest can trigger (vmm/base/log.h),
 	 * owned by the process so that restarts share it; NULL: no limit. */
 	struct log_limit *guest_log;
+	/* Metrics output (the API's PUT /metrics), opened by host_open
+	 * (O_APPEND, non-blocking), or -1. */
+	int metrics_fd;
 	/* Optional (NULL: none): the recorder or the replay engine sees and
 	 * orders all device work (vmm/vm/vm_tracer.h). */
 	const struct vm_tracer *tracer;
@@ -177,5 +180,20 @@ struct iothread *vm_iothread(struct vm *vm);
 
 /* The MMIO (mmio true) or port I/O bus. */
 const struct bus *vm_bus(const struct vm *vm, bool mmio);
+
+/* ---- statistics (vm_metrics.c) ---- */
+
+/* One statistic: `group` "vcpu" or a virtio device type's name, `index`
+ * the vCPU or the device's number among its type's. */
+typedef void vm_metric_fn(void *opaque, const char *group, unsigned index,
+			  const char *name, uint64_t value);
+
+/* Call fn for every statistic: each vCPU's exits, each virtio device's
+ * counters (read under its transport lock). Any thread, while the VM
+ * runs or is paused. */
+void vm_metrics(struct vm *vm, vm_metric_fn *fn, void *opaque);
+
+/* Where metrics go (vm_host.metrics_fd): an fd, or -1. */
+int vm_metrics_fd(const struct vm *vm);
 
 #endif
