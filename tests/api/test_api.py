@@ -417,6 +417,52 @@ def refusals(vmm, tmp):
     check(not os.path.exists(sock), "socket left after SIGTERM")
 
 
+def config_file_and_api(vmm, guest, schema, tmp):
+    """--config-file with --api-sock: the file boots at once, the API
+    serves the running VM (pre-boot PUTs refused, FlushMetrics works)."""
+    sock = os.path.join(tmp, "f.sock")
+    serial = os.path.join(tmp, "f-serial.txt")
+    metrics = os.path.join(tmp, "f-metrics.json")
+    conf = os.path.join(tmp, "vm.json")
+    with open(conf, "w") as f:
+        json.dump({"boot-source": {"kernel_image_path": guest,
+                                   "boot_args": "tg.mem=64 tg.cpus=1 "
+                                   "tg.exitbench=%d" % exits_for_seconds()},
+                   "machine-config": {"vcpu_count": 1, "mem_size_mib": 64},
+                   "drives": [], "entropy": {},
+                   "metrics": {"metrics_path": metrics}}, f)
+    p = start_vmm(vmm, sock, serial, ["--config-file", conf])
+    try:
+        c = FcClient(sock).connect()
+        st, b = c.get("/")
+        check(st == 200 and b and b["state"] == "Running",
+              "config file + API: GET / %s %s" % (st, b))
+        st, b = c.get("/vm/config")
+        check(st == 200 and b and
+              b["boot-source"]["kernel_image_path"] == guest and
+              "entropy" in b, "config file + API: GET /vm/config %s" % b)
+        expect_fault(c, schema, "PUT", "/boot-source",
+                     {"kernel_image_path": guest}, ["after InstanceStart"])
+        expect_fault(c, schema, "PUT", "/actions",
+                     {"action_type": "InstanceStart"}, ["started already"])
+        expect_ok(c, "PUT", "/actions", {"action_type": "FlushMetrics"})
+        with open(metrics) as f:
+            m = json.loads(f.readline())
+        check(len(m.get("rng", [])) == 1 and len(m.get("vcpu", [])) == 1,
+              "config file + API: metrics %s" % m)
+        c.close()
+        status = p.wait(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    check(status == 0, "config file + API: status %s\n%s"
+          % (status, vmm_output(p)))
+    with open(serial, errors="replace") as f:
+        check("testguest: PASS" in f.read(), "config file + API: no PASS")
+    check(not os.path.exists(sock), "config file + API: socket left")
+
+
 def main():
     vmm, guest, yaml_path = sys.argv[1:4]
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
@@ -426,6 +472,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         refusals(vmm, tmp)
         boot(vmm, guest, schema, tmp)
+        config_file_and_api(vmm, guest, schema, tmp)
     if FAILS:
         print("%d check(s) failed" % len(FAILS))
         return 1

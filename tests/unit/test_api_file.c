@@ -75,6 +75,25 @@ static void test_full_file(void **state)
 	assert_true(config_dev_has(c, &virtio_rng_type));
 	assert_non_null(strstr(c->cmdline, "console=ttyS0"));
 	assert_non_null(strstr(c->cmdline, "root=/dev/vda ro"));
+	assert_null(c->metrics_path); /* "metrics": null */
+	test_free(f);
+}
+
+/* "metrics": its PUT's checks; null leaves it off. */
+static void test_metrics(void **state)
+{
+	(void)state;
+	struct fx *f = test_calloc(1, sizeof(*f));
+	assert_int_equal(
+	    parse(f, "{\"boot-source\": {\"kernel_image_path\": \"/k\"}, "
+		     "\"metrics\": {\"metrics_path\": \"/tmp/m.json\"}}"),
+	    0);
+	assert_string_equal(f->ac.cfg.metrics_path, "/tmp/m.json");
+	assert_int_equal(parse(f, "{\"metrics\": {\"path\": \"/m\"}}"),
+			 -EINVAL);
+	says(f, "/metrics: ", "path");
+	assert_int_equal(parse(f, "{\"metrics\": 3}"), -EINVAL);
+	says(f, "/metrics: ", NULL);
 	test_free(f);
 }
 
@@ -124,6 +143,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full_file),
+	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/api/api_metrics.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/vm/file.h"
 
@@ -32,6 +33,8 @@ static int af_apply(struct api_config *ac, const char *key, const char *id,
 		r = api_config_machine(ac, body, len, fault, cap);
 	else if (!strcmp(key, "entropy"))
 		r = api_config_entropy(ac, body, len, fault, cap);
+	else if (!strcmp(key, "metrics"))
+		r = api_metrics_config(ac, body, len, fault, cap);
 	else if (!strcmp(key, "drives"))
 		r = api_config_drive(ac, id, body, len, fault, cap);
 	else
@@ -89,7 +92,8 @@ static int af_members(struct api_config *ac, const char *path, json_t *root,
 				     &at, fault, sizeof(fault));
 		else if (!strcmp(key, "boot-source") ||
 			 !strcmp(key, "machine-config") ||
-			 !strcmp(key, "entropy"))
+			 !strcmp(key, "entropy") ||
+			 (!strcmp(key, "metrics") && !json_is_null(v)))
 			r = af_apply(ac, key, NULL, v, fault, sizeof(fault));
 		else if (af_null_ok(key))
 			r = json_is_null(v)

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "vmm/api/api_file.h"
 #include "vmm/api/api_server.h"
 #include "vmm/api/api_sock.h"
 #include "vmm/app/launch.h"
@@ -35,6 +36,7 @@ struct api_main {
 	int start_r;
 	char start_fault[API_FAULT_MAX];
 	struct vm *vm; /* the running VM, or NULL */
+	bool from_file; /* --config-file: booted at once, no second try */
 };
 
 /* api_ops.start, on the API thread: hand the config to the control
@@ -190,6 +192,34 @@ static int api_main_wait(struct api_main *m, int sig_fd)
 	}
 }
 
+/* --config-file with --api-sock: the file is the pending configuration,
+ * booted at once as if an InstanceStart came (Firecracker's behaviour);
+ * the API then serves the running VM. 0, or -errno (logged). Before the
+ * API thread starts. */
+static int api_main_boot_file(struct api_main *m, const char *path)
+{
+	char err[512];
+	pthread_mutex_lock(&m->lock);
+	int r = api_file_load(&m->st.pending, path, err, sizeof(err));
+	if (!r) {
+		m->boot = m->st.pending.cfg;
+		m->st.vm_state = API_RUNNING;
+		m->start_asked = true;
+		m->start_done = false;
+		m->from_file = true;
+		uint64_t one = 1;
+		if (write(m->wake_fd, &one, sizeof(one)) != sizeof(one)) {
+			r = -errno;
+			snprintf(err, sizeof(err), "--config-file: %s",
+				 strerror(errno));
+		}
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (r)
+		log_error("%s", err);
+	return r;
+}
+
 /* After the API is up: wait, boot, run. The exit status. */
 static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
 			  int sig_fd)
@@ -222,7 +252,7 @@ static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
 		/* A boot that failed before the sandbox was locked down
 		 * (a missing kernel, a bad disk) can be fixed and retried,
 		 * as Firecracker allows; after that, vmm exits. */
-		if (booted || m->sb->locked)
+		if (booted || m->sb->locked || m->from_file)
 			return status;
 	}
 }
@@ -264,6 +294,10 @@ int api_main(const struct vm_config *cfg, const struct accel_ops *accel,
 		log_error("api: %s", strerror(errno));
 		goto out;
 	}
+	/* The file, before the API thread exists (its state is that
+	 * thread's once it runs). */
+	if (cfg->config_file && api_main_boot_file(m, cfg->config_file))
+		goto out;
 	if (api_sock_open(cfg->api_sock, &fd, err, sizeof(err)) ||
 	    sandbox_api_prepare(sb, err, sizeof(err)) ||
 	    api_server_start(&m->srv, fd, &m->st, api_main_thread_init, m, err,

@@ -63,11 +63,6 @@ int cli_api_check(const struct vm_config *cfg, char *err, size_t errlen)
 	if (cfg->no_api && cfg->api_sock)
 		return errmsg(err, errlen, -EINVAL,
 			      "--no-api and --api-sock contradict each other");
-	if (cfg->config_file && cfg->api_sock)
-		return errmsg(err, errlen, -EINVAL,
-			      "--config-file with --api-sock is not supported "
-			      "yet: use --config-file FILE --no-api, or the "
-			      "API alone");
 	const char *opt = cfg->kernel	? "--kernel"
 			  : cfg->initrd ? "--initrd"
 			  : cfg->ndisks ? "--disk"
