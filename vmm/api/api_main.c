@@ -64,12 +64,22 @@ static int api_main_start(void *opaque, const struct api_config *ac,
 	return r;
 }
 
+/* Under m->lock: a boot under way (the config file's, which the API
+ * reports Running from the start) is waited for, so that requests on
+ * the VM see it running or failed, never half built. */
+static void api_main_await_boot(struct api_main *m)
+{
+	while (m->start_asked && !m->start_done)
+		pthread_cond_wait(&m->cond, &m->lock);
+}
+
 /* api_ops.pause, on the API thread. */
 static int api_main_pause(void *opaque, bool pause, char *fault, size_t cap)
 {
 	struct api_main *m = opaque;
 	int r = 0;
 	pthread_mutex_lock(&m->lock);
+	api_main_await_boot(m);
 	if (!m->vm) {
 		r = -ESRCH;
 		snprintf(fault, cap, "vm: the microVM is not running");
@@ -96,6 +106,7 @@ static int api_main_flush_metrics(void *opaque, char *fault, size_t cap)
 	struct api_main *m = opaque;
 	int r = 0;
 	pthread_mutex_lock(&m->lock);
+	api_main_await_boot(m);
 	int fd = m->vm ? vm_metrics_fd(m->vm) : -1;
 	char *line = fd >= 0 ? api_metrics_line(m->vm) : NULL;
 	if (!m->vm) {
