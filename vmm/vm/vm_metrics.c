@@ -10,11 +10,10 @@ void vm_metrics(struct vm *vm, vm_metric_fn *fn, void *opaque)
 	for (unsigned i = 0; i < vm->nvdevs; i++) {
 		struct vm_vdev *v = vm->vdevs[i];
 		struct vdev_counter c[VDEV_COUNTERS_MAX];
-		unsigned n = 0;
 		if (!v->type->counters)
 			continue;
 		virtio_mmio_lock(&v->mmio);
-		n = v->type->counters(v->impl, c);
+		unsigned n = v->type->counters(v->impl, c);
 		virtio_mmio_unlock(&v->mmio);
 		for (unsigned k = 0; k < n && k < VDEV_COUNTERS_MAX; k++)
 			fn(opaque, v->type->name, v->index, c[k].name,

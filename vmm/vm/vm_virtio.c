@@ -150,6 +150,9 @@ struct vdev_res {
 	bool raw_ready;
 	struct net_tap tap;
 	char name[32];
+	/* What a create failure names: the option that asked for the
+	 * device ("--disk", with its argument), or NULL: "virtio-TYPE". */
+	const char *opt, *arg;
 	union {
 		struct virtio_blk_opts blk;
 		struct virtio_net_opts net;
@@ -179,6 +182,8 @@ static int vdev_prep_blk(struct vm_vdev *v, char *err, size_t errlen)
 	if (r)
 		return errmsg(err, errlen, r, "--disk %s: %s", d->path, why);
 	res->raw_ready = true;
+	res->opt = "--disk";
+	res->arg = d->path;
 	res->opts.blk = (struct virtio_blk_opts){.disk = &res->raw.disk,
 						 .id = d->id[0] ? d->id : NULL,
 						 .name = res->name};
@@ -264,9 +269,9 @@ static int vdev_create(struct vm_vdev *v, char *err, size_t errlen)
 	void *impl;
 	struct virtio_dev *dev;
 	r = v->type->create(&env, &impl, &dev, why, sizeof(why));
-	if (r && why[0] && v->type == &virtio_blk_type)
-		return errmsg(err, errlen, r, "--disk %s: %s",
-			      v->vm->cfg->disks[v->index].path, why);
+	if (r && why[0] && v->res->opt)
+		return errmsg(err, errlen, r, "%s %s: %s", v->res->opt,
+			      v->res->arg, why);
 	if (r)
 		return why[0] ? errmsg(err, errlen, r, "virtio-%s: %s",
 				       v->type->name, why)
