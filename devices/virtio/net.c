@@ -60,38 +60,6 @@ static int pop_next(struct virtio_net *n, unsigned q, struct vq_chain *c)
 	return got;
 }
 
-/* The iovec of a chain's buffers [first, first + count), skipping `skip`
- * bytes at the start. Returns the entries used, or -EFAULT. */
-static int chain_iov(const struct virtio_net *n, const struct vq_chain *c,
-		     unsigned first, unsigned count, uint32_t skip,
-		     struct iovec *iov)
-{
-	int k = 0;
-
-	for (unsigned i = first; i < first + count; i++) {
-		const struct vq_buf *b = &c->buf[i];
-		void *p;
-
-		if (skip >= b->len) {
-			skip -= b->len;
-			continue;
-		}
-		/* Readable buffers are sent, writable ones received into. */
-		p = i < c->nread
-			? (void *)gm_ptr_read(n->vq[0].mem, b->gpa + skip,
-					      b->len - skip)
-			: gm_ptr_write(n->vq[0].mem, b->gpa + skip,
-				       b->len - skip);
-		if (!p)
-			return -EFAULT;
-		iov[k].iov_base = p;
-		iov[k].iov_len = b->len - skip;
-		skip = 0;
-		k++;
-	}
-	return k;
-}
-
 /* GSO type g with the features tso4 / tso6 negotiated or not (UDP and
  * ECN are never offered). */
 static bool gso_ok(const struct virtio_net *n, uint8_t g, unsigned tso4,
@@ -145,7 +113,7 @@ static int tx_one(struct virtio_net *n)
 		goto drop;
 	iov[0].iov_base = &hdr;
 	iov[0].iov_len = HDR_LEN;
-	k = chain_iov(n, c, 0, c->nread, HDR_LEN, iov + 1);
+	k = vq_chain_iov(vq, c, false, HDR_LEN, UINT32_MAX, iov + 1);
 	if (k < 0) {
 		fail(n, k, "net: transmit buffer outside guest memory");
 		return k;
@@ -243,7 +211,7 @@ static int rx_one(struct virtio_net *n)
 	ssize_t r;
 	int k, e;
 
-	k = chain_iov(n, c, c->nread, c->nwrite, 0, iov);
+	k = vq_chain_iov(vq, c, true, 0, UINT32_MAX, iov);
 	if (k < 0) {
 		fail(n, k, "net: receive buffer outside guest memory");
 		return k;

@@ -222,7 +222,7 @@ static const struct vdev_input rng_inputs[] = {
 };
 
 static const struct vdev_syscall rng_syscalls[] = {
-    {"getrandom", "virtio-rng's entropy (getrandom_source)"},
+    {.sys = "getrandom", .why = "virtio-rng's entropy (getrandom_source)"},
 };
 
 /* A device made by the type: the fill goes through the VM's input. */

@@ -8,13 +8,11 @@
 #include "devices/virtio/console.h"
 #include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
+#include "devices/virtio/vsock.h"
 
 const struct vdev_type *const vdev_types[] = {
-    &virtio_blk_type,
-    &virtio_net_type,
-    &virtio_rng_type,
-    &virtio_console_type,
-    NULL,
+    &virtio_blk_type,	  &virtio_net_type,   &virtio_rng_type,
+    &virtio_console_type, &virtio_vsock_type, NULL,
 };
 
 const struct vdev_type *vdev_type_find(const char *name)
@@ -28,7 +26,7 @@ const struct vdev_type *vdev_type_find(const char *name)
 const struct vdev_type *vdev_type_by_trace(uint8_t kind)
 {
 	for (const struct vdev_type *const *t = vdev_types; *t; t++)
-		if ((*t)->trace_kind == kind)
+		if (kind && (*t)->trace_kind == kind)
 			return *t;
 	return NULL;
 }

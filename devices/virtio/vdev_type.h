@@ -27,6 +27,7 @@
 #ifndef VMM_DEVICES_VIRTIO_VDEV_TYPE_H
 #define VMM_DEVICES_VIRTIO_VDEV_TYPE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -46,10 +47,15 @@ struct vdev_input {
 	ssize_t (*source)(void *buf, size_t len);
 };
 
-/* A system call a device type's work makes, and why (one line). */
+/* A system call a device type's work makes, and why (one line): with
+ * any arguments, or (eq) only with argument `arg` equal to val. */
 struct vdev_syscall {
 	const char *sys; /* as libseccomp names it */
 	const char *why;
+	bool eq;
+	unsigned arg;
+	uint64_t val;
+	const char *val_name; /* val as written in the source */
 };
 
 /* One of a device's host-side statistics (metrics). */
@@ -78,7 +84,10 @@ struct vdev_type {
 	const char *option; /* flag types: the command-line flag ("rng"),
 			     * else NULL */
 	const char *usage;  /* flag types: --help's lines for it */
-	uint8_t trace_kind; /* the trace header's device entry kind */
+	/* The trace header's device entry kind; 0: a device of this type
+	 * cannot be recorded or replayed (the recorder refuses a VM with
+	 * one, and no trace names it). */
+	uint8_t trace_kind;
 	const struct vdev_input *inputs;
 	unsigned ninputs;
 	/* System calls its work makes on the vCPU and I/O threads (any

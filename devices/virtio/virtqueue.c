@@ -434,3 +434,33 @@ int vq_chain_write(const struct virtqueue *vq, const struct vq_chain *c,
 	/* src NULL with len 0 is still a write. */
 	return chain_copy(vq, c, off, NULL, src ? src : &none, len);
 }
+
+int vq_chain_iov(const struct virtqueue *vq, const struct vq_chain *c,
+		 bool writable, uint32_t skip, uint32_t max, struct iovec *iov)
+{
+	unsigned first = writable ? c->nread : 0;
+	unsigned end = writable ? (unsigned)c->nread + c->nwrite : c->nread;
+	int k = 0;
+
+	for (unsigned i = first; i < end && max; i++) {
+		const struct vq_buf *b = &c->buf[i];
+		if (skip >= b->len) {
+			skip -= b->len;
+			continue;
+		}
+		uint32_t len = b->len - skip;
+		if (len > max)
+			len = max;
+		void *p =
+		    writable ? gm_ptr_write(vq->mem, b->gpa + skip, len)
+			     : (void *)gm_ptr_read(vq->mem, b->gpa + skip, len);
+		if (!p)
+			return -EFAULT;
+		iov[k].iov_base = p;
+		iov[k].iov_len = len;
+		max -= len;
+		skip = 0;
+		k++;
+	}
+	return k;
+}

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "vmm/base/compiler.h"
 #include "vmm/base/gmem.h"
@@ -121,6 +122,14 @@ int vq_chain_read(const struct virtqueue *vq, const struct vq_chain *c,
  * `off` bytes into it. 0, or -EINVAL if it is too short, or -EFAULT. */
 int vq_chain_write(const struct virtqueue *vq, const struct vq_chain *c,
 		   uint32_t off, const void *src, uint32_t len) VMM_WUR;
+
+/* The chain's device-readable (writable false) or device-writable part
+ * as host pointers into guest memory, skipping its first `skip` bytes and
+ * taking at most `max` bytes: fills iov (room for VQ_MAX_SIZE entries) and
+ * returns the entries used (0 when nothing is left), or -EFAULT. */
+int vq_chain_iov(const struct virtqueue *vq, const struct vq_chain *c,
+		 bool writable, uint32_t skip, uint32_t max,
+		 struct iovec *iov) VMM_WUR;
 
 /*
  * Saved state (virtqueue_state.c, docs/devices.md "Device state"): one

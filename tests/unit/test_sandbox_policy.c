@@ -7,7 +7,8 @@
  * calls that can do harm with the wrong arguments are always constrained
  * (mmap and mprotect never with PROT_EXEC, ioctl and fcntl by request,
  * clone only for threads); the vCPU and I/O threads cannot create VMs or
- * map memory; the --jail supervisor's allowlist is its own and tiny. And
+ * map memory; the --jail supervisor's allowlist is its own and tiny, and
+ * so is the vsock dialer's, the only one with socket and connect. And
  * docs/security.md lists exactly these rules.
  *
  * `test_sandbox_policy --markdown` prints the tables docs/security.md
@@ -58,7 +59,8 @@ static void rule_row(const struct policy_rule *r, char *buf, size_t cap)
 		snprintf(arg, sizeof(arg), "fails with `ENOSYS`");
 		break;
 	}
-	if (r->classes == POLICY_S || r->classes == POLICY_A)
+	if (r->classes == POLICY_S || r->classes == POLICY_A ||
+	    r->classes == POLICY_D)
 		snprintf(buf, cap, "| `%s` | %s | %s |", r->sys, arg, r->why);
 	else
 		snprintf(buf, cap, "| `%s` | %s | %s | %s | %s | %s |", r->sys,
@@ -70,7 +72,8 @@ static void print_table(const struct policy_rule *rules, size_t n)
 {
 	char row[512];
 	if (n &&
-	    (rules[0].classes == POLICY_S || rules[0].classes == POLICY_A)) {
+	    (rules[0].classes == POLICY_S || rules[0].classes == POLICY_A ||
+	     rules[0].classes == POLICY_D)) {
 		printf("| call | arguments | why |\n|---|---|---|\n");
 	} else {
 		printf("| call | arguments | control | vcpu | io | why |\n");
@@ -90,10 +93,11 @@ enum {
 	TABLE_SUPERVISOR,
 	TABLE_API,
 	TABLE_DEVICES,
+	TABLE_DIALER,
 	TABLES
 };
 static const char *const table_names[] = {"policy", "sanitizer", "supervisor",
-					  "api", "devices"};
+					  "api",    "devices",	 "dialer"};
 
 static const struct policy_rule *all_rules(int which, size_t *n)
 {
@@ -108,6 +112,8 @@ static const struct policy_rule *all_rules(int which, size_t *n)
 		return policy_supervisor_rules(n);
 	case TABLE_API:
 		return policy_api_rules(n);
+	case TABLE_DIALER:
+		return policy_dialer_rules(n);
 	default:
 		return policy_rules(n);
 	}
@@ -132,6 +138,11 @@ static void test_never(void **s)
 			continue;
 		const struct policy_rule *r = all_rules(which, &n);
 		for (size_t i = 0; i < n; i++) {
+			/* The dialer exists to connect (test_dialer). */
+			if (which == TABLE_DIALER &&
+			    (!strcmp(r[i].sys, "socket") ||
+			     !strcmp(r[i].sys, "connect")))
+				continue;
 			const struct policy_never_entry *e =
 			    policy_never_broken(&r[i]);
 			if (e)
@@ -240,11 +251,13 @@ static void test_rules_well_formed(void **s)
 				fail_msg("%s: no reason given", r[i].sys);
 			bool sup = which == TABLE_SUPERVISOR;
 			bool api = which == TABLE_API;
-			if (sup	  ? r[i].classes != POLICY_S
-			    : api ? r[i].classes != POLICY_A
-				  : !r[i].classes ||
-					(r[i].classes &
-					 ~(POLICY_C | POLICY_V | POLICY_I)))
+			bool dial = which == TABLE_DIALER;
+			if (sup	   ? r[i].classes != POLICY_S
+			    : api  ? r[i].classes != POLICY_A
+			    : dial ? r[i].classes != POLICY_D
+				   : !r[i].classes ||
+					 (r[i].classes &
+					  ~(POLICY_C | POLICY_V | POLICY_I)))
 				fail_msg("%s: bad classes", r[i].sys);
 			if (!sup && r[i].cmp == POLICY_CHILD)
 				fail_msg("%s: only the supervisor has a child",
@@ -296,6 +309,35 @@ static void test_constrained(void **s)
 				fail_msg("%s allowed: no device needs a socket",
 					 r[i].sys);
 		}
+	}
+}
+
+/* The dialer's allowlist is exactly its few calls; socket only for unix
+ * sockets; and no other table can make a socket or connect. */
+static void test_dialer(void **s)
+{
+	(void)s;
+	static const char *const want[] = {"read",    "socket", "connect",
+					   "sendmsg", "close",	"exit_group"};
+	size_t n;
+	const struct policy_rule *r = policy_dialer_rules(&n);
+	assert_int_equal(n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(r[i].sys, want[i]);
+		if (!strcmp(r[i].sys, "socket") &&
+		    (r[i].cmp != POLICY_EQ || r[i].arg != 0 ||
+		     r[i].val != AF_UNIX))
+			fail_msg("dialer: socket beyond AF_UNIX");
+	}
+	for (int which = 0; which < TABLES; which++) {
+		if (which == TABLE_DIALER)
+			continue;
+		const struct policy_rule *o = all_rules(which, &n);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(o[i].sys, "socket") ||
+			    !strcmp(o[i].sys, "connect"))
+				fail_msg("the %s allowlist has %s",
+					 table_names[which], o[i].sys);
 	}
 }
 
@@ -438,12 +480,16 @@ static void test_api(void **s)
 				fail_msg("api: %s allowed", c);
 	}
 	assert_true(accept);
+	/* Elsewhere only virtio-vsock's, on its listening socket, in the
+	 * same one form (test_never checks the form). */
 	for (int which = 0; which < TABLES; which++) {
 		if (which == TABLE_API)
 			continue;
 		const struct policy_rule *o = all_rules(which, &n);
 		for (size_t i = 0; i < n; i++)
-			if (!strcmp(o[i].sys, "accept4"))
+			if (!strcmp(o[i].sys, "accept4") &&
+			    (which != TABLE_DEVICES ||
+			     strncmp(o[i].why, "virtio-vsock:", 13)))
 				fail_msg("the %s allowlist has accept4",
 					 table_names[which]);
 	}
@@ -522,6 +568,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_control_superset),
 	    cmocka_unit_test(test_docs_match),
 	    cmocka_unit_test(test_device_rules),
+	    cmocka_unit_test(test_dialer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

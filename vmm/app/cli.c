@@ -9,6 +9,7 @@
 
 #include "devices/virtio/vdev_type.h"
 #include "vmm/api/cli_api.h"
+#include "vmm/app/cli_vsock.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/sandbox/cli_sandbox.h"
 
@@ -351,6 +352,7 @@ static const struct cli_opt cli_opts[] = {
     {"mem-merge", false, opt_mem_merge},
     {"disk", true, opt_disk},
     {"net", true, opt_net},
+    CLI_VSOCK_OPTS,
     {"eventfd", true, opt_eventfd},
     {"acpi", true, opt_acpi},
     CLI_SANDBOX_OPTS,
@@ -470,6 +472,10 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 			      "with --record FILE)");
 	if (cfg->api_sock || cfg->config_file || cfg->no_api)
 		return cli_api_check(cfg, err, errlen);
+	if (cfg->record && cfg->vsock.on)
+		return errmsg(err, errlen, -EINVAL,
+			      "--record: a VM with --vsock cannot be recorded "
+			      "(its host streams have no trace channel yet)");
 	if (cfg->record && cfg->on_reset == RESET_RESTART)
 		return errmsg(err, errlen, -EINVAL,
 			      "--record records one boot: it cannot be "
@@ -515,7 +521,7 @@ void cli_usage(FILE *out)
 	    "                        direct: O_DIRECT, bypass the page cache\n"
 	    "  --net tap=NAME[,mac=MAC]\n"
 	    "                        virtio-net on an existing tap interface\n"
-	    "                        (repeatable, up to 4)\n",
+	    "                        (repeatable, up to 4)\n" CLI_VSOCK_USAGE,
 	    out);
 	for (const struct vdev_type *const *t = vdev_types; *t; t++)
 		if ((*t)->option)

@@ -19,6 +19,7 @@
 
 #include "vmm/app/restart.h"
 #include "vmm/base/log.h"
+#include "vmm/sandbox/dialer.h"
 #include "vmm/sandbox/supervise.h"
 #include "vmm/trace/record.h"
 #include "vmm/vm/host.h"
@@ -122,6 +123,12 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 	struct file_ids ids;
 	if (host_open(cfg, &host, &ids, err, sizeof(err)) != 0) {
 		launch_failed(hooks, err);
+		return VM_STATUS_ERROR;
+	}
+	/* Before the jail and the filters: it connects for the vsock. */
+	if (dialer_start(cfg, &host, err, sizeof(err)) != 0) {
+		launch_failed(hooks, err);
+		host_close(&host);
 		return VM_STATUS_ERROR;
 	}
 	/* One limiter for guest-triggered messages, shared by restarts. */

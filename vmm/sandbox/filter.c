@@ -210,6 +210,18 @@ int filter_build_api(enum sandbox_seccomp mode, pid_t self,
 			      errlen);
 }
 
+int filter_build_dialer(enum sandbox_seccomp mode, pid_t self,
+			struct filter_prog *out, char *err, size_t errlen)
+{
+	struct filter_src src[2] = {{.cls = -1}, {.cls = VM_THREAD_CONTROL}};
+	src[0].rules = policy_dialer_rules(&src[0].n);
+	src[1].rules = policy_sanitizer_rules(&src[1].n);
+	size_t nsrc = policy_sanitizer_build() ? 2 : 1;
+	const struct filter_pids pids = {.self = self};
+	return filter_compile(POLICY_DIALER, mode, src, nsrc, &pids, out, err,
+			      errlen);
+}
+
 int filter_load(const struct filter_prog *p)
 {
 	struct sock_fprog fp = {.len = p->len, .filter = p->insns};

@@ -49,6 +49,13 @@ int filter_build_supervisor(enum sandbox_seccomp mode, pid_t self, pid_t child,
 int filter_build_api(enum sandbox_seccomp mode, pid_t self,
 		     struct filter_prog *out, char *err, size_t errlen) VMM_WUR;
 
+/* Compile the vsock dialer's allowlist (policy_dialer_rules; in test
+ * builds with the sanitizer rules of the control thread) for mode (not
+ * OFF), as filter_build does. 0, or -errno with one line in err. */
+int filter_build_dialer(enum sandbox_seccomp mode, pid_t self,
+			struct filter_prog *out, char *err,
+			size_t errlen) VMM_WUR;
+
 /* Load p on the calling thread (and the threads it creates from now
  * on). no_new_privs must be set, or the caller must have
  * CAP_SYS_ADMIN. 0 or -errno. */

@@ -42,6 +42,11 @@
 
 /* The supervisor's name in messages and tables. */
 #define POLICY_SUPERVISOR "supervisor"
+/* The vsock dialer's rules (policy_dialer_rules) and only those. */
+#define POLICY_D (1u << 5)
+/* The dialer's name in messages and tables. */
+#define POLICY_DIALER "dialer"
+
 /* The API thread's class name (messages, tables, the thread's name). */
 #define POLICY_API "api"
 
@@ -88,6 +93,12 @@ const struct policy_rule *policy_supervisor_rules(size_t *n);
  * listening socket it was given, reads requests and writes responses,
  * and pauses the VM through the vm_pause locks. */
 const struct policy_rule *policy_api_rules(size_t *n);
+
+/* The vsock dialer's allowlist (vmm/sandbox/dialer.h): a process of one
+ * thread that reads a port, connects a unix socket to PATH_PORT and sends
+ * it back. The only rules with socket and connect: policy_never's
+ * network entries hold for vmm, and the dialer is not vmm. */
+const struct policy_rule *policy_dialer_rules(size_t *n);
 
 /* The rules the virtio device types ask for (vdev_type.syscalls in
  * devices/virtio/vdev_type.h): each of their calls, with any arguments, on

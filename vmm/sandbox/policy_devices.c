@@ -11,11 +11,15 @@ size_t policy_device_rules(struct policy_rule out[POLICY_DEVICE_RULES_MAX])
 		for (unsigned i = 0; i < (*t)->nsyscalls; i++) {
 			if (n == POLICY_DEVICE_RULES_MAX)
 				return n;
+			const struct vdev_syscall *s = &(*t)->syscalls[i];
 			out[n++] = (struct policy_rule){
-			    .sys = (*t)->syscalls[i].sys,
+			    .sys = s->sys,
 			    .classes = POLICY_V | POLICY_I,
-			    .cmp = POLICY_ANY,
-			    .why = (*t)->syscalls[i].why,
+			    .cmp = s->eq ? POLICY_EQ : POLICY_ANY,
+			    .arg = s->arg,
+			    .val = s->val,
+			    .val_name = s->val_name,
+			    .why = s->why,
 			};
 		}
 	return n;

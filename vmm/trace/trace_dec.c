@@ -31,7 +31,7 @@ static void tdec_dev(const uint8_t *q, struct trace_dev *d)
  * order), or -1 for a kind no type has. */
 static int tdec_kind_pos(unsigned kind)
 {
-	for (int i = 0; vdev_types[i]; i++)
+	for (int i = 0; kind && vdev_types[i]; i++)
 		if (vdev_types[i]->trace_kind == kind)
 			return i;
 	return -1;
@@ -90,9 +90,9 @@ static int tdec_check_devs(const struct trace_header *h, char *err,
 static void tdec_fix_header(struct trace_header *h)
 {
 	struct trace_header in = *h;
-	unsigned ntypes = 0;
-	while (vdev_types[ntypes])
-		ntypes++;
+	unsigned ntypes = 0; /* the traceable ones */
+	for (unsigned pos = 0; vdev_types[pos]; pos++)
+		ntypes += vdev_types[pos]->trace_kind != 0;
 	if (h->mem_mib < CONFIG_MIN_MEM_MIB)
 		h->mem_mib = CONFIG_MIN_MEM_MIB;
 	if (h->mem_mib > TDEC_LENIENT_MAX_MEM_MIB)
@@ -105,12 +105,15 @@ static void tdec_fix_header(struct trace_header *h)
 	h->arch = TRACE_ARCH_X86_64;
 	h->platform &= TRACE_PLATFORM_ACPI;
 	h->ndevs = 0;
-	/* Any kind stands for the table's type (kind - 1) mod ntypes. */
-	for (unsigned pos = 0; pos < ntypes; pos++) {
+	/* Any kind stands for the table's traceable type number
+	 * (kind - 1) mod ntypes. */
+	for (unsigned pos = 0, k = 0; vdev_types[pos]; pos++) {
 		unsigned kind = vdev_types[pos]->trace_kind, n = 0;
+		if (!kind)
+			continue;
 		for (unsigned i = 0; i < in.ndevs; i++) {
 			struct trace_dev d = in.devs[i];
-			if ((d.kind + ntypes - 1u) % ntypes != pos ||
+			if ((d.kind + ntypes - 1u) % ntypes != k ||
 			    n == tdec_kind_max((int)pos))
 				continue;
 			d.kind = (uint8_t)kind;
@@ -121,6 +124,7 @@ static void tdec_fix_header(struct trace_header *h)
 			h->devs[h->ndevs++] = d;
 			n++;
 		}
+		k++;
 	}
 }
 

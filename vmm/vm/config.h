@@ -32,6 +32,10 @@
 #define CONFIG_IFNAME_MAX    16 /* IFNAMSIZ, with the NUL */
 #define CONFIG_MAX_FLAG_DEVS 8	/* flag device types turned on */
 
+/* A vsock's unix socket path, with the NUL: sun_path's 108 bytes, less
+ * room for the "_PORT" suffix of the guest-initiated sockets. */
+#define CONFIG_VSOCK_PATH_MAX 96
+
 struct vdev_type;
 
 enum serial_mode { SERIAL_STDIO = 0, SERIAL_FILE, SERIAL_NONE };
@@ -49,6 +53,15 @@ struct net_config {
 	uint8_t mac[6];
 	bool has_mac; /* else vmm picks 52:54:00:00:00:0N */
 };
+/* --vsock cid=N,uds=PATH: Firecracker's hybrid vsock (guest_cid,
+ * uds_path): the host connects to PATH and writes "CONNECT PORT\n"; a
+ * guest connection to host port P goes to PATH_P. */
+struct vsock_config {
+	bool on;
+	uint32_t cid; /* 3 .. 2^32 - 2 */
+	char uds_path[CONFIG_VSOCK_PATH_MAX];
+};
+
 enum reset_action { RESET_EXIT = 0, RESET_RESTART };
 
 /* --seccomp: what a thread's filter does with a call it does not allow
@@ -91,6 +104,7 @@ struct vm_config {
 	 * once, in the order given (devices/virtio/vdev_type.h). */
 	const struct vdev_type *devs[CONFIG_MAX_FLAG_DEVS];
 	unsigned ndevs;
+	struct vsock_config vsock;
 	bool eventfd; /* virtio notifications and interrupts via eventfds */
 	const char *record; /* --record FILE: trace the run, or NULL */
 	const char *trace;  /* --trace FILE: what --accel replay replays */

@@ -17,12 +17,13 @@
 #include "vmm/vm/file.h"
 #include "vmm/vm/outfile.h"
 #include "vmm/vm/tap.h"
+#include "vmm/vm/vsock_uds.h"
 
 static void host_reset(struct vm_host *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->serial_out_fd = h->serial_in_fd = h->console_out_fd = -1;
-	h->metrics_fd = -1;
+	h->metrics_fd = h->vsock_fd = h->vsock_dial_fd = -1;
 	for (unsigned i = 0; i < CONFIG_MAX_DISKS; i++)
 		h->disk_fds[i] = -1;
 	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++)
@@ -140,6 +141,23 @@ static int host_open_disk(const struct disk_config *d, int *fd,
 	return 0;
 }
 
+/* The vsock's listening socket. Like Firecracker, vmm does not remove
+ * what is at the path: a stale socket is the user's to remove. */
+static int host_open_vsock(const struct vsock_config *vs, struct vm_host *h,
+			   char *err, size_t errlen)
+{
+	int fd = vsock_uds_listen(vs->uds_path);
+	if (fd < 0)
+		return errmsg(err, errlen, fd, "--vsock uds=%s: %s%s",
+			      vs->uds_path, strerror(-fd),
+			      fd == -EADDRINUSE
+				  ? " (a socket left by an earlier run? "
+				    "remove it)"
+				  : "");
+	h->vsock_fd = fd;
+	return 0;
+}
+
 /* Guest RAM is reserved lazily, so more than the host has is allowed (a
  * guest rarely touches it all), but it deserves a word. */
 static void host_check_mem(const struct vm_config *cfg)
@@ -183,6 +201,8 @@ int host_open(const struct vm_config *cfg, struct vm_host *h,
 			r = errmsg(err, errlen, r, "--net tap=%s: %s",
 				   cfg->nets[i].tap, why);
 	}
+	if (!r && cfg->vsock.on)
+		r = host_open_vsock(&cfg->vsock, h, err, errlen);
 	/* Outputs last: every input is open and checked by now. */
 	if (!r)
 		r = host_open_console(cfg, h, ids, err, errlen);
@@ -223,5 +243,9 @@ void host_close(struct vm_host *h)
 			close(h->tap_fds[i]);
 	if (h->metrics_fd >= 0)
 		close(h->metrics_fd);
+	if (h->vsock_fd >= 0)
+		close(h->vsock_fd);
+	if (h->vsock_dial_fd >= 0)
+		close(h->vsock_dial_fd); /* the dialer sees EOF and exits */
 	host_reset(h);
 }

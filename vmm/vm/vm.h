@@ -98,6 +98,11 @@ struct vm_host {
 	/* Metrics output (the API's PUT /metrics), opened by host_open
 	 * (O_APPEND, non-blocking), or -1. */
 	int metrics_fd;
+	/* The vsock's listening unix socket (cfg->vsock.uds_path), or -1;
+	 * and the dialer's socket (vmm/vm/vsock_dial.h), set by whoever
+	 * started the dialer (the sandbox), or -1: guest connections to the
+	 * host are refused. Both closed by host_close. */
+	int vsock_fd, vsock_dial_fd;
 	/* Optional (NULL: none): the recorder or the replay engine sees and
 	 * orders all device work (vmm/vm/vm_tracer.h). */
 	const struct vm_tracer *tracer;

@@ -15,11 +15,13 @@
 #include "devices/virtio/blk.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/net.h"
+#include "devices/virtio/vsock.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
 #include "vmm/vm/disk_raw.h"
 #include "vmm/vm/net_tap.h"
 #include "vmm/vm/vm_int.h"
+#include "vmm/vm/vsock_uds.h"
 
 /* IRQs for virtio devices, in order: the free ISA lines, then the
  * IO-APIC's pins 16-23. 4 is COM1; 8 the RTC; 12 the i8042 aux port. */
@@ -149,6 +151,8 @@ struct vdev_res {
 	struct disk_raw raw;
 	bool raw_ready;
 	struct net_tap tap;
+	struct vsock_uds uds;
+	bool uds_ready;
 	char name[32];
 	/* What a create failure names: the option that asked for the
 	 * device ("--disk", with its argument), or NULL: "virtio-TYPE". */
@@ -157,6 +161,7 @@ struct vdev_res {
 		struct virtio_blk_opts blk;
 		struct virtio_net_opts net;
 		struct virtio_console_host console;
+		struct virtio_vsock_opts vsock;
 	} opts;
 };
 
@@ -218,6 +223,31 @@ static int vdev_prep_net(struct vm_vdev *v)
 	return 0;
 }
 
+/* A vsock: the unix-socket port over the listening socket. */
+static int vdev_prep_vsock(struct vm_vdev *v, char *err, size_t errlen)
+{
+	const struct vsock_config *vs = &v->vm->cfg->vsock;
+	struct vdev_res *res = v->res;
+	int r = vsock_uds_init(&res->uds, v->vm->host.vsock_fd,
+			       v->vm->host.vsock_dial_fd);
+	if (r)
+		return errmsg(err, errlen, r, "--vsock uds=%s: %s",
+			      vs->uds_path, strerror(-r));
+	res->uds_ready = true;
+	res->opts.vsock = (struct virtio_vsock_opts){.port = &res->uds.port,
+						     .guest_cid = vs->cid};
+	return 0;
+}
+
+static void vdev_vsock_ready(void *opaque, uint32_t events)
+{
+	struct vm_vdev *v = opaque;
+	(void)events;
+	virtio_mmio_lock(&v->mmio);
+	vsock_uds_serve(&v->res->uds);
+	virtio_mmio_unlock(&v->mmio);
+}
+
 /* The VM-layer half of a type with host resources or services: fill
  * v->res and point *opts at the type's options (NULL for the types that
  * need nothing). 0 or -errno, with a reason in err. */
@@ -229,6 +259,8 @@ static int vdev_prep(struct vm_vdev *v, const void **opts, char *err,
 		return vdev_prep_blk(v, err, errlen);
 	if (v->type == &virtio_net_type)
 		return vdev_prep_net(v);
+	if (v->type == &virtio_vsock_type)
+		return vdev_prep_vsock(v, err, errlen);
 	if (v->type == &virtio_console_type) {
 		v->res->opts.console = (struct virtio_console_host){
 		    .tx = vdev_console_tx,
@@ -250,6 +282,11 @@ static int vdev_attach(struct vm_vdev *v)
 				    v);
 	if (v->type == &virtio_console_type)
 		v->vm->console_vdev = v;
+	if (v->type == &virtio_vsock_type) {
+		vsock_uds_bind(&v->res->uds, v->impl);
+		return iothread_add(&v->vm->io, vsock_uds_fd(&v->res->uds),
+				    EPOLLIN, vdev_vsock_ready, v);
+	}
 	return 0;
 }
 
@@ -343,6 +380,8 @@ int vm_virtio_setup(struct vm *vm, char *err, size_t errlen)
 		if (config_dev_has(vm->cfg, *t) &&
 		    (r = vdev_add(vm, *t, 0, err, errlen)))
 			return r;
+	if (vm->cfg->vsock.on)
+		return vdev_add(vm, &virtio_vsock_type, 0, err, errlen);
 	return 0;
 }
 
@@ -391,6 +430,8 @@ static void vdev_destroy(struct vm_vdev *v)
 		v->type->destroy(v->impl);
 	if (v->res && v->res->raw_ready)
 		disk_raw_destroy(&v->res->raw);
+	if (v->res && v->res->uds_ready)
+		vsock_uds_destroy(&v->res->uds);
 	/* The eventfds die with the VM fd's registrations; close ours. */
 	for (unsigned q = 0; q < VDEV_MAX_QUEUES; q++)
 		if (v->notify[q].fd >= 0)
