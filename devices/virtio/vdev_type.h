@@ -64,6 +64,9 @@ struct vdev_counter {
 	uint64_t value;
 };
 #define VDEV_COUNTERS_MAX 16
+/* The most queues a device of any type has (virtio-vsock's three): the
+ * VM layer keeps a notification per queue. */
+#define VDEV_MAX_QUEUES 3
 
 /* What the VM layer gives create. */
 struct vdev_env {

@@ -70,6 +70,8 @@
  *     49  RTC                  tg.rtc: the CMOS clock never settled, or
  *                              read a time that is not a valid date in
  *                              2020 .. 2199
+ *     51  VVSOCK               virtio-vsock: no or a wrong packet, or
+ *                              an echo that differs (vvsock.h)
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -111,7 +113,9 @@
 #define TG_EXIT_ACPI_RESET_FAILED 47
 #define TG_EXIT_PANIC_FAILED 48
 #define TG_EXIT_RTC 49
-/* tg.insns: an instruction gave a result the architecture does not (insns.h). */
+/* tg.insns: an instruction gave a result the architecture does not (insns.h).
+ */
 #define TG_EXIT_INSNS 50
+#define TG_EXIT_VVSOCK 51
 
 #endif

@@ -18,6 +18,7 @@
 #include "virtio.h"
 #include "vnet.h"
 #include "vrng.h"
+#include "vvsock.h"
 
 #define VD_MAGIC 0x74726976u /* "virt" */
 #define VD_KEY "virtio_mmio.device="
@@ -224,6 +225,9 @@ void vdevs_run(const char *cmdline, const struct cmd_opts *opt)
 			break;
 		case VIRTIO_ID_CONSOLE:
 			vcon_run(d);
+			break;
+		case VIRTIO_ID_VSOCK:
+			vvsock_run(d);
 			break;
 		default:
 			ser_printf("testguest: virtio: 0x%lx no driver for id "

@@ -30,7 +30,7 @@
 #include <linux/virtio_ring.h>
 
 #define VIO_MAX_DEVS 8   /* virtio_mmio.device= words handled */
-#define VIO_MAX_QUEUES 2 /* queues per device the driver sets up */
+#define VIO_MAX_QUEUES 3   /* queues per device the driver sets up */
 #define VQ_SIZE 16       /* descriptors per queue (at most) */
 
 /* Polling bounds, in io_pause() steps / status reads. A step is tens of

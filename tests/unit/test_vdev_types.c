@@ -143,7 +143,7 @@ struct side {
 	void *impl;
 	struct virtio_dev *dev;
 	struct virtio_mmio m;
-	struct vqb b[3];
+	struct vqb b[VDEV_MAX_QUEUES];
 	unsigned irqs, inputs;
 	const struct vdev_input *last_in;
 };
@@ -206,7 +206,7 @@ static struct side *side_new(const struct vdev_type *t)
 	assert_int_equal(t->create(&env, &s->impl, &s->dev, why, sizeof(why)),
 			 0);
 	assert_non_null(s->dev);
-	assert_true(s->dev->nqueues >= 1 && s->dev->nqueues <= 3);
+	assert_true(s->dev->nqueues >= 1 && s->dev->nqueues <= VDEV_MAX_QUEUES);
 	struct virtio_mmio_host mh = {.raise_irq = count_irq, .opaque = s};
 	assert_int_equal(virtio_mmio_init(&s->m, s->dev, &mh), 0);
 	return s;

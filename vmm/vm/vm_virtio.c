@@ -129,6 +129,8 @@ static int vdev_add_notify(struct vm_vdev *v, unsigned q)
 static int vdev_event_path(struct vm_vdev *v)
 {
 	struct vm *vm = v->vm;
+	if (v->dev->nqueues > VDEV_MAX_QUEUES)
+		return -E2BIG; /* a type breaking vdev_type.h's bound */
 	/* A tracer must see every notification: exits only. */
 	if (!vm->cfg->eventfd || !vm->accel->ioeventfd || !vm->accel->irqfd ||
 	    vm->host.tracer)

@@ -23,8 +23,7 @@
 #include "devices/virtio/vdev_type.h"
 #include "vmm/base/compiler.h"
 
-#define VM_MAX_VDEVS	16
-#define VDEV_MAX_QUEUES 2
+#define VM_MAX_VDEVS 16
 
 struct vm;
 
