@@ -22,6 +22,9 @@
  *                every access is on the disk; virtio-net runs over an
  *                in-memory port (fuzz/memport.h), its VD_DEV: u8 n, n
  *                bytes offered as a frame, then virtio_net_rx
+ *   ST_VSOCK     the same, over an in-memory stream port (fuzz/memstream.h),
+ *                its VD_DEV: u8 h, u8 n, n bytes the host writes on h, then
+ *                h readable
  *   ST_SERIAL, ST_RTC, ST_I8042, ST_ACPI_PM, ST_PVPANIC, ST_DEBUG_EXIT
  *                steps of u8 how, u8 val: a write of val (how & 1) or a
  *                read at offset (how >> 1) % the device's range; the
@@ -51,9 +54,11 @@
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/net.h"
 #include "devices/virtio/rng.h"
+#include "devices/virtio/vsock.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/memdisk.h"
 #include "fuzz/memport.h"
+#include "fuzz/memstream.h"
 #include "fuzz/vdrv.h"
 #include "vmm/base/state.h"
 
@@ -69,6 +74,7 @@ enum {
 	ST_DEBUG_EXIT,
 	ST_BLK,
 	ST_NET,
+	ST_VSOCK,
 	ST_NDEC
 };
 
@@ -85,6 +91,8 @@ struct st_fx {
 	struct memdisk disk;
 	struct virtio_net net;
 	struct memport port;
+	struct virtio_vsock vsock;
+	struct memstream stream;
 	struct virtio_mmio m;
 	struct vdrv drv;
 	struct serial ser;
@@ -114,6 +122,9 @@ static void save(struct st_fx *f, unsigned which, struct st_writer *w)
 		break;
 	case ST_NET:
 		virtio_net_save(&f->net, w);
+		break;
+	case ST_VSOCK:
+		virtio_vsock_save(&f->vsock, w);
 		break;
 	case ST_SERIAL:
 		serial_save(&f->ser, w);
@@ -149,6 +160,8 @@ static int restore(struct st_fx *f, unsigned which, struct st_reader *r)
 		return virtio_blk_restore(&f->blk, r);
 	case ST_NET:
 		return virtio_net_restore(&f->net, r);
+	case ST_VSOCK:
+		return virtio_vsock_restore(&f->vsock, r);
 	case ST_SERIAL:
 		return serial_restore(&f->ser, r);
 	case ST_RTC:
@@ -215,6 +228,21 @@ static void net_dev_op(struct vdrv *d, struct fz *in)
 	memport_offer(&f->port, p, n);
 	virtio_mmio_lock(&f->m);
 	virtio_net_rx(&f->net);
+	virtio_mmio_unlock(&f->m);
+}
+
+/* A restored vsock has no connections: the host writes on a handle the
+ * device does not know (ignored), or the driver's packets open one. */
+static void vsock_dev_op(struct vdrv *d, struct fz *in)
+{
+	struct st_fx *f = d->opaque;
+	int h = fz_u8(in) % VSOCK_PORT_MAX_CONNS;
+	const uint8_t *p;
+	size_t n = fz_bytes(in, fz_u8(in), &p);
+
+	memstream_feed(&f->stream, h, p, n);
+	virtio_mmio_lock(&f->m);
+	virtio_vsock_ready(&f->vsock, h, true, false);
 	virtio_mmio_unlock(&f->m);
 }
 
@@ -291,6 +319,15 @@ static void build(struct st_fx *f, unsigned which, const struct guest_mem *gm,
 		vdrv_init(&f->drv, gm, &f->m, net_dev_op, f);
 		break;
 	}
+	case ST_VSOCK: {
+		struct virtio_vsock_opts o = {.port = &f->stream.port,
+					      .guest_cid = 3};
+		memstream_init(&f->stream);
+		FUZZ_CHECK(virtio_vsock_init(&f->vsock, gm, &o) == 0);
+		FUZZ_CHECK(virtio_mmio_init(&f->m, &f->vsock.dev, &mh) == 0);
+		vdrv_init(&f->drv, gm, &f->m, vsock_dev_op, f);
+		break;
+	}
 	case ST_SERIAL:
 		FUZZ_CHECK(serial_init(&f->ser, &sh) == 0);
 		break;
@@ -326,6 +363,10 @@ static void destroy(struct st_fx *f, unsigned which)
 	case ST_NET:
 		virtio_mmio_destroy(&f->m);
 		virtio_net_destroy(&f->net);
+		break;
+	case ST_VSOCK:
+		virtio_mmio_destroy(&f->m);
+		virtio_vsock_destroy(&f->vsock);
 		break;
 	case ST_SERIAL:
 		serial_destroy(&f->ser);
@@ -501,7 +542,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_vq(&f->vq, gm);
 		run_vq(f, gm, &in);
 	} else if (which == ST_RNG || which == ST_CONSOLE || which == ST_BLK ||
-		   which == ST_NET) {
+		   which == ST_NET || which == ST_VSOCK) {
 		vdrv_check(&f->drv);
 		adopt(&f->drv, gm);
 		vdrv_run(&f->drv, &in);

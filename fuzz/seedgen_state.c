@@ -23,9 +23,11 @@
 #include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/net.h"
+#include "devices/virtio/vsock.h"
 #include "devices/virtio/rng.h"
 #include "fuzz/memdisk.h"
 #include "fuzz/memport.h"
+#include "fuzz/memstream.h"
 #include "fuzz/seedgen.h"
 #include "fuzz/vdrv.h"
 #include "tests/support/vq_builder.h"
@@ -43,7 +45,8 @@ enum {
 	D_PVP,
 	D_DBG,
 	D_BLK,
-	D_NET
+	D_NET,
+	D_VSOCK
 };
 
 #define BLOB_MAX 2048
@@ -227,12 +230,14 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 	struct memdisk *disk = calloc(1, sizeof(*disk));
 	struct virtio_net *net = calloc(1, sizeof(*net));
 	struct memport *port = calloc(1, sizeof(*port));
+	struct virtio_vsock *vsock = calloc(1, sizeof(*vsock));
+	struct memstream *stream = calloc(1, sizeof(*stream));
 	struct virtio_mmio m;
 	struct vdrv d;
 	struct fz in = fz_make(drive->p, drive->len);
 	struct virtio_dev *dev;
 
-	if (!rng || !con || !blk || !disk || !net || !port)
+	if (!rng || !con || !blk || !disk || !net || !port || !vsock || !stream)
 		die("calloc");
 	gm_clear(&g->gm);
 	if (which == D_RNG) {
@@ -256,6 +261,13 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 		if (virtio_net_init(net, &g->gm, &o))
 			die("net");
 		dev = &net->dev;
+	} else if (which == D_VSOCK) {
+		struct virtio_vsock_opts o = {.port = &stream->port,
+					      .guest_cid = 3};
+		memstream_init(stream);
+		if (virtio_vsock_init(vsock, &g->gm, &o))
+			die("vsock");
+		dev = &vsock->dev;
 	} else {
 		if (virtio_console_init(con, &g->gm, &ch))
 			die("console");
@@ -272,9 +284,13 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 		virtio_blk_save(blk, &g->w);
 	else if (which == D_NET)
 		virtio_net_save(net, &g->w);
+	else if (which == D_VSOCK)
+		virtio_vsock_save(vsock, &g->w);
 	else
 		virtio_console_save(con, &g->w);
 	virtio_mmio_destroy(&m);
+	if (which == D_VSOCK)
+		virtio_vsock_destroy(vsock);
 	sb_free(drive);
 	free(rng);
 	free(con);
@@ -282,6 +298,8 @@ static void virtio_state(struct gen *g, uint8_t which, struct sb *drive)
 	free(disk);
 	free(net);
 	free(port);
+	free(vsock);
+	free(stream);
 }
 
 static void seeds_virtio_dev(struct gen *g)
@@ -357,6 +375,33 @@ static void seeds_virtio_dev(struct gen *g)
 	sb_u8(&p, 0);
 	chain1(&p, 1, 0x3000, 12 + 20, false, NULL);
 	emit(g, "net-running", D_NET, -1, &p);
+
+	/* virtio-vsock with rx buffers posted; restored, the driver sends a
+	 * connection request and the host writes on handle 0. */
+	bringup(&d, 3);
+	chain1(&d, 0, 0x1000, 1024, true, NULL);
+	chain1(&d, 0, 0x2000, 1024, true, NULL);
+	virtio_state(g, D_VSOCK, &d);
+	{
+		static const uint8_t req[44] = {
+		    3, 0, 0, 0, 0, 0,	 0, 0,	  2, 0, 0, 0, 0, 0, 0,
+		    0, 0, 4, 0, 0, 0xd2, 4, 0,	  0, 0, 0, 0, 0, 1, 0,
+		    1, 0, 0, 0, 0, 0,	 0, 0x10, 0, 0, 0, 0, 0, 0};
+		sb_u8(&p, VD_CHAIN);
+		sb_u8(&p, 1);
+		sb_u8(&p, 8); /* one segment, notify */
+		sb_u16(&p, 0x3000);
+		sb_u16(&p, 44);
+		sb_u8(&p, 44 << 1);
+		sb_put(&p, req, sizeof(req));
+	}
+	sb_u8(&p, VD_DEV);
+	sb_u8(&p, 0);
+	sb_u8(&p, 4);
+	sb_str(&p, "data");
+	sb_u8(&p, VD_USED);
+	sb_u8(&p, 0);
+	emit(g, "vsock-running", D_VSOCK, -1, &p);
 }
 
 /* --- legacy devices ---------------------------------------------------- */

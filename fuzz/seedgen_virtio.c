@@ -9,6 +9,7 @@
 #include <linux/virtio_blk.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
+#include <linux/virtio_vsock.h>
 
 #include "fuzz/seedgen.h"
 #include "fuzz/vdrv.h"
@@ -412,6 +413,87 @@ static void seeds_rng_console(void)
 	seed("virtio_console", "tx-rx", &s);
 }
 
+/* --- virtio-vsock ---------------------------------------------------------
+ */
+
+/* A packet from the guest (CID 3) on the tx queue: header + payload. */
+static void vsock_pkt(struct sb *s, uint16_t op, uint32_t gport, uint32_t hport,
+		      const char *data, uint8_t len)
+{
+	uint8_t b[127] = {0};
+	struct virtio_vsock_hdr *h = (void *)b;
+	h->src_cid = htole64(3);
+	h->dst_cid = htole64(2);
+	h->src_port = htole32(gport);
+	h->dst_port = htole32(hport);
+	h->len = htole32(len);
+	h->type = htole16(VIRTIO_VSOCK_TYPE_STREAM);
+	h->op = htole16(op);
+	h->flags = htole32(op == VIRTIO_VSOCK_OP_SHUTDOWN ? 3 : 0);
+	h->buf_alloc = htole32(4096);
+	memcpy(b + sizeof(*h), data, len);
+	struct seg g = {0x2000, (uint16_t)(sizeof(*h) + len), false, b,
+			(uint8_t)(sizeof(*h) + len)};
+	chain(s, 1, true, false, &g, 1);
+}
+
+static void vsock_rx_bufs(struct sb *s, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct seg g = {(uint16_t)(0x4000 + 0x400 * i), 0x400, true,
+				NULL, 0};
+		chain(s, 0, true, false, &g, 1);
+	}
+}
+
+static void seeds_vsock(void)
+{
+	struct sb s = {0};
+
+	/* The guest connects, sends, reads the host's bytes, closes. */
+	sb_u8(&s, 0);
+	bringup(&s, ALL_FEATURES, 3);
+	vsock_rx_bufs(&s, 4);
+	vsock_pkt(&s, VIRTIO_VSOCK_OP_REQUEST, 1024, 1234, NULL, 0);
+	vsock_pkt(&s, VIRTIO_VSOCK_OP_RW, 1024, 1234, "hello", 5);
+	sb_u8(&s, VD_DEV);
+	sb_u8(&s, 2); /* data on handle 0 */
+	sb_u8(&s, 0);
+	sb_u8(&s, 5);
+	sb_str(&s, "world");
+	sb_u8(&s, VD_DEV);
+	sb_u8(&s, 1); /* readable */
+	sb_u8(&s, 0);
+	sb_u8(&s, 1);
+	op1(&s, VD_USED, 0);
+	vsock_pkt(&s, VIRTIO_VSOCK_OP_CREDIT_REQUEST, 1024, 1234, NULL, 0);
+	vsock_pkt(&s, VIRTIO_VSOCK_OP_SHUTDOWN, 1024, 1234, NULL, 0);
+	seed("virtio_vsock", "guest-connect", &s);
+
+	/* The host connects on handle 5; the guest accepts; the stream
+	 * ends; refused guest connections. */
+	sb_u8(&s, 1);
+	bringup(&s, ALL_FEATURES, 3);
+	vsock_rx_bufs(&s, 4);
+	sb_u8(&s, VD_DEV);
+	sb_u8(&s, 0);
+	sb_u8(&s, 5);
+	sb_u32(&s, 52);
+	vsock_pkt(&s, VIRTIO_VSOCK_OP_RESPONSE, 52, 1u << 30, NULL, 0);
+	sb_u8(&s, VD_DEV);
+	sb_u8(&s, 4); /* end of stream */
+	sb_u8(&s, 5);
+	sb_u8(&s, 1);
+	sb_u8(&s, VD_DEV);
+	sb_u8(&s, 1);
+	sb_u8(&s, 5);
+	sb_u8(&s, 3);
+	vsock_pkt(&s, VIRTIO_VSOCK_OP_REQUEST, 1025, 7, NULL, 0);
+	vsock_pkt(&s, VIRTIO_VSOCK_OP_RW, 1025, 7, "x", 1);
+	op1(&s, VD_USED, 0);
+	seed("virtio_vsock", "host-connect", &s);
+}
+
 void seeds_virtio(void)
 {
 	seeds_virtqueue();
@@ -419,4 +501,5 @@ void seeds_virtio(void)
 	seeds_blk();
 	seeds_net();
 	seeds_rng_console();
+	seeds_vsock();
 }

@@ -113,31 +113,39 @@ static int rx_ctrl(struct virtio_vsock *v)
 	return rx_put(v, &h, 0);
 }
 
-/* Read c's stream into an rx chain as one RW packet. */
+/* Read c's stream into an rx chain as one RW packet. A chain with room
+ * for a header only carries a CREDIT_UPDATE for c instead: the guest's
+ * odd buffers are used up, never waited on, so nothing spins on them. */
 static int rx_data(struct virtio_vsock *v, struct vsock_conn *c)
 {
 	int r = rx_get(v);
 	if (r != 1)
 		return r;
-	struct virtqueue *vq = &v->vq[VIRTIO_VSOCK_RXQ];
-	uint32_t max = v->rx_chain.write_len - HDR,
-		 credit = vsock_conn_credit(c);
-	if (max > credit)
-		max = credit;
-	if (max > VIRTIO_VSOCK_MAX_PKT)
-		max = VIRTIO_VSOCK_MAX_PKT;
-	struct iovec iov[VQ_MAX_SIZE];
-	int k = vq_chain_iov(vq, &v->rx_chain, true, HDR, max, iov);
-	if (k < 0) {
-		fail(v, k, "vsock: rx buffer outside guest memory");
-		return k;
-	}
-	ssize_t n = k ? v->port->ops->recv(v->port, vsock_conn_handle(v, c),
-					   iov, (unsigned)k)
-		      : -EAGAIN; /* a header-only chain: wait for more */
 	struct vsock_ctrl ck = {.op = VIRTIO_VSOCK_OP_RW,
 				.local_port = c->local_port,
 				.peer_port = c->peer_port};
+	struct virtio_vsock_hdr h;
+	uint32_t max = v->rx_chain.write_len - HDR,
+		 credit = vsock_conn_credit(c);
+	if (!max) {
+		ck.op = VIRTIO_VSOCK_OP_CREDIT_UPDATE;
+		hdr_fill(v, &h, &ck, 0, c);
+		return rx_put(v, &h, 0);
+	}
+	if (max > credit)
+		max = credit; /* > 0: rx_wants */
+	if (max > VIRTIO_VSOCK_MAX_PKT)
+		max = VIRTIO_VSOCK_MAX_PKT;
+	struct iovec iov[VQ_MAX_SIZE];
+	struct virtqueue *vq = &v->vq[VIRTIO_VSOCK_RXQ];
+	int k = vq_chain_iov(vq, &v->rx_chain, true, HDR, max, iov);
+	if (k <= 0) {
+		fail(v, k ? k : -EINVAL,
+		     "vsock: rx buffer outside guest memory");
+		return k ? k : -EINVAL;
+	}
+	ssize_t n = v->port->ops->recv(v->port, vsock_conn_handle(v, c), iov,
+				       (unsigned)k);
 	if (n == -EAGAIN) {
 		c->readable = false;
 	} else if (n == 0) {
@@ -150,7 +158,6 @@ static int rx_data(struct virtio_vsock *v, struct vsock_conn *c)
 		vsock_conn_reset(v, c);
 		return RX_IDLE;
 	} else {
-		struct virtio_vsock_hdr h;
 		hdr_fill(v, &h, &ck, (uint32_t)n, c);
 		c->rx_cnt += (uint32_t)n;
 		r = rx_put(v, &h, (uint32_t)n);

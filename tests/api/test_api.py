@@ -15,6 +15,7 @@ there). Exits 77 (CTest: skipped) without /dev/kvm.
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -237,6 +238,9 @@ def preboot_errors(c, schema, guest, disk):
         b"a" * 51200 + b'"}'
     expect_fault(c, schema, "PUT", "/machine-config", big, ["51200"])
     expect_fault(c, schema, "GET", "/nope", None, ["/nope"])
+    expect_fault(c, schema, "PUT", "/vsock", {}, ["guest_cid"])
+    expect_fault(c, schema, "PUT", "/vsock",
+                 {"guest_cid": 2, "uds_path": "/x"}, ["guest_cid"])
     expect_fault(c, schema, "DELETE", "/", None, ["DELETE"])
 
     # Everything else of Firecracker's API: a 400 naming it.
@@ -244,7 +248,7 @@ def preboot_errors(c, schema, guest, disk):
         ours = {"/", "/version", "/vm/config", "/machine-config",
                 "/boot-source", "/drives/{drive_id}",
                 "/network-interfaces/{iface_id}", "/entropy", "/actions",
-                "/vm", "/metrics"}
+                "/vm", "/metrics", "/vsock"}
         for path, item in schema.doc["paths"].items():
             if path in ours:
                 continue
@@ -315,6 +319,8 @@ def boot(vmm, guest, schema, tmp):
                   {"drive_id": "rootfs", "path_on_host": disk,
                    "is_root_device": True, "is_read_only": False})
         expect_ok(c, "PUT", "/entropy", {})
+        vsock = os.path.join(tmp, "v.sock")
+        expect_ok(c, "PUT", "/vsock", {"guest_cid": 3, "uds_path": vsock})
         metrics = os.path.join(tmp, "metrics.json")
         expect_ok(c, "PUT", "/metrics", {"metrics_path": metrics})
         st, b = c.get("/vm/config")
@@ -322,9 +328,12 @@ def boot(vmm, guest, schema, tmp):
         schema.check(b, "FullVmConfiguration", "GET /vm/config")
         check(b and b["machine-config"]["mem_size_mib"] == 64 and
               [d["drive_id"] for d in b["drives"]] == ["r1", "rootfs"] and
-              b["boot-source"]["kernel_image_path"] == guest,
+              b["boot-source"]["kernel_image_path"] == guest and
+              b.get("vsock") == {"guest_cid": 3, "uds_path": vsock},
               "GET /vm/config: %s" % b)
         expect_ok(c, "PUT", "/actions", {"action_type": "InstanceStart"})
+        check(os.path.exists(vsock) and stat.S_ISSOCK(os.stat(vsock).st_mode),
+              "no vsock socket at %s after InstanceStart" % vsock)
         st, b = c.get("/")
         check(st == 200 and b["state"] == "Running", "GET / after start: %s"
               % b)
@@ -358,7 +367,9 @@ def boot(vmm, guest, schema, tmp):
             check(isinstance(m.get("utc_timestamp_ms"), int) and
                   len(m.get("vcpu", [])) == 1 and
                   len(m.get("blk", [])) == 2 and len(m.get("rng", [])) == 1
-                  and all(k in m["blk"][0] for k in ("reads", "writes")),
+                  and all(k in m["blk"][0] for k in ("reads", "writes"))
+                  and len(m.get("vsock", [])) == 1
+                  and "conns_opened" in m["vsock"][0],
                   "metrics line: %s" % m)
         exits = [m["vcpu"][0]["exits"] for m in lines]
         check(exits[-1] > 0 and exits == sorted(exits),

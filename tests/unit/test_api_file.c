@@ -76,6 +76,28 @@ static void test_full_file(void **state)
 	assert_non_null(strstr(c->cmdline, "console=ttyS0"));
 	assert_non_null(strstr(c->cmdline, "root=/dev/vda ro"));
 	assert_null(c->metrics_path); /* "metrics": null */
+	assert_false(c->vsock.on);    /* "vsock": null */
+	test_free(f);
+}
+
+static void test_vsock_member(void **state)
+{
+	(void)state;
+	struct fx *f = test_calloc(1, sizeof(*f));
+	assert_int_equal(
+	    parse(f, "{\"boot-source\": {\"kernel_image_path\": \"/k\"},"
+		     " \"vsock\": {\"guest_cid\": 3, \"uds_path\": "
+		     "\"/tmp/v.sock\", \"vsock_id\": \"1\"}}"),
+	    0);
+	assert_true(f->ac.cfg.vsock.on);
+	assert_int_equal(f->ac.cfg.vsock.cid, 3);
+	assert_string_equal(f->ac.cfg.vsock.uds_path, "/tmp/v.sock");
+	assert_int_equal(parse(f, "{\"boot-source\": {\"kernel_image_path\":"
+				  " \"/k\"}, \"vsock\": {\"guest_cid\": 1,"
+				  " \"uds_path\": \"/v\"}}"),
+			 -EINVAL);
+	assert_non_null(strstr(f->err, "/vsock"));
+	assert_non_null(strstr(f->err, "guest_cid"));
 	test_free(f);
 }
 
@@ -110,7 +132,10 @@ static void test_errors(void **state)
 			 -EINVAL);
 	says(f, "/cpu-quota: ", "unknown member");
 	assert_int_equal(parse(f, "{\"vsock\": {\"guest_cid\": 3}}"), -EINVAL);
-	says(f, "/vsock: ", "not supported yet");
+	says(f, "/vsock: ", "uds_path");
+	assert_int_equal(parse(f, "{\"logger\": {\"level\": \"Info\"}}"),
+			 -EINVAL);
+	says(f, "/logger: ", "not supported yet");
 	assert_int_equal(
 	    parse(f, "{\"drives\": [{\"drive_id\": \"a\", \"path_on_host\": "
 		     "\"/a\", \"is_root_device\": false}, {\"drive_id\": "
@@ -144,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full_file),
 	    cmocka_unit_test(test_metrics),
+	    cmocka_unit_test(test_vsock_member),
 	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

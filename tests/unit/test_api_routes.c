@@ -215,6 +215,31 @@ static void test_drives_and_start(void **state)
 	      "\"is_root_device\":false,\"io_engine\":\"Sync\"}",
 	      "io_engine");
 	assert_int_equal(req(f, "PUT", "/entropy", "{}"), 204);
+	/* The vsock: Firecracker's members; the CID bounds; a second PUT
+	 * replaces the first. */
+	fault(f, "PUT", "/vsock", "{\"guest_cid\":2,\"uds_path\":\"/v\"}",
+	      "guest_cid");
+	fault(f, "PUT", "/vsock",
+	      "{\"guest_cid\":4294967295,"
+	      "\"uds_path\":\"/v\"}",
+	      "guest_cid");
+	fault(f, "PUT", "/vsock", "{\"guest_cid\":3}", "uds_path");
+	fault(f, "PUT", "/vsock", "{\"guest_cid\":3,\"uds_path\":\"\"}",
+	      "uds_path must be");
+	fault(f, "PUT", "/vsock",
+	      "{\"guest_cid\":3,\"uds_path\":\"/v\","
+	      "\"cid\":4}",
+	      "cid");
+	assert_int_equal(req(f, "PUT", "/vsock",
+			     "{\"vsock_id\":\"vsock0\",\"guest_cid\":9,"
+			     "\"uds_path\":\"/old\"}"),
+			 204);
+	assert_int_equal(req(f, "PUT", "/vsock",
+			     "{\"guest_cid\":3,\"uds_path\":\"/v.sock\"}"),
+			 204);
+	assert_int_equal(req(f, "GET", "/vm/config", NULL), 200);
+	assert_non_null(strstr(f->rs.body, "\"vsock\":{\"guest_cid\":3,"
+					   "\"uds_path\":\"/v.sock\"}"));
 	fault(f, "PUT", "/network-interfaces/eth0",
 	      "{\"iface_id\":\"eth0\",\"host_dev_name\":\"tap0\","
 	      "\"guest_mac\":\"01:00:00:00:00:00\"}",
@@ -239,6 +264,9 @@ static void test_drives_and_start(void **state)
 	assert_true(b->disks[0].read_only);
 	assert_string_equal(b->disks[1].path, "/d");
 	assert_true(config_dev_has(b, &virtio_rng_type));
+	assert_true(b->vsock.on);
+	assert_int_equal(b->vsock.cid, 3);
+	assert_string_equal(b->vsock.uds_path, "/v.sock");
 	assert_string_equal(f->stub.cmdline, "console=ttyS0 root=/dev/vda ro");
 
 	assert_int_equal(req(f, "GET", "/", NULL), 200);
@@ -248,6 +276,8 @@ static void test_drives_and_start(void **state)
 	fault(f, "PUT", "/drives/data",
 	      "{\"drive_id\":\"data\",\"path_on_host\":\"/d\","
 	      "\"is_root_device\":false}",
+	      "after InstanceStart");
+	fault(f, "PUT", "/vsock", "{\"guest_cid\":3,\"uds_path\":\"/v\"}",
 	      "after InstanceStart");
 	fault(f, "PUT", "/actions", "{\"action_type\":\"InstanceStart\"}",
 	      "started already");

@@ -377,6 +377,49 @@ static void test_bad_rx_chain(void **state)
 	assert_true(vf_needs_reset(f));
 }
 
+/* rx buffers with room for a header only: used for credit updates, so a
+ * readable stream neither spins nor stalls once real buffers come. */
+static void test_header_only_rx_buffers(void **state)
+{
+	struct vf *f = *state;
+	open_conn(f); /* leaves 7 of its 8 rx buffers posted */
+	struct virtio_vsock_hdr h;
+	uint32_t len;
+	memcpy(f->s[0].in, "abc", 3);
+	f->s[0].in_len = 3;
+	/* the 7 posted buffers take the data first */
+	virtio_vsock_ready(&f->v, 0, true, false);
+	assert_int_equal(vf_recv_pkt(f, &h, NULL, 0, &len), 1);
+	assert_int_equal(len, 3);
+	while (vf_recv_pkt(f, &h, NULL, 0, &len))
+		;
+	/* drain the remaining posted buffers with control packets */
+	for (unsigned i = 0; i < 6; i++)
+		assert_int_equal(vf_send_op(f, VIRTIO_VSOCK_OP_CREDIT_REQUEST,
+					    GP, HP, NULL, 0),
+				 0);
+	while (vf_recv_pkt(f, &h, NULL, 0, &len))
+		;
+	vf_post_rx(f, 2, VIRTIO_VSOCK_HDR_LEN);
+	memcpy(f->s[0].in, "de", 2);
+	f->s[0].in_len = 2;
+	f->s[0].in_pos = 0;
+	virtio_vsock_ready(&f->v, 0, true, false);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(vf_recv_pkt(f, &h, NULL, 0, &len), 1);
+		assert_int_equal(le16toh(h.op), VIRTIO_VSOCK_OP_CREDIT_UPDATE);
+	}
+	assert_false(f->s[0].want_rx); /* known readable: not polled */
+	vf_post_rx(f, 1, VF_RXBUF);
+	vf_kick(f, VIRTIO_VSOCK_RXQ);
+	uint8_t buf[4];
+	assert_int_equal(vf_recv_pkt(f, &h, buf, sizeof(buf), &len), 1);
+	assert_int_equal(le16toh(h.op), VIRTIO_VSOCK_OP_RW);
+	assert_int_equal(len, 2);
+	assert_memory_equal(buf, "de", 2);
+	assert_false(vf_needs_reset(f));
+}
+
 static void test_ctrl_ring_bounded(void **state)
 {
 	struct vf *f = *state;
@@ -478,6 +521,7 @@ int main(void)
 	    T(test_bad_chains),
 	    T(test_bad_chain_writable_tx),
 	    T(test_bad_rx_chain),
+	    T(test_header_only_rx_buffers),
 	    T(test_ctrl_ring_bounded),
 	    T(test_many_connections),
 	    T(test_restore_sends_transport_reset),

@@ -18,6 +18,7 @@ void api_config_init(struct api_config *ac, const struct vm_config *base)
 	ac->cfg.initrd = NULL;
 	ac->cfg.ndisks = 0;
 	ac->cfg.nnets = 0;
+	ac->cfg.vsock.on = false;
 }
 
 int api_config_machine(struct api_config *ac, const char *body, size_t len,
@@ -296,6 +297,35 @@ int api_config_net(struct api_config *ac, const char *id, const char *body,
 	return 0;
 }
 
+int api_config_vsock(struct api_config *ac, const char *body, size_t len,
+		     char *fault, size_t cap)
+{
+	static const char what[] = "vsock";
+	static const struct api_json_member m[] = {
+	    {"guest_cid", true}, {"uds_path", true}, {"vsock_id", false}};
+	json_t *o;
+	int r =
+	    api_json_object(what, body, len, m, ARRAY_SIZE(m), &o, fault, cap);
+	if (r)
+		return r;
+	struct vsock_config vs = {.on = true};
+	uint64_t cid = 0;
+	char id[API_ID_MAX + 1];
+	bool has_id;
+	if (!(r = api_json_uint(what, o, "guest_cid", 3, UINT32_MAX - 1, &cid,
+				fault, cap)) &&
+	    !(r = api_json_string(what, o, "uds_path", vs.uds_path,
+				  sizeof(vs.uds_path), NULL, fault, cap)))
+		r = api_json_string(what, o, "vsock_id", id, sizeof(id),
+				    &has_id, fault, cap);
+	json_decref(o);
+	if (r)
+		return r;
+	vs.cid = (uint32_t)cid;
+	ac->cfg.vsock = vs;
+	return 0;
+}
+
 /* The device type behind Firecracker's entropy resource. */
 static const struct vdev_type *acf_entropy_type(void)
 {
@@ -407,11 +437,16 @@ char *api_config_vm_json(const struct api_config *ac)
 	}
 	/* Absent resources are left out (Firecracker's schema has no null
 	 * for them). */
+	const struct vsock_config *vs = &ac->cfg.vsock;
+	json_t *vsock =
+	    vs->on ? json_pack("{s:I, s:s}", "guest_cid", (json_int_t)vs->cid,
+			       "uds_path", vs->uds_path)
+		   : NULL;
 	json_t *v = json_pack(
-	    "{s:o*, s:o, s:o, s:o, s:o*}", "boot-source", boot, "drives",
+	    "{s:o*, s:o, s:o, s:o, s:o*, s:o*}", "boot-source", boot, "drives",
 	    drives, "machine-config", acf_machine(ac), "network-interfaces",
 	    nets, "entropy",
-	    config_dev_has(&ac->cfg, acf_entropy_type()) ? json_object()
-							 : NULL);
+	    config_dev_has(&ac->cfg, acf_entropy_type()) ? json_object() : NULL,
+	    "vsock", vsock);
 	return acf_dump(v);
 }

@@ -76,6 +76,13 @@ int api_config_drive(struct api_config *ac, const char *id, const char *body,
 int api_config_net(struct api_config *ac, const char *id, const char *body,
 		   size_t len, char *fault, size_t cap) VMM_WUR;
 
+/* PUT /vsock: guest_cid (3 .. 2^32 - 2) and uds_path (required; at most
+ * CONFIG_VSOCK_PATH_MAX - 1 bytes), vsock_id (deprecated by Firecracker:
+ * a string, ignored). Creates or replaces the one vsock. 0, or -EINVAL
+ * with fault set. */
+int api_config_vsock(struct api_config *ac, const char *body, size_t len,
+		     char *fault, size_t cap) VMM_WUR;
+
 /* PUT /entropy: an object whose rate_limiter is absent or null; turns
  * the entropy device on. 0, or -EINVAL with fault set. */
 int api_config_entropy(struct api_config *ac, const char *body, size_t len,

@@ -14,6 +14,7 @@
 /* Members taken only when null (not supported yet). */
 static const char *const af_null_only[] = {"vsock", "logger", "metrics",
 					   "mmds-config", "balloon"};
+/* (vsock and metrics are taken as objects too: af_object.) */
 
 /* One object member as its API body: the apply function's result, with
  * the fault in fault. */
@@ -35,6 +36,8 @@ static int af_apply(struct api_config *ac, const char *key, const char *id,
 		r = api_config_entropy(ac, body, len, fault, cap);
 	else if (!strcmp(key, "metrics"))
 		r = api_metrics_config(ac, body, len, fault, cap);
+	else if (!strcmp(key, "vsock"))
+		r = api_config_vsock(ac, body, len, fault, cap);
 	else if (!strcmp(key, "drives"))
 		r = api_config_drive(ac, id, body, len, fault, cap);
 	else
@@ -93,7 +96,8 @@ static int af_members(struct api_config *ac, const char *path, json_t *root,
 		else if (!strcmp(key, "boot-source") ||
 			 !strcmp(key, "machine-config") ||
 			 !strcmp(key, "entropy") ||
-			 (!strcmp(key, "metrics") && !json_is_null(v)))
+			 ((!strcmp(key, "metrics") || !strcmp(key, "vsock")) &&
+			  !json_is_null(v)))
 			r = af_apply(ac, key, NULL, v, fault, sizeof(fault));
 		else if (af_null_ok(key))
 			r = json_is_null(v)

@@ -24,7 +24,6 @@ static const char *const route_unsupported[] = {
     "/balloon/hinting/stop",
     "/snapshot/create",
     "/snapshot/load",
-    "/vsock",
     "/logger",
     "/cpu-config",
     "/hotplug/memory",
@@ -253,10 +252,11 @@ static int route_preboot(struct api_state *st, const char *path,
 	const char *id;
 	int r;
 	*matched = true;
-	bool known =
-	    !strcmp(path, "/machine-config") || !strcmp(path, "/boot-source") ||
-	    !strcmp(path, "/entropy") || !strcmp(path, "/metrics") ||
-	    route_id(path, "/drives") || route_id(path, "/network-interfaces");
+	bool known = !strcmp(path, "/machine-config") ||
+		     !strcmp(path, "/boot-source") ||
+		     !strcmp(path, "/entropy") || !strcmp(path, "/metrics") ||
+		     !strcmp(path, "/vsock") || route_id(path, "/drives") ||
+		     route_id(path, "/network-interfaces");
 	if (!known) {
 		*matched = false;
 		return 0;
@@ -274,6 +274,8 @@ static int route_preboot(struct api_state *st, const char *path,
 		r = api_config_entropy(ac, body, len, fault, sizeof(fault));
 	else if (!strcmp(path, "/metrics"))
 		r = api_metrics_config(ac, body, len, fault, sizeof(fault));
+	else if (!strcmp(path, "/vsock"))
+		r = api_config_vsock(ac, body, len, fault, sizeof(fault));
 	else if ((id = route_id(path, "/drives")))
 		r = api_config_drive(ac, id, body, len, fault, sizeof(fault));
 	else

@@ -63,12 +63,13 @@ int cli_api_check(const struct vm_config *cfg, char *err, size_t errlen)
 	if (cfg->no_api && cfg->api_sock)
 		return errmsg(err, errlen, -EINVAL,
 			      "--no-api and --api-sock contradict each other");
-	const char *opt = cfg->kernel	? "--kernel"
-			  : cfg->initrd ? "--initrd"
-			  : cfg->ndisks ? "--disk"
-			  : cfg->nnets	? "--net"
-			  : cfg->record ? "--record"
-					: NULL;
+	const char *opt = cfg->kernel	  ? "--kernel"
+			  : cfg->initrd	  ? "--initrd"
+			  : cfg->ndisks	  ? "--disk"
+			  : cfg->nnets	  ? "--net"
+			  : cfg->vsock.on ? "--vsock"
+			  : cfg->record	  ? "--record"
+					  : NULL;
 	if (opt)
 		return errmsg(err, errlen, -EINVAL,
 			      "%s: %s does not apply (%s configures the VM: "
