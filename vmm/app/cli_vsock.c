@@ -7,9 +7,12 @@
 
 #include "vmm/base/errmsg.h"
 
-int cli_vsock_check(const struct vsock_config *vs, const char *what, char *err,
-		    size_t errlen)
+/* The CID and path --vsock gave (PUT /vsock checks the same bounds with
+ * its JSON readers): 0, or -EINVAL with one line in err. */
+static int cli_vsock_check(const struct vsock_config *vs, char *err,
+			   size_t errlen)
 {
+	const char *what = "--vsock";
 	if (vs->cid < 3 || vs->cid == UINT32_MAX)
 		return errmsg(err, errlen, -EINVAL,
 			      "%s: guest CID %u is reserved (3 to %u)", what,
@@ -67,7 +70,7 @@ int cli_vsock(struct vm_config *cfg, const char *v, char *err, size_t errlen)
 			return r;
 		v = comma ? comma + 1 : NULL;
 	}
-	int r = cli_vsock_check(&vs, "--vsock", err, errlen);
+	int r = cli_vsock_check(&vs, err, errlen);
 	if (r)
 		return r;
 	cfg->vsock = vs;

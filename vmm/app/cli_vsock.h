@@ -13,11 +13,6 @@
 int cli_vsock(struct vm_config *cfg, const char *v, char *err,
 	      size_t errlen) VMM_WUR;
 
-/* Check a vsock's CID and path (the API's PUT /vsock too): 0, or -EINVAL
- * with one line in err prefixed by `what`. */
-int cli_vsock_check(const struct vsock_config *vs, const char *what, char *err,
-		    size_t errlen) VMM_WUR;
-
 #define CLI_VSOCK_OPTS                                                         \
 	{                                                                      \
 		"vsock", true, cli_vsock                                       \
