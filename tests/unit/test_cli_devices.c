@@ -122,6 +122,47 @@ static void test_net(void **state)
 	assert_non_null(strstr(err, "queues=2"));
 }
 
+static void test_vsock(void **state)
+{
+	(void)state;
+	struct vm_config c;
+	char err[256];
+	assert_int_equal(
+	    PARSE(&c, err, BASE, "--vsock", "cid=3,uds=/tmp/v.sock"), 0);
+	assert_true(c.vsock.on);
+	assert_int_equal(c.vsock.cid, 3);
+	assert_string_equal(c.vsock.uds_path, "/tmp/v.sock");
+	static struct {
+		char *arg;
+		const char *says;
+	} bad[] = {
+	    {"cid=2,uds=/v", "reserved"},
+	    {"cid=4294967295,uds=/v", "reserved"},
+	    {"cid=4294967296,uds=/v", "not a number"},
+	    {"cid=-3,uds=/v", "not a number"},
+	    {"cid=3x,uds=/v", "not a number"},
+	    {"cid=3", "path is required"},
+	    {"cid=3,uds=/v,port=1", "unknown option"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(PARSE(&c, err, BASE, "--vsock", bad[i].arg),
+				 -EINVAL);
+		assert_non_null(strstr(err, bad[i].says));
+	}
+	char longp[CONFIG_VSOCK_PATH_MAX + 16] = "cid=3,uds=";
+	memset(longp + 10, 'a', CONFIG_VSOCK_PATH_MAX);
+	assert_int_equal(PARSE(&c, err, BASE, "--vsock", longp), -EINVAL);
+	assert_non_null(strstr(err, "at most"));
+	assert_int_equal(PARSE(&c, err, BASE, "--vsock", "cid=3,uds=/a",
+			       "--vsock", "cid=4,uds=/b"),
+			 -EINVAL);
+	assert_non_null(strstr(err, "given twice"));
+	assert_int_equal(PARSE(&c, err, BASE, "--vsock", "cid=3,uds=/a",
+			       "--record", "/tmp/t"),
+			 -EINVAL);
+	assert_non_null(strstr(err, "cannot be recorded"));
+}
+
 static void test_flags(void **state)
 {
 	(void)state;
@@ -159,7 +200,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),	cmocka_unit_test(test_disks),
 	    cmocka_unit_test(test_disk_errors), cmocka_unit_test(test_net),
-	    cmocka_unit_test(test_flags),	cmocka_unit_test(test_acpi),
+	    cmocka_unit_test(test_vsock),	cmocka_unit_test(test_flags),
+	    cmocka_unit_test(test_acpi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
