@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Build the test initramfs: busybox-static and tests/linux/init.sh as /init,
-# as an uncompressed newc cpio (unpacking a compressed one costs tens of
+# Build the test initramfs: busybox-static, tests/linux/init.sh as /init and
+# /bin/vsock-echo (tests/linux/vsock_echo.c, built static here), as an
+# uncompressed newc cpio (unpacking a compressed one costs tens of
 # seconds where guest code is emulated).
 #
 #   build-initramfs.sh minimal|stock
@@ -28,12 +29,13 @@ if [ "$kind" = stock ]; then
 fi
 dir=$LX_CACHE/initramfs
 lx_lock "initramfs-$kind"
-lx_need_pkgs busybox-static kmod python3
+lx_need_pkgs busybox-static kmod python3 gcc libc6-dev linux-libc-dev
 bb=/bin/busybox
 [ -x "$bb" ] || lx_die "$bb is missing (busybox-static)"
 
 hash=$(lx_hash "recipe $RECIPE" "$kind" "busybox $(lx_pkg_version busybox-static)" \
-  "$LX_HERE/init.sh" "$LX_HERE/build-initramfs.sh" \
+  "$LX_HERE/init.sh" "$LX_HERE/build-initramfs.sh" "$LX_HERE/vsock_echo.c" \
+  "gcc $(lx_pkg_version gcc) libc $(lx_pkg_version libc6-dev)" \
   ${stock:+"$stock/stamp"} ${stock:+"modules $stock_modules"})
 cpio=$dir/$kind.cpio
 if [ -f "$cpio" ] && [ "$(cat "$dir/$kind.stamp" 2>/dev/null)" = "$hash" ]; then
@@ -52,6 +54,9 @@ for a in $("$bb" --list); do
   [ "$a" = busybox ] || ln -sf busybox "$stage/bin/$a"
 done
 install -m 0755 "$LX_HERE/init.sh" "$stage/init"
+gcc -static -Os -s -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+  -o "$stage/bin/vsock-echo" "$LX_HERE/vsock_echo.c" ||
+  lx_die "cannot build vsock-echo"
 echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
 echo "root:x:0:" >"$stage/etc/group"
 

@@ -12,11 +12,17 @@
 # Command line parameters (all optional):
 #   vmmtest=run          run the checks instead of a shell
 #   vmmtest.checks=LIST  only these checks, comma-separated, of
-#                        cpus,disk,rng,net,console (default: all)
+#                        cpus,disk,rng,net,console,vsock (default: all
+#                        but vsock)
 #   vmmtest.cpus=N       the number of CPUs that must be online
 #   vmmtest.nonce=WORD   written to the disk and the virtio console, so the
 #                        host can find it there
 #   vmmtest.net=0        skip the network check (no tap)
+#   vmmtest.vsock=P1,P2  the vsock check's ports: it listens on P1 for the
+#                        host's connection (and prints
+#                        `VMMTEST vsock listening P1`), connects to the
+#                        host's P2 with "guest NONCE", and checks both
+#                        echoes (default 5000,5001; /bin/vsock-echo)
 #   vmmtest.reboot=once  after the checks, leave a mark in sector 9 of
 #                        /dev/vda and reboot; the next boot (vmm --on-reset
 #                        restart) finds the mark, prints `VMMTEST rebooted
@@ -144,6 +150,20 @@ elif wait_for /dev/hvc0 5 && echo "VMMTEST hvc0 $nonce" >/dev/hvc0; then
   result "console ok /dev/hvc0 written"
 else
   result "console fail no /dev/hvc0"
+fi
+
+# virtio-vsock, both ways (the host's echo service and connection:
+# tests/linux/vsock_peer.py). vsock-echo prints its own VMMTEST lines.
+if check vsock; then
+  ports=$(param vmmtest.vsock 5000,5001)
+  if wait_for /dev/vsock 5; then
+    vsock-echo serve "${ports%,*}" &
+    server=$!
+    vsock-echo call "${ports#*,}" "guest $nonce"
+    wait "$server" || result "vsock host-to-guest fail status $?"
+  else
+    result "vsock fail no /dev/vsock"
+  fi
 fi
 
 result "done"

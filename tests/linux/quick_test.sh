@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # The one real Linux boot of `make check` (linux.userspace_quick): the
 # minimal kernel's vmlinux (PVH, ACPI) under vmm --accel kvm, 1 vCPU, a
-# 64 MiB disk, the busybox /init with only its disk check
-# (vmmtest.checks=disk); the sector it writes must be in the image on the
-# host, and the guest must power itself off (vmm status 0).
+# 64 MiB disk, a vsock (cid 3) and the busybox /init with its disk and
+# vsock checks (vmmtest.checks=disk,vsock): the sector it writes must be
+# in the image on the host; the guest's vsock-echo and the host's
+# vsock_peer.py must each get their echo back (a connection each way,
+# through the guest kernel's virtio-vsock driver and vmm's hybrid vsock);
+# and the guest must power itself off (vmm status 0).
 #
 #   quick_test.sh VMM
 #
@@ -35,20 +38,33 @@ trap 'rm -rf "$work"' EXIT
 lx_make_disk "$work/disk.img" 64
 nonce=$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
 cmdline="console=ttyS0 $(lx_fast_params)"
-cmdline+=" vmmtest=run vmmtest.checks=disk vmmtest.nonce=$nonce"
+cmdline+=" vmmtest=run vmmtest.checks=disk,vsock vmmtest.nonce=$nonce"
 [ "$kind" = emulated ] && cmdline+=" $(lx_emulated_params)"
 # A hang guard: the boot takes about a minute where guest code is
 # emulated (docs/guests.md), a second elsewhere.
 limit=${VMMTEST_TIMEOUT:-600}
 cmd=("$vmm" --accel kvm --log info --kernel "$kdir/vmlinux" --initrd "$initrd"
      --cpus 1 --mem 256 --disk "$work/disk.img" --serial "file:$work/com1"
-     --cmdline "$cmdline")
+     --vsock "cid=3,uds=$work/v.sock" --cmdline "$cmdline")
 echo "command: ${cmd[*]}"
 
+# The host's vsock side, ready (its echo service bound) before the boot.
+: >"$work/com1"
+python3 "$here/vsock_peer.py" "$work/v.sock" "$work/com1" "$nonce" \
+  >"$work/peer" 2>&1 &
+peer=$!
+for _ in $(seq 100); do [ -S "$work/v.sock_5001" ] && break; sleep 0.1; done
 t1=$EPOCHREALTIME
 timeout -k 5 "$limit" "${cmd[@]}" </dev/null >"$work/stdout" 2>"$work/stderr"
 rc=$?
 boot=$(secs "$t1")
+# With vmm gone its sockets are closed and the peer ends at once, unless
+# it still waits for the guest's "listening" line (which cannot come now):
+# then it is stopped (and fails) after a grace of 30 s.
+for _ in $(seq 300); do kill -0 "$peer" 2>/dev/null || break; sleep 0.1; done
+kill "$peer" 2>/dev/null
+wait "$peer"
+peer_rc=$?
 
 fail=0
 check() { # check NAME ERE: a line of COM1
@@ -58,6 +74,8 @@ check() { # check NAME ERE: a line of COM1
 echo "boot: status $rc after $boot s"
 check "Run /init" "Run /init as init process"
 check "init: /dev/vda written and read back" "^VMMTEST disk ok /dev/vda 131072 sectors"
+check "init: vsock, host to guest" "^VMMTEST vsock host-to-guest ok echoed $((${#nonce} + 6)) bytes"
+check "init: vsock, guest to host" "^VMMTEST vsock guest-to-host ok $((${#nonce} + 6)) bytes echoed"
 check "init: done" "^VMMTEST done"
 check "init: powers off" "^VMMTEST end poweroff"
 if lx_sector_is "$work/disk.img" 8 "VMMTEST disk $nonce"; then
@@ -65,6 +83,8 @@ if lx_sector_is "$work/disk.img" 8 "VMMTEST disk $nonce"; then
 else
   echo "  FAIL   host: the image holds the sector /init wrote"; fail=1
 fi
+sed 's/^/  /' "$work/peer"
+[ "$peer_rc" = 0 ] || { echo "  FAIL   host: vsock_peer.py status $peer_rc"; fail=1; }
 case "$rc" in
   0) echo "  ok     guest powered off: vmm status 0" ;;
   124|137) echo "  FAIL   the boot did not end within $limit s"; fail=1 ;;
