@@ -28,7 +28,7 @@
 
 #include <linux/vm_sockets.h>
 
-#define ALARM_S 300
+#define ALARM_S	 300
 #define HOST_CID 2
 
 static int fail(const char *dir, const char *what)
