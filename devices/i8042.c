@@ -8,13 +8,15 @@
  *    reads return the byte zero-extended.
  *  - Status bit 2 (system flag) mirrors CTR bit 2; bit 3 says whether the
  *    last write went to the command port (1) or the data port (0).
- *  - A data write with no command waiting is for the keyboard, and none
- *    is attached: it is ignored.
+ *  - A data write with no command waiting is for the keyboard, which
+ *    answers it through its queue (i8042.h); a full queue drops the answer,
+ *    as a busy keyboard would not take the byte.
  *  - Commands 0xf0-0xff pulse output lines; an even one (0xfe is the usual)
  *    pulses the reset line.
  *
- * Locking: all state is under k->lock; host->reset is called after the
- * lock is dropped, so it may call back into the device (e.g. its reset op).
+ * Locking: all state is under k->lock; host->reset and host->irq are
+ * called after the lock is dropped, so they may call back into the device
+ * (e.g. its reset op).
  */
 #include "devices/i8042.h"
 
@@ -32,6 +34,7 @@
 #define CTR_SYS 0x04
 #define CTR_KBDDIS 0x10
 #define CTR_AUXDIS 0x20
+#define CTR_XLATE  0x40
 
 #define CMD_READ_CTR 0x20
 #define CMD_WRITE_CTR 0x60
@@ -52,8 +55,23 @@
 #define OUTPORT_RESET 0x01 /* 0 holds the CPU in reset */
 #define OUTPORT_A20 0x02
 
-#define I8042_DEFAULT_CTR (CTR_KBDINT | CTR_SYS)
+#define I8042_DEFAULT_CTR     (CTR_KBDINT | CTR_SYS | CTR_XLATE)
 #define I8042_DEFAULT_OUTPORT (OUTPORT_RESET | OUTPORT_A20)
+
+/* The keyboard's side of the PS/2 protocol. */
+#define KBD_ACK		 0xfa
+#define KBD_BAT_OK	 0xaa
+#define KBD_CMD_ECHO	 0xee
+#define KBD_CMD_IDENTIFY 0xf2
+#define KBD_CMD_RESET	 0xff
+#define KBD_ID_1	 0xab
+#define KBD_ID_2	 0x83
+
+/* Ctrl, Alt, Delete pressed, then released in the reverse order. */
+static const uint8_t cad_set2[] = {0x14, 0x11, 0xe0, 0x71, 0xe0, 0xf0,
+				   0x71, 0xf0, 0x11, 0xf0, 0x14};
+static const uint8_t cad_set1[] = {0x1d, 0x38, 0xe0, 0x53,
+				   0xe0, 0xd3, 0xb8, 0x9d};
 
 static void i8042_power_on(struct i8042 *k)
 {
@@ -62,6 +80,7 @@ static void i8042_power_on(struct i8042 *k)
 	k->out = 0;
 	k->pending_cmd = 0;
 	k->outport = I8042_DEFAULT_OUTPORT;
+	k->kbd_len = 0;
 }
 
 /* Put a byte in the output buffer for the guest to read. */
@@ -69,6 +88,48 @@ static void i8042_put(struct i8042 *k, uint8_t byte)
 {
 	k->out = byte;
 	k->status |= STATUS_OBF;
+}
+
+/* Queue n keyboard bytes, all or none: whether they fit. Lock held. */
+static bool kbd_push(struct i8042 *k, const uint8_t *b, size_t n)
+{
+	if (n > (size_t)(I8042_KBD_QUEUE - k->kbd_len))
+		return false;
+	memcpy(k->kbd + k->kbd_len, b, n);
+	k->kbd_len = (uint8_t)(k->kbd_len + n);
+	return true;
+}
+
+/* Move the oldest keyboard byte to a free output buffer unless the
+ * keyboard is disabled. Returns whether IRQ 1 must pulse. Lock held. */
+static bool kbd_refill(struct i8042 *k)
+{
+	if ((k->status & STATUS_OBF) || !k->kbd_len || (k->ctr & CTR_KBDDIS))
+		return false;
+	i8042_put(k, k->kbd[0]);
+	k->kbd_len--;
+	memmove(k->kbd, k->kbd + 1, k->kbd_len);
+	return (k->ctr & CTR_KBDINT) != 0;
+}
+
+/* A byte for the keyboard: its answer goes to the queue. Lock held. */
+static void kbd_command(struct i8042 *k, uint8_t cmd)
+{
+	static const uint8_t reset[] = {KBD_ACK, KBD_BAT_OK};
+	static const uint8_t ident[] = {KBD_ACK, KBD_ID_1, KBD_ID_2};
+	static const uint8_t echo[] = {KBD_CMD_ECHO};
+	static const uint8_t ack[] = {KBD_ACK};
+	bool fits;
+
+	if (cmd == KBD_CMD_RESET)
+		fits = kbd_push(k, reset, sizeof(reset));
+	else if (cmd == KBD_CMD_IDENTIFY)
+		fits = kbd_push(k, ident, sizeof(ident));
+	else if (cmd == KBD_CMD_ECHO)
+		fits = kbd_push(k, echo, sizeof(echo));
+	else /* commands and their parameter bytes alike */
+		fits = kbd_push(k, ack, sizeof(ack));
+	(void)fits; /* dropped: see the model notes */
 }
 
 static void i8042_set_ctr(struct i8042 *k, uint8_t ctr)
@@ -137,7 +198,8 @@ static bool i8042_data(struct i8042 *k, uint8_t val)
 		k->outport = val;
 		return !(val & OUTPORT_RESET);
 	default:
-		break; /* for the keyboard; none attached */
+		kbd_command(k, val);
+		break;
 	}
 	return false;
 }
@@ -146,23 +208,27 @@ static uint64_t i8042_read(void *dev, uint64_t off, unsigned size)
 {
 	struct i8042 *k = dev;
 	uint8_t v = 0;
+	bool irq = false;
 
 	(void)size;
 	pthread_mutex_lock(&k->lock);
 	if (off == I8042_OFF_DATA) {
 		v = k->out;
 		k->status &= (uint8_t)~STATUS_OBF;
+		irq = kbd_refill(k);
 	} else if (off == I8042_OFF_CMD) {
 		v = k->status;
 	}
 	pthread_mutex_unlock(&k->lock);
+	if (irq && k->host.irq)
+		k->host.irq(k->host.opaque);
 	return v;
 }
 
 static void i8042_write(void *dev, uint64_t off, unsigned size, uint64_t val)
 {
 	struct i8042 *k = dev;
-	bool reset = false;
+	bool reset = false, irq;
 
 	(void)size;
 	pthread_mutex_lock(&k->lock);
@@ -175,9 +241,34 @@ static void i8042_write(void *dev, uint64_t off, unsigned size, uint64_t val)
 	}
 	if (reset)
 		k->resets++;
+	irq = kbd_refill(k); /* an answer, or the keyboard enabled again */
 	pthread_mutex_unlock(&k->lock);
+	if (irq && k->host.irq)
+		k->host.irq(k->host.opaque);
 	if (reset)
 		k->host.reset(k->host.opaque);
+}
+
+int i8042_send_ctrl_alt_del(struct i8042 *k)
+{
+	bool fits;
+
+	pthread_mutex_lock(&k->lock);
+	if (k->ctr & CTR_XLATE)
+		fits = kbd_push(k, cad_set1, sizeof(cad_set1));
+	else
+		fits = kbd_push(k, cad_set2, sizeof(cad_set2));
+	pthread_mutex_unlock(&k->lock);
+	return fits ? 0 : -ENOSPC;
+}
+
+void i8042_kick(struct i8042 *k)
+{
+	pthread_mutex_lock(&k->lock);
+	bool irq = kbd_refill(k);
+	pthread_mutex_unlock(&k->lock);
+	if (irq && k->host.irq)
+		k->host.irq(k->host.opaque);
 }
 
 static void i8042_reset(void *dev)
@@ -226,6 +317,8 @@ void i8042_save(struct i8042 *k, struct st_writer *w)
 	st_put_u8(w, k->out);
 	st_put_u8(w, k->pending_cmd);
 	st_put_u8(w, k->outport);
+	st_put_u8(w, k->kbd_len);
+	st_put_bytes(w, k->kbd, k->kbd_len);
 	st_section_end(w, mark);
 	pthread_mutex_unlock(&k->lock);
 }
@@ -234,7 +327,8 @@ int i8042_restore(struct i8042 *k, struct st_reader *r)
 {
 	struct st_reader b;
 	uint16_t version;
-	uint8_t ctr, status, out, cmd, outport;
+	uint8_t ctr, status, out, cmd, outport, n = 0;
+	uint8_t kbd[I8042_KBD_QUEUE];
 
 	st_section_open(r, I8042_STATE_TAG, I8042_STATE_VERSION, &version, &b);
 	ctr = st_get_u8(&b);
@@ -242,6 +336,13 @@ int i8042_restore(struct i8042 *k, struct st_reader *r)
 	out = st_get_u8(&b);
 	cmd = st_get_u8(&b);
 	outport = st_get_u8(&b);
+	if (version >= 2) {
+		n = st_get_u8(&b);
+		if (n > I8042_KBD_QUEUE)
+			st_fail(&b);
+		else
+			st_get_bytes(&b, kbd, n);
+	}
 	if ((status & ~(STATUS_OBF | STATUS_SYS | STATUS_CMD)) ||
 	    !(status & STATUS_SYS) != !(ctr & CTR_SYS) ||
 	    (cmd && cmd != CMD_WRITE_CTR && cmd != CMD_WRITE_OUTPORT))
@@ -255,6 +356,8 @@ int i8042_restore(struct i8042 *k, struct st_reader *r)
 	k->out = out;
 	k->pending_cmd = cmd;
 	k->outport = outport;
+	k->kbd_len = n;
+	memcpy(k->kbd, kbd, n);
 	pthread_mutex_unlock(&k->lock);
 	return 0;
 }

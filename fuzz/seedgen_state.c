@@ -510,6 +510,17 @@ static void seeds_legacy(struct gen *g)
 	pio(&p, true, 2, 0x20);
 	pio(&p, false, 0, 0);
 	emit(g, "i8042-pending-outport", D_KBC, -1, &p);
+	/* Ctrl-Alt-Del on its way: one byte out, seven queued. */
+	i8042_ops.reset(&k);
+	if (i8042_send_ctrl_alt_del(&k))
+		die("i8042 ctrl-alt-del");
+	i8042_kick(&k);
+	gen_begin(g);
+	i8042_save(&k, &g->w);
+	pio(&p, false, 0, 0);
+	pio(&p, false, 2, 0);
+	pio(&p, false, 0, 0);
+	emit(g, "i8042-keys-queued", D_KBC, -1, &p);
 	i8042_destroy(&k);
 
 	gen_begin(g);

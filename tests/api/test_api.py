@@ -218,7 +218,7 @@ def preboot_errors(c, schema, guest, disk):
                  {"metrics_path": "/m", "x": 1}, ["metrics", "x"])
 
     for body, words in [
-        ({"action_type": "SendCtrlAltDel"}, ["SendCtrlAltDel"]),
+        ({"action_type": "SendCtrlAltDel"}, ["SendCtrlAltDel", "not started"]),
         ({"action_type": "FlushMetrics"}, ["FlushMetrics"]),
         ({"action_type": "Reboot"}, ["Reboot"]),
         ({"action_type": 1}, ["action_type"]),
@@ -483,6 +483,60 @@ def config_file_and_api(vmm, guest, schema, tmp):
     check(not os.path.exists(sock), "config file + API: socket left")
 
 
+def wait_serial(serial, text, p, secs=120):
+    """Wait until the guest printed text (a hang guard: the guest is
+    there in seconds) or vmm exited; whether it did."""
+    deadline = time.time() + secs
+    while time.time() < deadline and p.poll() is None:
+        with open(serial, errors="replace") as f:
+            if text in f.read():
+                return True
+        time.sleep(0.1)
+    with open(serial, errors="replace") as f:
+        return text in f.read()
+
+
+def ctrl_alt_del(vmm, guest, schema, tmp):
+    """SendCtrlAltDel reaches the guest's i8042 keyboard: the test guest
+    (tg.kbd) takes the chord by interrupt and passes. Sent while the VM
+    is paused, it is delivered on resume."""
+    sock = os.path.join(tmp, "cad.sock")
+    serial = os.path.join(tmp, "cad-serial.txt")
+    p = start_vmm(vmm, sock, serial)
+    status = None
+    try:
+        c = FcClient(sock).connect()
+        expect_fault(c, schema, "PUT", "/actions",
+                     {"action_type": "SendCtrlAltDel"},
+                     ["SendCtrlAltDel", "not started"])
+        expect_ok(c, "PUT", "/machine-config",
+                  {"vcpu_count": 1, "mem_size_mib": 64})
+        expect_ok(c, "PUT", "/boot-source",
+                  {"kernel_image_path": guest,
+                   "boot_args": "tg.mem=64 tg.cpus=1 tg.kbd"})
+        expect_ok(c, "PUT", "/actions", {"action_type": "InstanceStart"})
+        check(wait_serial(serial, "kbd: CTR 0x45; waiting for ctrl-alt-del",
+                          p), "the guest never waited for ctrl-alt-del")
+        expect_ok(c, "PATCH", "/vm", {"state": "Paused"})
+        expect_ok(c, "PUT", "/actions", {"action_type": "SendCtrlAltDel"})
+        time.sleep(0.3)
+        check(p.poll() is None, "vmm exited while paused")
+        expect_ok(c, "PATCH", "/vm", {"state": "Resumed"})
+        c.close()
+        status = p.wait(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    with open(serial, errors="replace") as f:
+        ser = f.read()
+    check(status == 0, "SendCtrlAltDel: vmm exit status %s, want 0\n%s\n%s"
+          % (status, vmm_output(p), ser[-2000:]))
+    check("testguest: kbd: ctrl-alt-del, 8 bytes in 8 interrupts" in ser,
+          "SendCtrlAltDel: the guest did not get the chord by interrupt:\n"
+          + ser[-2000:])
+
+
 def main():
     vmm, guest, yaml_path = sys.argv[1:4]
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
@@ -492,6 +546,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         refusals(vmm, tmp)
         boot(vmm, guest, schema, tmp)
+        ctrl_alt_del(vmm, guest, schema, tmp)
         config_file_and_api(vmm, guest, schema, tmp)
     if FAILS:
         print("%d check(s) failed" % len(FAILS))

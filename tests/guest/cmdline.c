@@ -234,6 +234,8 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		o->rtc = true;
 	else if (cmd_eq(w, len, "tg.insns"))
 		o->insns = true;
+	else if (cmd_eq(w, len, "tg.kbd"))
+		o->kbd = true;
 	else
 		return cmd_fail(o, w, len, "a known tg.* option");
 	return 0;

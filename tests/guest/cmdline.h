@@ -24,6 +24,7 @@
  *   tg.panic           report a panic to pvpanic (port 0x505)
  *   tg.rtc             read and check the CMOS clock (rtc.h)
  *   tg.insns           run the instructions vmm completes (insns.h)
+ *   tg.kbd             wait for Ctrl-Alt-Del on the i8042 keyboard (kbd.h)
  *   tg.crash=xsave     limit-0 IDT, then xsave (no completion exists)
  *   tg.insnbench=<N>   N popcnt in a loop (0 .. 2^32-1): where vmm completes
  *                      popcnt, the cost of one completion is the run's
@@ -67,6 +68,7 @@ struct cmd_opts {
 	bool panic;	    /* tg.panic */
 	bool rtc;	    /* tg.rtc */
 	bool insns;	    /* tg.insns */
+	bool kbd;	    /* tg.kbd */
 	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
 	uint64_t exitbench;
 	bool has_insnbench;

@@ -72,6 +72,9 @@
  *                              2020 .. 2199
  *     51  VVSOCK               virtio-vsock: no or a wrong packet, or
  *                              an echo that differs (vvsock.h)
+ *     52  KBD                  tg.kbd: the i8042's CTR lacks the keyboard
+ *                              interrupt or translation, or a keyboard
+ *                              byte that is not Ctrl-Alt-Del's (kbd.h)
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -117,5 +120,6 @@
  */
 #define TG_EXIT_INSNS 50
 #define TG_EXIT_VVSOCK 51
+#define TG_EXIT_KBD    52
 
 #endif

@@ -18,6 +18,7 @@
 #include "smp.h"
 #include "tgexit.h"
 #include "insns.h"
+#include "kbd.h"
 #include "vbench.h"
 #include "vdevs.h"
 
@@ -280,6 +281,8 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 		rtc_check();
 	if (opt.insns)
 		insns_run();
+	if (opt.kbd)
+		kbd_wait_ctrl_alt_del();
 	pw_run(&opt, &tg_boot); /* tg.panic, tg.acpi */
 	if (opt.echo)
 		tg_echo();

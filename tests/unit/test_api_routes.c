@@ -23,8 +23,8 @@
 #include "vmm/app/cli.h"
 
 struct stub {
-	int start_r, pause_r, flush_r;
-	unsigned starts, pauses, resumes, flushes;
+	int start_r, pause_r, flush_r, cad_r;
+	unsigned starts, pauses, resumes, flushes, cads;
 	struct vm_config booted;
 	char cmdline[API_BOOT_ARGS_MAX + 32];
 };
@@ -64,6 +64,15 @@ static int stub_flush(void *opaque, char *fault, size_t cap)
 	return s->flush_r;
 }
 
+static int stub_cad(void *opaque, char *fault, size_t cap)
+{
+	struct stub *s = opaque;
+	s->cads++;
+	if (s->cad_r)
+		snprintf(fault, cap, "SendCtrlAltDel: stub says no");
+	return s->cad_r;
+}
+
 struct fixture {
 	struct vm_config base;
 	struct api_state st;
@@ -80,6 +89,7 @@ static int setup(void **state)
 	const struct api_ops ops = {.start = stub_start,
 				    .pause = stub_pause,
 				    .flush_metrics = stub_flush,
+				    .ctrl_alt_del = stub_cad,
 				    .opaque = &f->stub};
 	api_route_init(&f->st, &f->base, "vm-1", &ops);
 	*state = f;
@@ -306,6 +316,17 @@ static void test_drives_and_start(void **state)
 	assert_int_equal(f->stub.flushes, 2);
 	fault(f, "PUT", "/metrics", "{\"metrics_path\":\"/tmp/m\"}",
 	      "after InstanceStart");
+
+	/* SendCtrlAltDel once running (paused too); the VMM's failure (a
+	 * full keyboard buffer) is the 400's. */
+	assert_int_equal(
+	    req(f, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}"),
+	    204);
+	assert_null(f->rs.body);
+	f->stub.cad_r = -ENOSPC;
+	fault(f, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}",
+	      "stub says no");
+	assert_int_equal(f->stub.cads, 2);
 }
 
 /* PUT /metrics: one required string member, kept for InstanceStart. */
@@ -327,7 +348,8 @@ static void test_actions(void **state)
 {
 	struct fixture *f = *state;
 	fault(f, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}",
-	      "SendCtrlAltDel");
+	      "SendCtrlAltDel: the microVM is not started");
+	assert_int_equal(f->stub.cads, 0);
 	fault(f, "PUT", "/actions", "{\"action_type\":\"FlushMetrics\"}",
 	      "not started");
 	assert_int_equal(f->stub.flushes, 0);

@@ -203,7 +203,7 @@ static void test_i8042_round_trip(void **state)
 	i8042_ops.write(&a, 4, 1, 0xaa);
 	i8042_ops.write(&a, 4, 1, 0xd1);
 	kbc_blob(&a, &o);
-	assert_int_equal(o.len, ST_HDR_LEN + 5);
+	assert_int_equal(o.len, ST_HDR_LEN + 6); /* 5 registers, no queue */
 	assert_int_equal(kbc_load(&b, o.b, o.len), 0);
 	assert_int_equal(i8042_ops.read(&a, 4, 1), i8042_ops.read(&b, 4, 1));
 	/* The data byte completes the pending command on both: bit 0 clear
@@ -229,6 +229,47 @@ static void test_i8042_round_trip(void **state)
 	i8042_destroy(&b);
 }
 
+/* Keyboard bytes waiting (one in the output buffer, the rest queued)
+ * come out of the restored controller as out of the saved one; a
+ * version 1 section (no queue) restores with an empty one. */
+static void test_i8042_queue_round_trip(void **state)
+{
+	unsigned n = 0;
+	struct i8042_host h = {.reset = count_reset, .opaque = &n};
+	struct i8042 a, b;
+	struct blob o, v1;
+
+	(void)state;
+	assert_int_equal(i8042_init(&a, &h), 0);
+	assert_int_equal(i8042_init(&b, &h), 0);
+	kbc_blob(&a, &v1);
+	assert_int_equal(i8042_send_ctrl_alt_del(&a), 0);
+	i8042_kick(&a);
+	kbc_blob(&a, &o);
+	assert_int_equal(o.len, ST_HDR_LEN + 6 + 7);
+	assert_int_equal(kbc_load(&b, o.b, o.len), 0);
+	for (unsigned i = 0; i < 8; i++) {
+		assert_int_equal(i8042_ops.read(&a, 4, 1) & 1, 1);
+		assert_int_equal(i8042_ops.read(&b, 4, 1) & 1, 1);
+		assert_int_equal(i8042_ops.read(&a, 0, 1),
+				 i8042_ops.read(&b, 0, 1));
+	}
+	assert_int_equal(i8042_ops.read(&b, 4, 1) & 1, 0);
+	/* Version 1: the same registers without the queue's length byte. */
+	v1.b[4] = 1;
+	v1.b[6]--;
+	v1.len--;
+	assert_int_equal(i8042_send_ctrl_alt_del(&b), 0);
+	assert_int_equal(kbc_load(&b, v1.b, v1.len), 0);
+	i8042_kick(&b);
+	assert_int_equal(i8042_ops.read(&b, 4, 1) & 1, 0);
+	/* More bytes than the queue holds. */
+	o.b[P(5)] = I8042_KBD_QUEUE + 1;
+	assert_int_equal(kbc_load(&b, o.b, o.len), -EINVAL);
+	i8042_destroy(&a);
+	i8042_destroy(&b);
+}
+
 static void test_i8042_bad_blobs(void **state)
 {
 	static const struct {
@@ -243,6 +284,7 @@ static void test_i8042_bad_blobs(void **state)
 	    {P(0), 0x01}, /* CTR SYS clear, status's set */
 	    {P(3), 0x20}, /* a pending command that takes no data */
 	    {P(3), 0xfe},
+	    {P(5), 1}, /* a queued byte the section does not hold */
 	};
 	unsigned n = 0;
 	struct i8042_host h = {.reset = count_reset, .opaque = &n};
@@ -356,6 +398,7 @@ int main(void)
 	    cmocka_unit_test(test_rtc_bad_blobs),
 	    cmocka_unit_test(test_i8042_round_trip),
 	    cmocka_unit_test(test_i8042_bad_blobs),
+	    cmocka_unit_test(test_i8042_queue_round_trip),
 	    cmocka_unit_test(test_stateless),
 	};
 

@@ -17,6 +17,7 @@
 struct ctx {
 	struct i8042 k;
 	unsigned resets;
+	unsigned irqs;		    /* host->irq pulses */
 	uint64_t resets_seen_in_cb; /* k.resets when host->reset ran */
 };
 
@@ -30,10 +31,20 @@ static void host_reset(void *opaque)
 	i8042_ops.read(&c->k, CMD, 1);
 }
 
+static void host_irq(void *opaque)
+{
+	struct ctx *c = opaque;
+
+	c->irqs++;
+	/* Called without the lock held. */
+	i8042_ops.read(&c->k, CMD, 1);
+}
+
 static int setup(void **state)
 {
 	struct ctx *c = test_calloc(1, sizeof(*c));
-	struct i8042_host h = { .reset = host_reset, .opaque = c };
+	struct i8042_host h = {
+	    .reset = host_reset, .irq = host_irq, .opaque = c};
 
 	if (!c)
 		return -1;
@@ -90,7 +101,8 @@ static void test_power_on(void **state)
 	struct ctx *c = *state;
 
 	assert_int_equal(rd(c, CMD), 0x04); /* SYS, OBF clear */
-	assert_int_equal(ask(c, 0x20), 0x05);
+	/* KBDINT, SYS, XLATE: what a PC BIOS hands over */
+	assert_int_equal(ask(c, 0x20), 0x45);
 	assert_int_equal(ask(c, 0xd0), 0x03);
 	assert_int_equal(rd(c, 1), 0);
 	assert_int_equal(rd(c, 3), 0);
@@ -121,7 +133,8 @@ static void test_ctr_rw(void **state)
 	wr(c, DATA, 0x47);
 	assert_int_equal(ask(c, 0x20), 0x47);
 	assert_int_equal(rd(c, CMD) & 0x04, 0x04);
-	/* A data byte with no command pending does not touch CTR. */
+	/* A data byte with no command pending (for the keyboard) does not
+	 * touch CTR. */
 	wr(c, DATA, 0xff);
 	assert_int_equal(ask(c, 0x20), 0x47);
 }
@@ -137,7 +150,7 @@ static void test_port_enable_bits(void **state)
 	wr(c, CMD, 0xad);
 	assert_int_equal(ask(c, 0x20) & 0x10, 0x10);
 	wr(c, CMD, 0xae);
-	assert_int_equal(ask(c, 0x20), 0x05);
+	assert_int_equal(ask(c, 0x20), 0x45);
 }
 
 static void test_reset_fe(void **state)
@@ -165,9 +178,11 @@ static void test_reset_d1(void **state)
 	wr(c, DATA, 0x02); /* bit 0 clear: reset */
 	assert_int_equal(c->resets, 1);
 	assert_int_equal(c->k.resets, 1);
-	/* The data byte was consumed: a second one is not a command arg. */
+	/* The data byte was consumed: a second one is not a command arg
+	 * (the keyboard ACKs it). */
 	wr(c, DATA, 0x00);
 	assert_int_equal(c->resets, 1);
+	assert_int_equal(rd(c, DATA), 0xfa);
 }
 
 static void test_obf_cleared_by_read(void **state)
@@ -199,7 +214,8 @@ static void test_unknown_commands(void **state)
 		}
 		wr(c, CMD, (uint8_t)cmd);
 		assert_int_equal(rd(c, CMD) & OBF, 0);
-		wr(c, DATA, 0x00); /* no pending command eats this */
+		wr(c, DATA, 0x00); /* no pending command: the keyboard's */
+		assert_int_equal(rd(c, DATA), 0xfa);
 	}
 	assert_int_equal(c->resets, 0);
 	assert_int_equal(ask(c, 0x20), 0x45);
@@ -219,7 +235,7 @@ static void test_reset_op(void **state)
 	i8042_ops.reset(&c->k);
 	assert_int_equal(rd(c, CMD), 0x04);
 	wr(c, DATA, 0x00); /* the pending 0x60 is gone */
-	assert_int_equal(ask(c, 0x20), 0x05);
+	assert_int_equal(ask(c, 0x20), 0x45);
 	assert_int_equal(ask(c, 0xd0), 0x03);
 	assert_int_equal(c->resets, 0);
 }
@@ -229,7 +245,7 @@ static void test_sizes_and_other_ports(void **state)
 	struct ctx *c = *state;
 
 	i8042_ops.write(&c->k, CMD, 4, 0x12345620); /* low byte: read CTR */
-	assert_int_equal(i8042_ops.read(&c->k, DATA, 8), 0x05);
+	assert_int_equal(i8042_ops.read(&c->k, DATA, 8), 0x45);
 	i8042_ops.write(&c->k, 1, 1, 0xfe);
 	i8042_ops.write(&c->k, 2, 2, 0xfefe);
 	assert_int_equal(i8042_ops.read(&c->k, 2, 2), 0);
@@ -237,21 +253,174 @@ static void test_sizes_and_other_ports(void **state)
 	assert_int_equal(i8042_ops.read(&c->k, CMD, 1) & OBF, 0);
 }
 
+/* Read keyboard bytes while OBF is set: how many, into out. */
+static size_t drain(struct ctx *c, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	while ((rd(c, CMD) & OBF) && n < cap)
+		out[n++] = rd(c, DATA);
+	return n;
+}
+
+static void set_ctr(struct ctx *c, uint8_t ctr)
+{
+	wr(c, CMD, 0x60);
+	wr(c, DATA, ctr);
+}
+
+static void test_cad_translated(void **state)
+{
+	struct ctx *c = *state;
+	static const uint8_t want[] = {0x1d, 0x38, 0xe0, 0x53,
+				       0xe0, 0xd3, 0xb8, 0x9d};
+	uint8_t got[32];
+
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	/* Queued only: nothing reaches the guest before a kick. */
+	assert_int_equal(rd(c, CMD) & OBF, 0);
+	assert_int_equal(c->irqs, 0);
+	i8042_kick(&c->k);
+	assert_int_equal(c->irqs, 1);
+	assert_int_equal(drain(c, got, sizeof(got)), sizeof(want));
+	assert_memory_equal(got, want, sizeof(want));
+	/* One pulse per byte. */
+	assert_int_equal(c->irqs, sizeof(want));
+	i8042_kick(&c->k); /* nothing left */
+	assert_int_equal(c->irqs, sizeof(want));
+	assert_int_equal(c->resets, 0);
+}
+
+static void test_cad_set2(void **state)
+{
+	struct ctx *c = *state;
+	static const uint8_t want[] = {0x14, 0x11, 0xe0, 0x71, 0xe0, 0xf0,
+				       0x71, 0xf0, 0x11, 0xf0, 0x14};
+	uint8_t got[32];
+
+	set_ctr(c, 0x05); /* no translation */
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	i8042_kick(&c->k);
+	assert_int_equal(drain(c, got, sizeof(got)), sizeof(want));
+	assert_memory_equal(got, want, sizeof(want));
+	assert_int_equal(c->irqs, sizeof(want));
+}
+
+static void test_cad_queue_full(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t got[64];
+
+	/* 16 bytes: two translated chords fit, a third does not. */
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), -ENOSPC);
+	i8042_kick(&c->k);
+	assert_int_equal(drain(c, got, sizeof(got)), 16);
+	assert_int_equal(got[8], 0x1d);
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	/* Untranslated chords are 11 bytes: one at a time. */
+	i8042_ops.reset(&c->k);
+	set_ctr(c, 0x05);
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), -ENOSPC);
+}
+
+static void test_kbd_disabled_waits(void **state)
+{
+	struct ctx *c = *state;
+
+	wr(c, CMD, 0xad); /* keyboard disabled */
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	i8042_kick(&c->k);
+	assert_int_equal(rd(c, CMD) & OBF, 0);
+	assert_int_equal(c->irqs, 0);
+	wr(c, CMD, 0xae); /* enabled: the first byte arrives */
+	assert_int_equal(c->irqs, 1);
+	assert_int_equal(rd(c, DATA), 0x1d);
+	/* Without KBDINT the bytes still arrive, with no interrupt. */
+	set_ctr(c, 0x44);
+	unsigned before = c->irqs;
+	uint8_t got[16];
+	assert_int_equal(drain(c, got, sizeof(got)), 7);
+	assert_int_equal(c->irqs, before);
+}
+
+static void test_kbd_commands(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t got[8];
+
+	wr(c, DATA, 0xff); /* reset: ACK, self-test passed */
+	assert_int_equal(drain(c, got, sizeof(got)), 2);
+	assert_int_equal(got[0], 0xfa);
+	assert_int_equal(got[1], 0xaa);
+	wr(c, DATA, 0xf2); /* identify: ACK, MF2 keyboard */
+	assert_int_equal(drain(c, got, sizeof(got)), 3);
+	assert_int_equal(got[0], 0xfa);
+	assert_int_equal(got[1], 0xab);
+	assert_int_equal(got[2], 0x83);
+	wr(c, DATA, 0xee); /* echo */
+	assert_int_equal(drain(c, got, sizeof(got)), 1);
+	assert_int_equal(got[0], 0xee);
+	wr(c, DATA, 0xf4); /* enable scanning: ACK */
+	assert_int_equal(drain(c, got, sizeof(got)), 1);
+	assert_int_equal(got[0], 0xfa);
+	assert_int_equal(c->irqs, 7);
+}
+
+static void test_kbd_queue_overflow(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t got[64];
+
+	/* A driver that writes and never reads: answers beyond the queue
+	 * are dropped, the ones kept come out whole and in order. */
+	for (unsigned i = 0; i < 40; i++)
+		wr(c, DATA, 0xff);
+	size_t n = drain(c, got, sizeof(got));
+	assert_int_equal(n, 16); /* the output buffer's byte + 15 queued */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(got[i], i % 2 ? 0xaa : 0xfa);
+	/* The keyboard answers again once read. */
+	wr(c, DATA, 0xee);
+	assert_int_equal(drain(c, got, sizeof(got)), 1);
+	assert_int_equal(got[0], 0xee);
+}
+
+static void test_reset_clears_queue(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_equal(i8042_send_ctrl_alt_del(&c->k), 0);
+	i8042_ops.reset(&c->k);
+	i8042_kick(&c->k);
+	assert_int_equal(rd(c, CMD) & OBF, 0);
+	assert_int_equal(c->irqs, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_rejects_null),
+	    cmocka_unit_test(test_init_rejects_null),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_power_on),
-		T(test_self_test),
-		T(test_ctr_rw),
-		T(test_port_enable_bits),
-		T(test_reset_fe),
-		T(test_reset_d1),
-		T(test_obf_cleared_by_read),
-		T(test_unknown_commands),
-		T(test_reset_op),
-		T(test_sizes_and_other_ports),
+	    T(test_power_on),
+	    T(test_self_test),
+	    T(test_ctr_rw),
+	    T(test_port_enable_bits),
+	    T(test_reset_fe),
+	    T(test_reset_d1),
+	    T(test_obf_cleared_by_read),
+	    T(test_unknown_commands),
+	    T(test_reset_op),
+	    T(test_sizes_and_other_ports),
+	    T(test_cad_translated),
+	    T(test_cad_set2),
+	    T(test_cad_queue_full),
+	    T(test_kbd_disabled_waits),
+	    T(test_kbd_commands),
+	    T(test_kbd_queue_overflow),
+	    T(test_reset_clears_queue),
 #undef T
 	};
 

@@ -98,6 +98,26 @@ static int api_main_pause(void *opaque, bool pause, char *fault, size_t cap)
 	return r;
 }
 
+/* api_ops.ctrl_alt_del, on the API thread. */
+static int api_main_ctrl_alt_del(void *opaque, char *fault, size_t cap)
+{
+	struct api_main *m = opaque;
+	int r;
+	pthread_mutex_lock(&m->lock);
+	api_main_await_boot(m);
+	if (!m->vm) {
+		r = -ESRCH;
+		snprintf(fault, cap,
+			 "SendCtrlAltDel: the microVM is not running");
+	} else if ((r = vm_send_ctrl_alt_del(m->vm))) {
+		snprintf(fault, cap,
+			 "SendCtrlAltDel: the i8042 keyboard's buffer is full "
+			 "(the guest does not read its keyboard)");
+	}
+	pthread_mutex_unlock(&m->lock);
+	return r;
+}
+
 /* api_ops.flush_metrics, on the API thread: one line, written whole or
  * not at all (a FIFO whose reader stalls gets EAGAIN: the line is lost,
  * the VM is not held up). */
@@ -285,6 +305,7 @@ int api_main(const struct vm_config *cfg, const struct accel_ops *accel,
 	const struct api_ops ops = {.start = api_main_start,
 				    .pause = api_main_pause,
 				    .flush_metrics = api_main_flush_metrics,
+				    .ctrl_alt_del = api_main_ctrl_alt_del,
 				    .opaque = m};
 	api_route_init(&m->st, cfg, cfg->id, &ops);
 	/* jansson seeds its hash function from /dev/urandom at its first

@@ -126,7 +126,24 @@ static int route_flush_metrics(struct api_state *st, struct api_response *rs)
 	return route_done(rs, r, fault);
 }
 
-/* {"action_type": "InstanceStart" | "FlushMetrics"}. */
+/* SendCtrlAltDel: the guest's keyboard (Firecracker: x86 only, on a
+ * started microVM). */
+static int route_ctrl_alt_del(struct api_state *st, struct api_response *rs)
+{
+	if (st->vm_state == API_NOT_STARTED)
+		return route_fault(rs, "actions: SendCtrlAltDel: the microVM "
+				       "is not started (InstanceStart first)");
+	char fault[API_FAULT_MAX] = "";
+	int r = st->ops.ctrl_alt_del
+		    ? st->ops.ctrl_alt_del(st->ops.opaque, fault, sizeof(fault))
+		    : -ENOTSUP;
+	if (r && !fault[0])
+		snprintf(fault, sizeof(fault), "SendCtrlAltDel: %s",
+			 strerror(-r));
+	return route_done(rs, r, fault);
+}
+
+/* {"action_type": "InstanceStart" | "FlushMetrics" | "SendCtrlAltDel"}. */
 static int route_actions(struct api_state *st, const char *body, size_t len,
 			 struct api_response *rs)
 {
@@ -154,7 +171,8 @@ static int route_actions(struct api_state *st, const char *body, size_t len,
 	if (bad || !json_is_string(at)) {
 		json_decref(o);
 		return route_fault(rs, "actions: action_type must be a string "
-				       "(InstanceStart, FlushMetrics)");
+				       "(InstanceStart, FlushMetrics, "
+				       "SendCtrlAltDel)");
 	}
 	char action[32];
 	snprintf(action, sizeof(action), "%s", json_string_value(at));
@@ -162,20 +180,19 @@ static int route_actions(struct api_state *st, const char *body, size_t len,
 			!strcmp(action, "InstanceStart");
 	bool is_flush = json_string_length(at) == strlen("FlushMetrics") &&
 			!strcmp(action, "FlushMetrics");
+	bool is_cad = json_string_length(at) == strlen("SendCtrlAltDel") &&
+		      !strcmp(action, "SendCtrlAltDel");
 	json_decref(o);
 	if (is_flush)
 		return route_flush_metrics(st, rs);
-	if (!is_start) {
-		if (!strcmp(action, "SendCtrlAltDel"))
-			return route_fault(rs,
-					   "actions: %s is not supported "
-					   "by vmm yet",
-					   action);
+	if (is_cad)
+		return route_ctrl_alt_del(st, rs);
+	if (!is_start)
 		return route_fault(rs,
 				   "actions: unknown action_type '%s' "
-				   "(InstanceStart, FlushMetrics)",
+				   "(InstanceStart, FlushMetrics, "
+				   "SendCtrlAltDel)",
 				   action);
-	}
 	if (st->vm_state != API_NOT_STARTED)
 		return route_fault(rs, "actions: InstanceStart: the microVM "
 				       "is started already");

@@ -38,6 +38,9 @@ struct api_ops {
 	/* FlushMetrics: append the running VM's metrics line to the
 	 * metrics file (api_metrics.h). */
 	int (*flush_metrics)(void *opaque, char *fault, size_t cap);
+	/* SendCtrlAltDel: press Ctrl-Alt-Del on the running VM's keyboard
+	 * (vm_send_ctrl_alt_del). */
+	int (*ctrl_alt_del)(void *opaque, char *fault, size_t cap);
 	void *opaque;
 };
 

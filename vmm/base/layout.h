@@ -62,6 +62,7 @@
 /* Legacy ISA interrupt lines and ports. */
 #define LAYOUT_COM1_PORT       0x3f8
 #define LAYOUT_COM1_IRQ	       4
+#define LAYOUT_I8042_KBD_IRQ   1 /* ISA, edge: the i8042's keyboard */
 #define LAYOUT_I8042_DATA      0x60
 #define LAYOUT_I8042_CMD       0x64
 #define LAYOUT_RTC_PORT	       0x70

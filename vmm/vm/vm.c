@@ -37,6 +37,18 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, int status)
 	}
 }
 
+int vm_send_ctrl_alt_del(struct vm *vm)
+{
+	int r = i8042_send_ctrl_alt_del(&vm->i8042);
+	if (r)
+		return r;
+	atomic_store(&vm->kbd_kick, true);
+	uint64_t one = 1;
+	ssize_t w = write(vm->wake_fd, &one, sizeof(one));
+	(void)w; /* see vm_request_stop */
+	return 0;
+}
+
 enum vm_stop_reason vm_stop_reason(struct vm *vm)
 {
 	return (enum vm_stop_reason)(atomic_load(&vm->stop) >> 8);
@@ -79,17 +91,28 @@ static void vm_serial_tx(void *opaque, uint8_t byte)
 	conout_write(&vm->serial_out, &byte, 1);
 }
 
-static void vm_serial_irq(void *opaque, int level)
+/* Drive an ISA interrupt line for device `who` (traced first). */
+static void vm_isa_irq(struct vm *vm, const char *who, uint32_t irq, int level)
 {
-	struct vm *vm = opaque;
 	if (vm->host.tracer)
-		vm->host.tracer->ops->irq(vm->host.tracer->opaque,
-					  LAYOUT_COM1_IRQ, level);
-	int r = vm->accel->set_irq_line(vm->avm, LAYOUT_COM1_IRQ, level);
+		vm->host.tracer->ops->irq(vm->host.tracer->opaque, irq, level);
+	int r = vm->accel->set_irq_line(vm->avm, irq, level);
 	if (r)
 		log_limited(vm->host.guest_log, LOG_WARN,
-			    "serial: raising IRQ %d failed: %s",
-			    LAYOUT_COM1_IRQ, strerror(-r));
+			    "%s: setting IRQ %u to %d failed: %s", who, irq,
+			    level, strerror(-r));
+}
+
+static void vm_serial_irq(void *opaque, int level)
+{
+	vm_isa_irq(opaque, "serial", LAYOUT_COM1_IRQ, level);
+}
+
+/* The keyboard's line is edge-triggered: one pulse per byte. */
+static void vm_i8042_irq(void *opaque)
+{
+	vm_isa_irq(opaque, "i8042", LAYOUT_I8042_KBD_IRQ, 1);
+	vm_isa_irq(opaque, "i8042", LAYOUT_I8042_KBD_IRQ, 0);
 }
 
 static void vm_serial_rx_space(void *opaque)
@@ -172,7 +195,8 @@ static int vm_setup_devices(struct vm *vm, char *err, size_t errlen)
 				 .set_irq = vm_serial_irq,
 				 .rx_space = vm_serial_rx_space,
 				 .opaque = vm};
-	struct i8042_host kh = {.reset = vm_i8042_reset, .opaque = vm};
+	struct i8042_host kh = {
+	    .reset = vm_i8042_reset, .irq = vm_i8042_irq, .opaque = vm};
 	struct rtc_host rh = {.now = vm_rtc_now, .opaque = vm};
 	struct pvpanic_host ph = {.panicked = vm_pvpanic_panicked,
 				  .crash_loaded = vm_pvpanic_crash_loaded,

@@ -152,6 +152,14 @@ int vm_stop_status(struct vm *vm);
 size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len,
 			bool *to_virtio);
 
+/* Ctrl-Alt-Del on the i8042's keyboard (the API's SendCtrlAltDel): the
+ * keys are queued here and the control loop (vm_run) delivers them, since
+ * only it and the vCPU threads may raise interrupt lines. Any thread
+ * but a vCPU's, while the VM runs or is paused (a paused guest gets them
+ * when resumed). 0, or -ENOSPC when the keyboard's queue is full (the
+ * guest does not read its keyboard). */
+int vm_send_ctrl_alt_del(struct vm *vm) VMM_WUR;
+
 /* Release everything vm_create built. Safe on a partly created VM and on
  * a zeroed struct. */
 void vm_destroy(struct vm *vm);

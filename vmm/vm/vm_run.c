@@ -117,6 +117,8 @@ static void run_loop(struct vm *vm, int sfd)
 			run_signal(vm, sfd);
 		if (p[0].revents & POLLIN)
 			run_drain_eventfd(vm->wake_fd);
+		if (atomic_exchange(&vm->kbd_kick, false))
+			i8042_kick(&vm->i8042);
 		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
 			run_read_input(vm, &in);
 		run_push_input(vm, &in);
