@@ -392,6 +392,48 @@ static void test_api_sock(void **state)
 		   "--uid");
 }
 
+/* Firecracker's other process flags (vmm/api/cli_api.c). */
+static void test_fc_flags(void **state)
+{
+	(void)state;
+	struct vm_config c;
+	static const struct {
+		char *name;
+		enum log_level level;
+	} levels[] = {{"Off", LOG_NONE},     {"Error", LOG_ERROR},
+		      {"Warning", LOG_WARN}, {"info", LOG_INFO},
+		      {"DEBUG", LOG_DEBUG},  {"Trace", LOG_DEBUG}};
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		assert_int_equal(
+		    PARSE(&c, "--api-sock", "/s", "--level", levels[i].name),
+		    0);
+		assert_int_equal(c.log_level, levels[i].level);
+	}
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--level", "Loud"), "--level");
+	assert_int_equal(PARSE(&c, "--api-sock", "/s", "--log-path", "/l",
+			       "--metrics-path", "/m", "--boot-timer"),
+			 0);
+	assert_string_equal(c.log_path, "/l");
+	assert_string_equal(c.metrics_path, "/m");
+	assert_true(c.boot_timer);
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--log-path", ""),
+		   "--log-path");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--metrics-path", ""),
+		   "--metrics-path");
+	assert_bad(PARSE(&c, "--api-sock", "/s", "--boot-timer=1"),
+		   "--boot-timer");
+	/* Without the API nothing would write the metrics. */
+	assert_bad(PARSE(&c, "--kernel", "k", "--metrics-path", "/m"),
+		   "--metrics-path needs --api-sock");
+	/* The log path and level work on the command line alone too. */
+	assert_int_equal(
+	    PARSE(&c, "--kernel", "k", "--log-path", "/l", "--level", "Info"),
+	    0);
+	assert_string_equal(c.log_path, "/l");
+	assert_int_equal(c.log_level, LOG_INFO);
+}
+
 static void test_help_version(void **state)
 {
 	(void)state;
@@ -548,6 +590,7 @@ int main(void)
 	    cmocka_unit_test(test_positional),
 	    cmocka_unit_test(test_required),
 	    cmocka_unit_test(test_api_sock),
+	    cmocka_unit_test(test_fc_flags),
 	    cmocka_unit_test(test_help_version),
 	    cmocka_unit_test(test_repeated_last_wins),
 	    cmocka_unit_test(test_empty_cmdline),

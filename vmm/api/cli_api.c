@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vmm/base/errmsg.h"
 
@@ -50,6 +51,56 @@ int cli_api_no_api(struct vm_config *cfg, const char *v, char *err,
 {
 	(void)v, (void)err, (void)errlen;
 	cfg->no_api = true;
+	return 0;
+}
+
+int cli_api_level(struct vm_config *cfg, const char *v, char *err,
+		  size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum log_level level;
+	} names[] = {{"off", LOG_NONE},	    {"error", LOG_ERROR},
+		     {"warning", LOG_WARN}, {"warn", LOG_WARN},
+		     {"info", LOG_INFO},    {"debug", LOG_DEBUG},
+		     {"trace", LOG_DEBUG}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(v, names[i].name)) {
+			cfg->log_level = names[i].level;
+			return 0;
+		}
+	}
+	return errmsg(err, errlen, -EINVAL,
+		      "--level: '%.40s' is not Off, Error, Warning, Info, "
+		      "Debug or Trace",
+		      v);
+}
+
+int cli_api_log_path(struct vm_config *cfg, const char *v, char *err,
+		     size_t errlen)
+{
+	if (!v[0])
+		return errmsg(err, errlen, -EINVAL,
+			      "--log-path: the path is empty");
+	cfg->log_path = v;
+	return 0;
+}
+
+int cli_api_metrics_path(struct vm_config *cfg, const char *v, char *err,
+			 size_t errlen)
+{
+	if (!v[0])
+		return errmsg(err, errlen, -EINVAL,
+			      "--metrics-path: the path is empty");
+	cfg->metrics_path = v;
+	return 0;
+}
+
+int cli_api_boot_timer(struct vm_config *cfg, const char *v, char *err,
+		       size_t errlen)
+{
+	(void)v, (void)err, (void)errlen;
+	cfg->boot_timer = true;
 	return 0;
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The API's command-line options (docs/api.md), parsed into struct
- * vm_config by vmm/app/cli.c: --api-sock PATH and Firecracker's --id ID.
- * Pure parsing (vmm_core).
+ * vm_config by vmm/app/cli.c: --api-sock PATH, --config-file, --no-api
+ * and the other process flags Firecracker's clients pass (--id, --level,
+ * --log-path, --metrics-path, --boot-timer). Pure parsing (vmm_core).
  */
 #ifndef VMM_API_CLI_API_H
 #define VMM_API_CLI_API_H
@@ -33,6 +34,23 @@ int cli_api_config_file(struct vm_config *cfg, const char *v, char *err,
 int cli_api_no_api(struct vm_config *cfg, const char *v, char *err,
 		   size_t errlen);
 
+/* --level: Firecracker's log level names, any case (Off, Error, Warning,
+ * Info, Debug, Trace; Trace is vmm's debug), as --log sets it. */
+int cli_api_level(struct vm_config *cfg, const char *v, char *err,
+		  size_t errlen);
+
+/* --log-path FILE, --metrics-path FILE: non-empty paths (opened later:
+ * the log by main, the metrics file with the VM's other outputs). */
+int cli_api_log_path(struct vm_config *cfg, const char *v, char *err,
+		     size_t errlen);
+int cli_api_metrics_path(struct vm_config *cfg, const char *v, char *err,
+			 size_t errlen);
+
+/* --boot-timer (no value): accepted for Firecracker's clients; vmm has no
+ * boot-timer device yet, and main says so at start-up. */
+int cli_api_boot_timer(struct vm_config *cfg, const char *v, char *err,
+		       size_t errlen);
+
 /* With --api-sock or --config-file, after every option: the API or the
  * file configures the VM, so --kernel, --initrd, --disk, --net and
  * --record are refused, and so are --jail, --uid and --gid (not
@@ -45,8 +63,11 @@ int cli_api_check(const struct vm_config *cfg, char *err,
 #define CLI_API_OPTS                                                           \
 	{"api-sock", true, cli_api_sock}, {"id", true, cli_api_id},            \
 	    {"config-file", true, cli_api_config_file},                        \
+	    {"no-api", false, cli_api_no_api}, {"level", true, cli_api_level}, \
+	    {"log-path", true, cli_api_log_path},                              \
+	    {"metrics-path", true, cli_api_metrics_path},                      \
 	{                                                                      \
-		"no-api", false, cli_api_no_api                                \
+		"boot-timer", false, cli_api_boot_timer                        \
 	}
 
 #define CLI_API_USAGE                                                          \
@@ -58,6 +79,14 @@ int cli_api_check(const struct vm_config *cfg, char *err,
 	"  --config-file FILE    boot the VM Firecracker's JSON "              \
 	"configuration\n"                                                      \
 	"                        file describes, at once (docs/api.md)\n"      \
-	"  --no-api              with --config-file: no API socket\n"
+	"  --no-api              with --config-file: no API socket\n"          \
+	"  --level LEVEL         Firecracker's name for --log: Off, Error,\n"  \
+	"                        Warning, Info, Debug or Trace\n"              \
+	"  --log-path FILE       write the log to FILE (or a FIFO with a\n"    \
+	"                        reader) instead of stderr; never blocks\n"    \
+	"  --metrics-path FILE   with the API: where FlushMetrics writes\n"    \
+	"                        (as PUT /metrics)\n"                          \
+	"  --boot-timer          accepted for Firecracker's clients; no\n"     \
+	"                        effect yet\n"
 
 #endif

@@ -472,6 +472,11 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 			      "with --record FILE)");
 	if (cfg->api_sock || cfg->config_file || cfg->no_api)
 		return cli_api_check(cfg, err, errlen);
+	if (cfg->metrics_path)
+		return errmsg(err, errlen, -EINVAL,
+			      "--metrics-path needs --api-sock or "
+			      "--config-file (metrics are written on the "
+			      "API's FlushMetrics)");
 	if (cfg->record && cfg->vsock.on)
 		return errmsg(err, errlen, -EINVAL,
 			      "--record: a VM with --vsock cannot be recorded "

@@ -118,6 +118,8 @@ struct vm_config {
 	const char *metrics_path; /* the API's PUT /metrics: an existing file
 				   * or FIFO metrics are appended to, or NULL */
 	enum log_level log_level;
+	const char *log_path; /* --log-path FILE: the log goes there (main) */
+	bool boot_timer;      /* --boot-timer: accepted, no effect (yet) */
 	bool help, version;
 };
 
