@@ -242,13 +242,18 @@ def preboot_errors(c, schema, guest, disk):
     expect_fault(c, schema, "PUT", "/vsock",
                  {"guest_cid": 2, "uds_path": "/x"}, ["guest_cid"])
     expect_fault(c, schema, "DELETE", "/", None, ["DELETE"])
+    expect_fault(c, schema, "PUT", "/logger", {"level": "Loud"}, ["Loud"])
+    expect_fault(c, schema, "PUT", "/logger", {"show_log_origin": True},
+                 ["show_log_origin"])
+    expect_fault(c, schema, "PUT", "/logger", {"module": "api_server"},
+                 ["module"])
 
     # Everything else of Firecracker's API: a 400 naming it.
     if schema.doc is not None:
         ours = {"/", "/version", "/vm/config", "/machine-config",
                 "/boot-source", "/drives/{drive_id}",
                 "/network-interfaces/{iface_id}", "/entropy", "/actions",
-                "/vm", "/metrics", "/vsock"}
+                "/vm", "/metrics", "/vsock", "/logger"}
         for path, item in schema.doc["paths"].items():
             if path in ours:
                 continue
@@ -311,6 +316,13 @@ def boot(vmm, guest, schema, tmp):
                    "is_root_device": False})
         expect_fault(c, schema, "PUT", "/actions",
                      {"action_type": "InstanceStart"}, ["nokernel"])
+        # A log path that cannot be opened: InstanceStart names it (the
+        # log moves first), and the logger can be set again.
+        expect_ok(c, "PUT", "/logger",
+                  {"log_path": os.path.join(tmp, "nodir", "vmm.log")})
+        expect_fault(c, schema, "PUT", "/actions",
+                     {"action_type": "InstanceStart"},
+                     ["logger: log_path", "nodir"])
         expect_ok(c, "PUT", "/boot-source",
                   {"kernel_image_path": guest,
                    "boot_args": "tg.mem=64 tg.cpus=1 tg.exitbench=%d" %
@@ -323,6 +335,10 @@ def boot(vmm, guest, schema, tmp):
         expect_ok(c, "PUT", "/vsock", {"guest_cid": 3, "uds_path": vsock})
         metrics = os.path.join(tmp, "metrics.json")
         expect_ok(c, "PUT", "/metrics", {"metrics_path": metrics})
+        logfile = os.path.join(tmp, "vmm.log")
+        expect_ok(c, "PUT", "/logger", {"log_path": logfile, "level": "Info",
+                                        "show_level": True,
+                                        "show_log_origin": False})
         st, b = c.get("/vm/config")
         check(st == 200, "GET /vm/config: %s" % st)
         schema.check(b, "FullVmConfiguration", "GET /vm/config")
@@ -408,6 +424,15 @@ def boot(vmm, guest, schema, tmp):
     check("root=/dev/vda rw" in ser, "no root=/dev/vda on the guest's "
           "command line")
     check(not os.path.exists(sock), "the socket is still there after exit")
+    # PUT /logger: from InstanceStart on, the log (at Info, levels shown)
+    # is in the file, not on vmm's stderr.
+    with open(logfile, errors="replace") as f:
+        log = f.read()
+    check("vmm: [Info] sandbox: seccomp enforce" in log,
+          "PUT /logger: no Info line with its level in %s:\n%s" %
+          (logfile, log[-2000:]))
+    check("sandbox: seccomp enforce" not in out,
+          "PUT /logger: the log still went to stderr:\n" + out[-2000:])
 
 
 def refusals(vmm, tmp):

@@ -119,6 +119,22 @@ static void test_metrics(void **state)
 	test_free(f);
 }
 
+/* "logger": its PUT's checks (api_logger.h). */
+static void test_logger(void **state)
+{
+	(void)state;
+	struct fx *f = test_calloc(1, sizeof(*f));
+	assert_int_equal(
+	    parse(f, "{\"boot-source\": {\"kernel_image_path\": \"/k\"}, "
+		     "\"logger\": {\"log_path\": \"/tmp/l.log\", \"level\": "
+		     "\"Debug\", \"show_level\": true}}"),
+	    0);
+	assert_string_equal(f->ac.cfg.log_path, "/tmp/l.log");
+	assert_int_equal(f->ac.cfg.log_level, LOG_DEBUG);
+	assert_true(f->ac.cfg.log_show_level);
+	test_free(f);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -133,9 +149,11 @@ static void test_errors(void **state)
 	says(f, "/cpu-quota: ", "unknown member");
 	assert_int_equal(parse(f, "{\"vsock\": {\"guest_cid\": 3}}"), -EINVAL);
 	says(f, "/vsock: ", "uds_path");
-	assert_int_equal(parse(f, "{\"logger\": {\"level\": \"Info\"}}"),
+	assert_int_equal(parse(f, "{\"logger\": {\"level\": \"Loud\"}}"),
 			 -EINVAL);
-	says(f, "/logger: ", "not supported yet");
+	says(f, "/logger: ", "Loud");
+	assert_int_equal(parse(f, "{\"logger\": 1}"), -EINVAL);
+	says(f, "/logger: ", NULL);
 	assert_int_equal(
 	    parse(f, "{\"drives\": [{\"drive_id\": \"a\", \"path_on_host\": "
 		     "\"/a\", \"is_root_device\": false}, {\"drive_id\": "
@@ -167,9 +185,8 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_full_file),
-	    cmocka_unit_test(test_metrics),
-	    cmocka_unit_test(test_vsock_member),
+	    cmocka_unit_test(test_full_file),	 cmocka_unit_test(test_metrics),
+	    cmocka_unit_test(test_vsock_member), cmocka_unit_test(test_logger),
 	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

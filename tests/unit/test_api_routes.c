@@ -289,6 +289,8 @@ static void test_drives_and_start(void **state)
 	      "after InstanceStart");
 	fault(f, "PUT", "/vsock", "{\"guest_cid\":3,\"uds_path\":\"/v\"}",
 	      "after InstanceStart");
+	fault(f, "PUT", "/logger", "{\"level\":\"Info\"}",
+	      "after InstanceStart");
 	fault(f, "PUT", "/actions", "{\"action_type\":\"InstanceStart\"}",
 	      "started already");
 
@@ -327,6 +329,40 @@ static void test_drives_and_start(void **state)
 	fault(f, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}",
 	      "stub says no");
 	assert_int_equal(f->stub.cads, 2);
+}
+
+/* PUT /logger: every member optional, kept for InstanceStart; what vmm
+ * cannot do is refused by name. */
+static void test_logger(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(req(f, "PUT", "/logger", "{}"), 204);
+	assert_null(f->st.pending.cfg.log_path);
+	assert_int_equal(
+	    req(f, "PUT", "/logger",
+		"{\"log_path\":\"/tmp/vmm.log\",\"level\":\"warning\","
+		"\"show_level\":true,\"show_log_origin\":false,"
+		"\"module\":null}"),
+	    204);
+	assert_string_equal(f->st.pending.cfg.log_path, "/tmp/vmm.log");
+	assert_int_equal(f->st.pending.cfg.log_level, LOG_WARN);
+	assert_true(f->st.pending.cfg.log_show_level);
+	assert_int_equal(req(f, "PUT", "/logger", "{\"level\":\"Trace\"}"),
+			 204);
+	assert_int_equal(f->st.pending.cfg.log_level, LOG_DEBUG);
+	assert_string_equal(f->st.pending.cfg.log_path, "/tmp/vmm.log");
+	fault(f, "PUT", "/logger", "{\"level\":\"Loud\"}", "Loud");
+	fault(f, "PUT", "/logger", "{\"level\":3}", "level");
+	fault(f, "PUT", "/logger", "{\"log_path\":\"\"}", "log_path");
+	fault(f, "PUT", "/logger", "{\"show_level\":\"yes\"}", "show_level");
+	fault(f, "PUT", "/logger", "{\"show_log_origin\":true}",
+	      "show_log_origin");
+	fault(f, "PUT", "/logger", "{\"module\":\"api_server\"}", "module");
+	fault(f, "PUT", "/logger", "{\"colour\":1}", "colour");
+	/* The refusals changed nothing. */
+	assert_int_equal(f->st.pending.cfg.log_level, LOG_DEBUG);
+	assert_true(f->st.pending.cfg.log_show_level);
+	fault(f, "PATCH", "/logger", "{}", "PATCH");
 }
 
 /* PUT /metrics: one required string member, kept for InstanceStart. */
@@ -369,6 +405,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_logger, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

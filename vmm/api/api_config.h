@@ -45,6 +45,7 @@ struct api_config {
 	bool drive_root[CONFIG_MAX_DISKS];
 	char iface_ids[CONFIG_MAX_NETS][API_ID_MAX + 1];
 	char metrics_path[CONFIG_PATH_MAX]; /* PUT /metrics (api_metrics.h) */
+	char log_path[CONFIG_PATH_MAX];	    /* PUT /logger (api_logger.h) */
 };
 
 /* Start from `base` (the command line: serial, log, seccomp, ...), with

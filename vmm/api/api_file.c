@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/api/api_logger.h"
 #include "vmm/api/api_metrics.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/vm/file.h"
@@ -14,7 +15,7 @@
 /* Members taken only when null (not supported yet). */
 static const char *const af_null_only[] = {"vsock", "logger", "metrics",
 					   "mmds-config", "balloon"};
-/* (vsock and metrics are taken as objects too: af_object.) */
+/* (vsock, logger and metrics are taken as objects too: af_object.) */
 
 /* One object member as its API body: the apply function's result, with
  * the fault in fault. */
@@ -36,6 +37,8 @@ static int af_apply(struct api_config *ac, const char *key, const char *id,
 		r = api_config_entropy(ac, body, len, fault, cap);
 	else if (!strcmp(key, "metrics"))
 		r = api_metrics_config(ac, body, len, fault, cap);
+	else if (!strcmp(key, "logger"))
+		r = api_logger_config(ac, body, len, fault, cap);
 	else if (!strcmp(key, "vsock"))
 		r = api_config_vsock(ac, body, len, fault, cap);
 	else if (!strcmp(key, "drives"))
@@ -96,7 +99,8 @@ static int af_members(struct api_config *ac, const char *path, json_t *root,
 		else if (!strcmp(key, "boot-source") ||
 			 !strcmp(key, "machine-config") ||
 			 !strcmp(key, "entropy") ||
-			 ((!strcmp(key, "metrics") || !strcmp(key, "vsock")) &&
+			 ((!strcmp(key, "metrics") || !strcmp(key, "vsock") ||
+			   !strcmp(key, "logger")) &&
 			  !json_is_null(v)))
 			r = af_apply(ac, key, NULL, v, fault, sizeof(fault));
 		else if (af_null_ok(key))

@@ -19,6 +19,7 @@
 #include "vmm/api/api_server.h"
 #include "vmm/api/api_sock.h"
 #include "vmm/app/launch.h"
+#include "vmm/app/logfile.h"
 #include "vmm/base/log.h"
 #include "vmm/vm/vm_pause.h"
 
@@ -251,6 +252,23 @@ static int api_main_boot_file(struct api_main *m, const char *path)
 	return r;
 }
 
+/* InstanceStart: the pending logger settings (api_logger.h), log_path
+ * first (a path that cannot be opened changes nothing). 0, or -errno
+ * with one line in err. Before the sandbox is locked down. */
+static int api_main_logger(const struct vm_config *cfg, char *err,
+			   size_t errlen)
+{
+	if (cfg->log_path) {
+		int r = logfile_redirect("logger: log_path", cfg->log_path, err,
+					 errlen);
+		if (r)
+			return r;
+	}
+	log_set_level(cfg->log_level);
+	log_set_show_level(cfg->log_show_level);
+	return 0;
+}
+
 /* After the API is up: wait, boot, run. The exit status. */
 static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
 			  int sig_fd)
@@ -270,6 +288,19 @@ static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
 		pthread_mutex_lock(&m->lock);
 		struct vm_config cfg = m->boot;
 		pthread_mutex_unlock(&m->lock);
+		/* PUT /logger: where the log goes from this boot on. */
+		char lerr[512];
+		int lr = api_main_logger(&cfg, lerr, sizeof(lerr));
+		if (lr) {
+			log_error("%s", lerr);
+			api_main_started(m, NULL, lr, lerr);
+			pthread_mutex_lock(&m->lock);
+			m->start_asked = false;
+			pthread_mutex_unlock(&m->lock);
+			if (m->from_file)
+				return VM_STATUS_ERROR;
+			continue;
+		}
 		/* launch_run's own signal handling takes over while a VM
 		 * runs (vm_run's signalfd). */
 		int status = launch_run(&cfg, accel, m->sb, &hooks);

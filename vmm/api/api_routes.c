@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/api/api_logger.h"
+
 #ifndef VMM_VERSION
 #define VMM_VERSION "0"
 #endif
@@ -24,7 +26,6 @@ static const char *const route_unsupported[] = {
     "/balloon/hinting/stop",
     "/snapshot/create",
     "/snapshot/load",
-    "/logger",
     "/cpu-config",
     "/hotplug/memory",
     "/serial",
@@ -269,11 +270,11 @@ static int route_preboot(struct api_state *st, const char *path,
 	const char *id;
 	int r;
 	*matched = true;
-	bool known = !strcmp(path, "/machine-config") ||
-		     !strcmp(path, "/boot-source") ||
-		     !strcmp(path, "/entropy") || !strcmp(path, "/metrics") ||
-		     !strcmp(path, "/vsock") || route_id(path, "/drives") ||
-		     route_id(path, "/network-interfaces");
+	bool known =
+	    !strcmp(path, "/machine-config") || !strcmp(path, "/boot-source") ||
+	    !strcmp(path, "/entropy") || !strcmp(path, "/metrics") ||
+	    !strcmp(path, "/logger") || !strcmp(path, "/vsock") ||
+	    route_id(path, "/drives") || route_id(path, "/network-interfaces");
 	if (!known) {
 		*matched = false;
 		return 0;
@@ -291,6 +292,8 @@ static int route_preboot(struct api_state *st, const char *path,
 		r = api_config_entropy(ac, body, len, fault, sizeof(fault));
 	else if (!strcmp(path, "/metrics"))
 		r = api_metrics_config(ac, body, len, fault, sizeof(fault));
+	else if (!strcmp(path, "/logger"))
+		r = api_logger_config(ac, body, len, fault, sizeof(fault));
 	else if (!strcmp(path, "/vsock"))
 		r = api_config_vsock(ac, body, len, fault, sizeof(fault));
 	else if ((id = route_id(path, "/drives")))

@@ -54,8 +54,7 @@ int cli_api_no_api(struct vm_config *cfg, const char *v, char *err,
 	return 0;
 }
 
-int cli_api_level(struct vm_config *cfg, const char *v, char *err,
-		  size_t errlen)
+bool cli_api_level_name(const char *name, enum log_level *out)
 {
 	static const struct {
 		const char *name;
@@ -65,11 +64,19 @@ int cli_api_level(struct vm_config *cfg, const char *v, char *err,
 		     {"info", LOG_INFO},    {"debug", LOG_DEBUG},
 		     {"trace", LOG_DEBUG}};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcasecmp(v, names[i].name)) {
-			cfg->log_level = names[i].level;
-			return 0;
+		if (!strcasecmp(name, names[i].name)) {
+			*out = names[i].level;
+			return true;
 		}
 	}
+	return false;
+}
+
+int cli_api_level(struct vm_config *cfg, const char *v, char *err,
+		  size_t errlen)
+{
+	if (cli_api_level_name(v, &cfg->log_level))
+		return 0;
 	return errmsg(err, errlen, -EINVAL,
 		      "--level: '%.40s' is not Off, Error, Warning, Info, "
 		      "Debug or Trace",

@@ -8,6 +8,7 @@
 #ifndef VMM_API_CLI_API_H
 #define VMM_API_CLI_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "vmm/base/compiler.h"
@@ -34,8 +35,11 @@ int cli_api_config_file(struct vm_config *cfg, const char *v, char *err,
 int cli_api_no_api(struct vm_config *cfg, const char *v, char *err,
 		   size_t errlen);
 
-/* --level: Firecracker's log level names, any case (Off, Error, Warning,
- * Info, Debug, Trace; Trace is vmm's debug), as --log sets it. */
+/* A Firecracker log level name, any case (Off, Error, Warning, Info,
+ * Debug, Trace; Trace is vmm's debug), into *out: whether it is one. */
+bool cli_api_level_name(const char *name, enum log_level *out);
+
+/* --level: such a name, as --log sets the level. */
 int cli_api_level(struct vm_config *cfg, const char *v, char *err,
 		  size_t errlen);
 

@@ -21,6 +21,7 @@
 #include "vmm/api/api_main.h"
 #include "vmm/app/cli.h"
 #include "vmm/app/launch.h"
+#include "vmm/app/logfile.h"
 #include "vmm/base/log.h"
 #include "vmm/replay/replay.h"
 #include "vmm/sandbox/sandbox.h"
@@ -68,32 +69,6 @@ static int main_config_file(const struct vm_config *cfg,
 	return status;
 }
 
-/* --log-path FILE: the log (stderr) goes to FILE from here on, appended,
- * created 0600 if missing, non-blocking: a FIFO must have a reader, and a
- * line its reader has no room for is lost rather than stalling a vCPU.
- * 0, or -1 after one line on the old stderr. */
-static int main_log_path(const char *path)
-{
-	int fd = open(path,
-		      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK |
-			  O_NOCTTY,
-		      0600);
-	if (fd < 0) {
-		int e = errno;
-		fprintf(stderr, "vmm: --log-path %s: %s%s\n", path, strerror(e),
-			e == ENXIO ? " (a FIFO needs a reader)" : "");
-		return -1;
-	}
-	int r = dup2(fd, STDERR_FILENO);
-	int e = errno;
-	close(fd);
-	if (r < 0) {
-		fprintf(stderr, "vmm: --log-path %s: %s\n", path, strerror(e));
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct vm_config cfg;
@@ -114,8 +89,11 @@ int main(int argc, char **argv)
 		return VM_STATUS_OK;
 	}
 	log_set_level(cfg.log_level);
-	if (cfg.log_path && main_log_path(cfg.log_path))
+	if (cfg.log_path &&
+	    logfile_redirect("--log-path", cfg.log_path, err, sizeof(err))) {
+		fprintf(stderr, "vmm: %s\n", err);
 		return VM_STATUS_USAGE;
+	}
 	if (cfg.boot_timer)
 		log_info("--boot-timer: vmm has no boot-timer device yet; the "
 			 "option has no effect");

@@ -2,34 +2,53 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-/* Write-once at start-up (see log.h); read-only while threads run. */
-static enum log_level log_level_ = LOG_WARN;
+/* The process's log settings (see log.h). */
+static _Atomic int log_level_ = LOG_WARN;
+static _Atomic bool log_show_level_;
 
 void log_set_level(enum log_level level)
 {
-	log_level_ = level;
+	atomic_store(&log_level_, (int)level);
 }
 
 enum log_level log_get_level(void)
 {
-	return log_level_;
+	return (enum log_level)atomic_load(&log_level_);
+}
+
+void log_set_show_level(bool on)
+{
+	atomic_store(&log_show_level_, on);
 }
 
 static bool log_enabled(enum log_level level)
 {
-	return level <= log_level_ && level != LOG_NONE;
+	return (int)level <= atomic_load(&log_level_) && level != LOG_NONE;
 }
 
-static void log_vmsg(const char *fmt, va_list ap)
+/* Firecracker's names, for show_level. */
+static const char *log_level_name(enum log_level level)
+{
+	static const char *const names[] = {"Off", "Error", "Warning", "Info",
+					    "Debug"};
+	return (unsigned)level < sizeof(names) / sizeof(names[0]) ? names[level]
+								  : "?";
+}
+
+static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	/* Format into one buffer so that concurrent lines do not interleave. */
 	char buf[1024];
-	size_t n = (size_t)snprintf(buf, sizeof(buf), "vmm: ");
+	size_t n = atomic_load(&log_show_level_)
+		       ? (size_t)snprintf(buf, sizeof(buf), "vmm: [%s] ",
+					  log_level_name(level))
+		       : (size_t)snprintf(buf, sizeof(buf), "vmm: ");
 	int r = vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
 	if (r < 0)
 		return;
@@ -44,7 +63,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	log_vmsg(fmt, ap);
+	log_vmsg(level, fmt, ap);
 	va_end(ap);
 }
 
@@ -112,6 +131,6 @@ void log_limited(struct log_limit *l, enum log_level level, const char *fmt,
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	log_vmsg(fmt, ap);
+	log_vmsg(level, fmt, ap);
 	va_end(ap);
 }

@@ -2,13 +2,16 @@
 /*
  * Logging to stderr, one line per message, prefixed "vmm: ".
  *
- * The level is the process's one piece of write-once state: set it at
- * start-up (CLI, test or fuzz harness main) before any thread starts.
+ * The level and the show-level flag are the process's log settings:
+ * set at start-up (CLI, test or fuzz harness main) and changed only by
+ * the API's PUT /logger; both are atomic, so any thread may read them
+ * while another sets them.
  */
 #ifndef VMM_LOG_H
 #define VMM_LOG_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmm/base/compiler.h"
@@ -18,6 +21,10 @@ enum log_level { LOG_NONE = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 /* Set the most verbose level printed (default LOG_WARN). */
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
+
+/* Whether each line names its level after the prefix ("vmm: [Warning]
+ * ..."; Firecracker's show_level). Default off. */
+void log_set_show_level(bool on);
 
 /* Print one message at `level` if enabled. A trailing newline is added. */
 void log_msg(enum log_level level, const char *fmt, ...)

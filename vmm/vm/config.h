@@ -118,7 +118,9 @@ struct vm_config {
 	const char *metrics_path; /* the API's PUT /metrics: an existing file
 				   * or FIFO metrics are appended to, or NULL */
 	enum log_level log_level;
-	const char *log_path; /* --log-path FILE: the log goes there (main) */
+	const char *log_path; /* --log-path FILE: the log goes there (main),
+			       * or the API's PUT /logger log_path */
+	bool log_show_level;  /* PUT /logger show_level (log_set_show_level) */
 	bool boot_timer;      /* --boot-timer: accepted, no effect (yet) */
 	bool help, version;
 };
