@@ -72,6 +72,16 @@ static int stub_flush(void *opaque, char *fault, size_t cap)
 	return 0;
 }
 
+static int stub_cad(void *opaque, char *fault, size_t cap)
+{
+	struct stub *s = opaque;
+	if (s->fail_pause) {
+		snprintf(fault, cap, "SendCtrlAltDel: stub failure");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 static bool in_buf(const char *p, const char *buf, size_t len)
 {
 	return p >= buf && p < buf + len;
@@ -94,6 +104,10 @@ static void check_config(const struct api_config *ac)
 		   (c->metrics_path == ac->metrics_path &&
 		    ac->metrics_path[0] &&
 		    memchr(ac->metrics_path, 0, sizeof(ac->metrics_path))));
+	FUZZ_CHECK(!c->log_path ||
+		   (c->log_path == ac->log_path && ac->log_path[0] &&
+		    memchr(ac->log_path, 0, sizeof(ac->log_path))));
+	FUZZ_CHECK(c->log_level >= LOG_NONE && c->log_level <= LOG_DEBUG);
 	unsigned roots = 0;
 	for (unsigned i = 0; i < c->ndisks; i++) {
 		FUZZ_CHECK(
@@ -136,7 +150,8 @@ static bool is_preboot(const char *path)
 {
 	return !strcmp(path, "/machine-config") ||
 	       !strcmp(path, "/boot-source") || !strcmp(path, "/entropy") ||
-	       !strcmp(path, "/metrics") || !strncmp(path, "/drives/", 8) ||
+	       !strcmp(path, "/metrics") || !strcmp(path, "/logger") ||
+	       !strcmp(path, "/vsock") || !strncmp(path, "/drives/", 8) ||
 	       !strncmp(path, "/network-interfaces/", 20);
 }
 
@@ -155,6 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct api_ops ops = {.start = stub_start,
 				    .pause = stub_pause,
 				    .flush_metrics = stub_flush,
+				    .ctrl_alt_del = stub_cad,
 				    .opaque = &stub};
 	api_route_init(st, base, "fuzz-vm", &ops);
 	for (unsigned n = 0; n < API_FUZZ_REQUESTS && !fz_empty(&f); n++) {
