@@ -521,6 +521,104 @@ def wait_serial(serial, text, p, secs=120):
         return text in f.read()
 
 
+def metrics_lines(path):
+    try:
+        with open(path) as f:
+            return [json.loads(x) for x in f.read().splitlines()]
+    except (OSError, ValueError):
+        return []
+
+
+def periodic_metrics(vmm, guest, schema, tmp):
+    """Metrics without FlushMetrics: a line every --metrics-interval
+    seconds, and one when the VM stops; a line a stalled FIFO refuses is
+    counted in the next one's lost_metrics."""
+    def boot(name, interval, metrics):
+        sock = os.path.join(tmp, name + ".sock")
+        p = start_vmm(vmm, sock, os.path.join(tmp, name + "-serial.txt"),
+                      ["--metrics-interval", str(interval)])
+        c = FcClient(sock).connect()
+        expect_ok(c, "PUT", "/machine-config",
+                  {"vcpu_count": 1, "mem_size_mib": 64})
+        expect_ok(c, "PUT", "/boot-source",
+                  {"kernel_image_path": guest,
+                   "boot_args": "tg.mem=64 tg.cpus=1 tg.spin"})
+        expect_ok(c, "PUT", "/metrics", {"metrics_path": metrics})
+        expect_ok(c, "PUT", "/actions", {"action_type": "InstanceStart"})
+        return p, c
+
+    def stop(p):
+        p.terminate()
+        try:
+            st = p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            st = p.wait()
+        check(st == 143, "metrics: SIGTERM status %s, want 143\n%s" %
+              (st, vmm_output(p)))
+
+    # Every second: two lines come with no FlushMetrics (the deadline is
+    # a hang guard).
+    metrics = os.path.join(tmp, "p-metrics.json")
+    p, c = boot("p", 1, metrics)
+    deadline = time.time() + 60
+    while len(metrics_lines(metrics)) < 2 and time.time() < deadline:
+        time.sleep(0.2)
+    lines = metrics_lines(metrics)
+    check(len(lines) >= 2 and all(m.get("lost_metrics") == 0 and
+                                  len(m.get("vcpu", [])) == 1
+                                  for m in lines),
+          "periodic metrics: %d line(s) %s, want 2 or more" %
+          (len(lines), lines[:3]))
+    c.close()
+    stop(p)
+
+    # Once an hour: only the line at stop.
+    metrics = os.path.join(tmp, "s-metrics.json")
+    p, c = boot("s", 3600, metrics)
+    time.sleep(0.5)
+    check(metrics_lines(metrics) == [],
+          "metrics before any period: %s" % metrics_lines(metrics))
+    c.close()
+    stop(p)
+    lines = metrics_lines(metrics)
+    check(len(lines) == 1 and lines[0]["vcpu"][0]["exits"] > 0,
+          "metrics at stop: %s, want one line with the vCPU's exits" % lines)
+
+    # A FIFO whose reader does not read: FlushMetrics fills it, the line
+    # that does not fit is refused and counted.
+    fifo = os.path.join(tmp, "m.fifo")
+    os.mkfifo(fifo)
+    rd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    p, c = boot("f", 3600, fifo)
+    refused = None
+    for _ in range(2000):
+        st, b = c.request("PUT", "/actions", {"action_type": "FlushMetrics"})
+        if st != 204:
+            refused = (st, b)
+            break
+    check(refused is not None and refused[0] == 400 and
+          "Resource temporarily unavailable" in
+          refused[1].get("fault_message", ""),
+          "FlushMetrics into a full FIFO: %s, want 400 EAGAIN" % (refused,))
+    data = b""
+    while True:
+        try:
+            chunk = os.read(rd, 65536)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    expect_ok(c, "PUT", "/actions", {"action_type": "FlushMetrics"})
+    last = json.loads(os.read(rd, 65536).decode().splitlines()[-1])
+    check(last.get("lost_metrics", 0) >= 1,
+          "lost_metrics after a refused line: %s" % last.get("lost_metrics"))
+    c.close()
+    stop(p)
+    os.close(rd)
+
+
 def ctrl_alt_del(vmm, guest, schema, tmp):
     """SendCtrlAltDel reaches the guest's i8042 keyboard: the test guest
     (tg.kbd) takes the chord by interrupt and passes. Sent while the VM
@@ -572,6 +670,7 @@ def main():
         refusals(vmm, tmp)
         boot(vmm, guest, schema, tmp)
         ctrl_alt_del(vmm, guest, schema, tmp)
+        periodic_metrics(vmm, guest, schema, tmp)
         config_file_and_api(vmm, guest, schema, tmp)
     if FAILS:
         print("%d check(s) failed" % len(FAILS))

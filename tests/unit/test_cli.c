@@ -423,6 +423,21 @@ static void test_fc_flags(void **state)
 		   "--metrics-path");
 	assert_bad(PARSE(&c, "--api-sock", "/s", "--boot-timer=1"),
 		   "--boot-timer");
+	assert_int_equal(PARSE(&c, "--api-sock", "/s"), 0);
+	assert_int_equal(c.metrics_interval_s, 60);
+	assert_int_equal(
+	    PARSE(&c, "--api-sock", "/s", "--metrics-interval", "1"), 0);
+	assert_int_equal(c.metrics_interval_s, 1);
+	assert_int_equal(
+	    PARSE(&c, "--api-sock", "/s", "--metrics-interval", "3600"), 0);
+	assert_int_equal(c.metrics_interval_s, 3600);
+	static char *const bad_intervals[] = {
+	    "0", "3601", "-1", "1s", "", "99999999999999999999"};
+	for (size_t i = 0; i < sizeof(bad_intervals) / sizeof(bad_intervals[0]);
+	     i++)
+		assert_bad(PARSE(&c, "--api-sock", "/s", "--metrics-interval",
+				 bad_intervals[i]),
+			   "--metrics-interval");
 	/* Without the API nothing would write the metrics. */
 	assert_bad(PARSE(&c, "--kernel", "k", "--metrics-path", "/m"),
 		   "--metrics-path needs --api-sock");

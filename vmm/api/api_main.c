@@ -125,37 +125,17 @@ static int api_main_ctrl_alt_del(void *opaque, char *fault, size_t cap)
 static int api_main_flush_metrics(void *opaque, char *fault, size_t cap)
 {
 	struct api_main *m = opaque;
-	int r = 0;
+	int r;
 	pthread_mutex_lock(&m->lock);
 	api_main_await_boot(m);
-	int fd = m->vm ? vm_metrics_fd(m->vm) : -1;
-	char *line = fd >= 0 ? api_metrics_line(m->vm) : NULL;
 	if (!m->vm) {
 		r = -ESRCH;
 		snprintf(fault, cap,
 			 "FlushMetrics: the microVM is not running");
-	} else if (fd < 0) {
-		r = -ENOENT;
-		snprintf(fault, cap,
-			 "FlushMetrics: no metrics file (PUT /metrics before "
-			 "InstanceStart)");
-	} else if (!line) {
-		r = -ENOMEM;
 	} else {
-		size_t len = strlen(line);
-		ssize_t n = write(fd, line, len);
-		if (n < 0)
-			r = -errno;
-		else if ((size_t)n != len)
-			r = -EIO;
-		if (r)
-			snprintf(fault, cap,
-				 "FlushMetrics: the metrics file took %zd of "
-				 "%zu bytes: %s",
-				 n < 0 ? (ssize_t)0 : n, len, strerror(-r));
+		r = api_metrics_flush(m->vm, "FlushMetrics", fault, cap);
 	}
 	pthread_mutex_unlock(&m->lock);
-	free(line);
 	return r;
 }
 

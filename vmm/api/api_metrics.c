@@ -2,10 +2,13 @@
 /* Metrics (api_metrics.h): PUT /metrics and FlushMetrics' line. */
 #include "vmm/api/api_metrics.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vmm/api/api_json.h"
 
@@ -52,8 +55,9 @@ char *api_metrics_line(struct vm *vm)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	json_t *root =
-	    json_pack("{s:I}", "utc_timestamp_ms",
-		      (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	    json_pack("{s:I,s:I}", "utc_timestamp_ms",
+		      (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+		      "lost_metrics", (json_int_t)vm_metrics_lost(vm));
 	if (!root)
 		return NULL;
 	vm_metrics(vm, metrics_put, root);
@@ -70,4 +74,32 @@ char *api_metrics_line(struct vm *vm)
 	line[n] = '\n';
 	line[n + 1] = '\0';
 	return line;
+}
+
+int api_metrics_flush(struct vm *vm, const char *what, char *fault, size_t cap)
+{
+	int fd = vm_metrics_fd(vm);
+	if (fd < 0) {
+		snprintf(fault, cap,
+			 "%s: no metrics file (PUT /metrics before "
+			 "InstanceStart)",
+			 what);
+		return -ENOENT;
+	}
+	char *line = api_metrics_line(vm);
+	if (!line) {
+		snprintf(fault, cap, "%s: out of memory", what);
+		return -ENOMEM;
+	}
+	size_t len = strlen(line);
+	ssize_t n = write(fd, line, len);
+	int r = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
+	free(line);
+	if (r) {
+		vm_metrics_lose(vm);
+		snprintf(fault, cap,
+			 "%s: the metrics file took %zd of %zu bytes: %s", what,
+			 n < 0 ? (ssize_t)0 : n, len, strerror(-r));
+	}
+	return r;
 }

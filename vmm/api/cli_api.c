@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -100,6 +101,22 @@ int cli_api_metrics_path(struct vm_config *cfg, const char *v, char *err,
 		return errmsg(err, errlen, -EINVAL,
 			      "--metrics-path: the path is empty");
 	cfg->metrics_path = v;
+	return 0;
+}
+
+int cli_api_metrics_interval(struct vm_config *cfg, const char *v, char *err,
+			     size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long s = strtoul(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || s < 1 ||
+	    s > CONFIG_MAX_METRICS_INTERVAL_S)
+		return errmsg(err, errlen, -EINVAL,
+			      "--metrics-interval: '%.40s' is not a number of "
+			      "seconds from 1 to %d",
+			      v, CONFIG_MAX_METRICS_INTERVAL_S);
+	cfg->metrics_interval_s = (unsigned)s;
 	return 0;
 }
 

@@ -50,6 +50,11 @@ int cli_api_log_path(struct vm_config *cfg, const char *v, char *err,
 int cli_api_metrics_path(struct vm_config *cfg, const char *v, char *err,
 			 size_t errlen);
 
+/* --metrics-interval S: a metrics line every S seconds (1 .. 3600;
+ * default 60, Firecracker's period). */
+int cli_api_metrics_interval(struct vm_config *cfg, const char *v, char *err,
+			     size_t errlen);
+
 /* --boot-timer (no value): accepted for Firecracker's clients; vmm has no
  * boot-timer device yet, and main says so at start-up. */
 int cli_api_boot_timer(struct vm_config *cfg, const char *v, char *err,
@@ -70,6 +75,7 @@ int cli_api_check(const struct vm_config *cfg, char *err,
 	    {"no-api", false, cli_api_no_api}, {"level", true, cli_api_level}, \
 	    {"log-path", true, cli_api_log_path},                              \
 	    {"metrics-path", true, cli_api_metrics_path},                      \
+	    {"metrics-interval", true, cli_api_metrics_interval},              \
 	{                                                                      \
 		"boot-timer", false, cli_api_boot_timer                        \
 	}
@@ -90,6 +96,8 @@ int cli_api_check(const struct vm_config *cfg, char *err,
 	"                        reader) instead of stderr; never blocks\n"    \
 	"  --metrics-path FILE   with the API: where FlushMetrics writes\n"    \
 	"                        (as PUT /metrics)\n"                          \
+	"  --metrics-interval S  a metrics line every S seconds (default\n"    \
+	"                        60) and one when the VM stops\n"              \
 	"  --boot-timer          accepted for Firecracker's clients; no\n"     \
 	"                        effect yet\n"
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/api/api_metrics.h"
 #include "vmm/app/restart.h"
 #include "vmm/base/log.h"
 #include "vmm/sandbox/dialer.h"
@@ -93,6 +94,18 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* vm_host.tick: the periodic metrics line (and, called once more after
+ * vm_run, the last one). A line the file does not take is counted in the
+ * next one's lost_metrics and logged (rate-limited: a stalled reader
+ * would repeat it). */
+static void launch_metrics_tick(void *opaque, struct vm *vm)
+{
+	struct log_limit *lim = opaque;
+	char fault[256];
+	if (api_metrics_flush(vm, "metrics", fault, sizeof(fault)))
+		log_limited(lim, LOG_WARN, "%s", fault);
+}
+
 /* A failure before the first vm_run: logged, and told to the hooks. */
 static void launch_failed(const struct launch_hooks *hooks, const char *err)
 {
@@ -139,6 +152,11 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		return VM_STATUS_ERROR;
 	}
 	host.guest_log = &guest_log;
+	if (host.metrics_fd >= 0) {
+		host.tick = launch_metrics_tick;
+		host.tick_opaque = &guest_log;
+		host.tick_ms = cfg->metrics_interval_s * 1000u;
+	}
 	/* --record: the trace file, and the taps behind the recorder. */
 	struct recorder *rec = NULL;
 	if (cfg->record && record_open(&rec, cfg->record, cfg, &host, &ids, err,
@@ -231,6 +249,9 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		ran = true;
 		uint64_t t0 = now_ms();
 		status = vm_run(vm);
+		/* The last metrics line: nothing counted is lost on stop. */
+		if (host.tick)
+			host.tick(host.tick_opaque, vm);
 		if (hooks && hooks->stopped)
 			hooks->stopped(hooks->opaque, vm);
 		if (rec && record_finish(rec, vm, err, sizeof(err)) != 0) {

@@ -15,6 +15,7 @@ void config_defaults(struct vm_config *cfg)
 	cfg->on_reset = RESET_EXIT;
 	cfg->restart_max = CONFIG_DEFAULT_RESTART_MAX;
 	cfg->log_level = LOG_WARN;
+	cfg->metrics_interval_s = CONFIG_DEFAULT_METRICS_INTERVAL_S;
 	cfg->eventfd = true;
 	cfg->acpi = true;
 }

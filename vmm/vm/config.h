@@ -19,6 +19,9 @@
 /* --on-reset restart: a guest that resets within CONFIG_RESTART_QUICK_MS
  * of booting, --restart-max times in a row, is given up on (main.c). */
 #define CONFIG_DEFAULT_RESTART_MAX  10
+/* Firecracker writes its metrics every 60 s. */
+#define CONFIG_DEFAULT_METRICS_INTERVAL_S 60
+#define CONFIG_MAX_METRICS_INTERVAL_S	  3600
 #define CONFIG_MAX_RESTARTS	    1000000
 #define CONFIG_RESTART_QUICK_MS	    30000
 #define CONFIG_RESTART_DELAY_MS	    100	 /* before the 2nd rapid restart */
@@ -117,6 +120,8 @@ struct vm_config {
 	bool no_api;		 /* --no-api (with --config-file) */
 	const char *metrics_path; /* the API's PUT /metrics: an existing file
 				   * or FIFO metrics are appended to, or NULL */
+	unsigned metrics_interval_s; /* --metrics-interval: a metrics line
+				      * every so many seconds (1 .. 3600) */
 	enum log_level log_level;
 	const char *log_path; /* --log-path FILE: the log goes there (main),
 			       * or the API's PUT /logger log_path */

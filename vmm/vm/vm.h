@@ -106,6 +106,12 @@ struct vm_host {
 	/* Optional (NULL: none): the recorder or the replay engine sees and
 	 * orders all device work (vmm/vm/vm_tracer.h). */
 	const struct vm_tracer *tracer;
+	/* Optional (NULL: none): called on the control thread every tick_ms
+	 * (> 0) while vm_run runs, paused or not (the periodic metrics
+	 * line). */
+	void (*tick)(void *opaque, struct vm *vm);
+	void *tick_opaque;
+	unsigned tick_ms;
 };
 
 struct vm;
@@ -208,5 +214,10 @@ void vm_metrics(struct vm *vm, vm_metric_fn *fn, void *opaque);
 
 /* Where metrics go (vm_host.metrics_fd): an fd, or -1. */
 int vm_metrics_fd(const struct vm *vm);
+
+/* Count a metrics line the file did not take; the count so far. Any
+ * thread. */
+void vm_metrics_lose(struct vm *vm);
+uint64_t vm_metrics_lost(const struct vm *vm);
 
 #endif

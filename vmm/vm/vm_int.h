@@ -58,6 +58,7 @@ struct vm {
 				  * one that lost the race to another stop */
 	_Atomic bool kbd_kick;	 /* keys queued: the control loop kicks the
 				  * i8042 (vm_send_ctrl_alt_del) */
+	_Atomic uint64_t metrics_lost; /* lines the metrics file refused */
 };
 
 #endif

@@ -25,3 +25,13 @@ int vm_metrics_fd(const struct vm *vm)
 {
 	return vm->host.metrics_fd;
 }
+
+void vm_metrics_lose(struct vm *vm)
+{
+	atomic_fetch_add(&vm->metrics_lost, 1);
+}
+
+uint64_t vm_metrics_lost(const struct vm *vm)
+{
+	return atomic_load(&vm->metrics_lost);
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm/base/log.h"
@@ -91,9 +92,33 @@ static bool run_signal(struct vm *vm, int sfd)
 	return true;
 }
 
+static uint64_t run_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The poll timeout until the host's next tick (-1: none), and the tick
+ * itself when it is due (the next one a period later). */
+static int run_tick(struct vm *vm, uint64_t *next)
+{
+	if (!vm->host.tick || !vm->host.tick_ms)
+		return -1;
+	uint64_t now = run_now_ms();
+	if (!*next)
+		*next = now + vm->host.tick_ms;
+	if (now >= *next) {
+		vm->host.tick(vm->host.tick_opaque, vm);
+		*next = now + vm->host.tick_ms;
+	}
+	return (int)(*next - now);
+}
+
 static void run_loop(struct vm *vm, int sfd)
 {
 	struct run_input in = {.eof = vm->host.serial_in_fd < 0};
+	uint64_t next_tick = 0;
 
 	while (vm_stop_reason(vm) == VM_STOP_NONE) {
 		struct pollfd p[3] = {
@@ -106,7 +131,10 @@ static void run_loop(struct vm *vm, int sfd)
 		 * and a guest that never reads costs no CPU. */
 		if (!in.eof && in.off == in.len)
 			p[2].fd = vm->host.serial_in_fd;
-		if (poll(p, 3, -1) < 0) {
+		int timeout = run_tick(vm, &next_tick);
+		if (vm_stop_reason(vm) != VM_STOP_NONE)
+			break;
+		if (poll(p, 3, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
