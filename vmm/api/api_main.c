@@ -269,7 +269,7 @@ static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
 		struct vm_config cfg = m->boot;
 		pthread_mutex_unlock(&m->lock);
 		/* PUT /logger: where the log goes from this boot on. */
-		char lerr[512];
+		char lerr[API_FAULT_MAX];
 		int lr = api_main_logger(&cfg, lerr, sizeof(lerr));
 		if (lr) {
 			log_error("%s", lerr);
