@@ -82,6 +82,19 @@ static int stub_cad(void *opaque, char *fault, size_t cap)
 	return 0;
 }
 
+static int stub_patch(void *opaque, unsigned index, const char *path,
+		      char *fault, size_t cap)
+{
+	struct stub *s = opaque;
+	FUZZ_CHECK(index < CONFIG_MAX_DISKS && path[0] &&
+		   strlen(path) < CONFIG_PATH_MAX);
+	if (s->fail_pause) {
+		snprintf(fault, cap, "stub failure");
+		return -EWOULDBLOCK;
+	}
+	return 0;
+}
+
 static bool in_buf(const char *p, const char *buf, size_t len)
 {
 	return p >= buf && p < buf + len;
@@ -171,6 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    .pause = stub_pause,
 				    .flush_metrics = stub_flush,
 				    .ctrl_alt_del = stub_cad,
+				    .patch_drive = stub_patch,
 				    .opaque = &stub};
 	api_route_init(st, base, "fuzz-vm", &ops);
 	for (unsigned n = 0; n < API_FUZZ_REQUESTS && !fz_empty(&f); n++) {

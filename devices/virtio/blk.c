@@ -358,3 +358,21 @@ void virtio_blk_destroy(struct virtio_blk *b)
 		return;
 	b->disk = NULL;
 }
+
+int virtio_blk_set_disk(struct virtio_blk *b, struct disk *d, char *err,
+			size_t errlen)
+{
+	if (d->read_only != b->read_only)
+		return errmsg(err, errlen, -EINVAL,
+			      "%s: the new image must be %s, as the drive is",
+			      b->name, b->read_only ? "read-only" : "writable");
+	if (!d->align || (d->align & (d->align - 1)) || SECTOR % d->align)
+		return errmsg(err, errlen, -EINVAL,
+			      "%s: the backend's alignment (%u) does not fit "
+			      "512-byte sectors",
+			      b->name, d->align);
+	b->disk = d;
+	b->capacity = MIN(d->size, (uint64_t)INT64_MAX) / SECTOR;
+	b->cfg.capacity = htole64(b->capacity);
+	return 0;
+}

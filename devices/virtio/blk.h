@@ -117,6 +117,16 @@ int virtio_blk_init(struct virtio_blk *b, const struct guest_mem *mem,
 		    const struct virtio_blk_opts *o, char *err,
 		    size_t errlen) VMM_WUR;
 
+/* Put the device over another backend d (the API's PATCH /drives), with
+ * the transport lock held: requests from now on go to d, and the capacity
+ * in the config space is d's. d must be read-only exactly when the
+ * device is (the guest's view of the mode cannot change) and its align
+ * must divide 512. 0, or -EINVAL with a message in err and nothing
+ * changed. The caller signals the change to the driver
+ * (virtio_mmio_config_changed) and frees the old backend. */
+int virtio_blk_set_disk(struct virtio_blk *b, struct disk *d, char *err,
+			size_t errlen) VMM_WUR;
+
 /* After virtio_mmio_destroy of its transport. Leaves the backend alone. */
 void virtio_blk_destroy(struct virtio_blk *b);
 

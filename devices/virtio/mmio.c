@@ -86,6 +86,12 @@ bool virtio_mmio_active(const struct virtio_mmio *m)
 	       !(m->status & (S_NEEDS_RESET | S_FAILED));
 }
 
+void virtio_mmio_config_changed(struct virtio_mmio *m)
+{
+	m->config_generation++;
+	raise_irq(m, VIRTIO_MMIO_INT_CONFIG);
+}
+
 void virtio_mmio_fail(struct virtio_mmio *m, int err, const char *why)
 {
 	m->errors++;

@@ -85,6 +85,11 @@ bool virtio_mmio_active(const struct virtio_mmio *m);
  * the driver if the queue's notification rules (vq_should_notify) ask. */
 void virtio_mmio_signal_used(struct virtio_mmio *m, unsigned q);
 
+/* Device side, lock held: the device changed its configuration space
+ * (a drive's new image): bumps ConfigGeneration and raises the
+ * configuration-change interrupt (virtio 1.2, 2.5.1). */
+void virtio_mmio_config_changed(struct virtio_mmio *m);
+
 /* Device side, lock held: the driver broke the rules (err is -errno, why
  * a short reason): NEEDS_RESET, config interrupt, counted and logged. */
 void virtio_mmio_fail(struct virtio_mmio *m, int err, const char *why);

@@ -182,7 +182,7 @@ def preboot_errors(c, schema, guest, disk):
         expect_fault(c, schema, "PUT", path, body, ["drives"] + words)
     expect_fault(c, schema, "PATCH", "/drives/rootfs",
                  {"drive_id": "rootfs", "path_on_host": disk},
-                 ["PATCH", "not supported"])
+                 ["PATCH", "not started"])
     # Two root devices.
     expect_ok(c, "PUT", "/drives/r1", dict(d, drive_id="r1"))
     expect_fault(c, schema, "PUT", "/drives/r2", dict(d, drive_id="r2"),
@@ -692,6 +692,89 @@ def tap_boot(vmm, guest, schema, tmp):
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
+def locked(path):
+    """Whether another process holds a flock on the file at path."""
+    import fcntl
+    with open(path, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False
+
+
+def patch_drives(vmm, guest, schema, tmp):
+    """PATCH /drives/{id} on a running VM: the new image is opened (by the
+    dialer, as --disk) and swapped in; the old one is let go. The refusals
+    name what is wrong and change nothing."""
+    sock = os.path.join(tmp, "pd.sock")
+    old, new, small = (os.path.join(tmp, n) for n in
+                       ("pd-old.img", "pd-new.img", "pd-small.img"))
+    for path, size in ((old, 1 << 20), (new, 2 << 20), (small, 100)):
+        with open(path, "wb") as f:
+            f.truncate(size)
+    p = start_vmm(vmm, sock, os.path.join(tmp, "pd-serial.txt"))
+    try:
+        c = FcClient(sock).connect()
+        expect_ok(c, "PUT", "/machine-config",
+                  {"vcpu_count": 1, "mem_size_mib": 64})
+        expect_ok(c, "PUT", "/boot-source",
+                  {"kernel_image_path": guest,
+                   "boot_args": "tg.mem=64 tg.cpus=1 tg.spin"})
+        expect_ok(c, "PUT", "/drives/scratch",
+                  {"drive_id": "scratch", "path_on_host": old,
+                   "is_root_device": False})
+        expect_fault(c, schema, "PATCH", "/drives/scratch",
+                     {"drive_id": "scratch", "path_on_host": new},
+                     ["not started"])
+        expect_ok(c, "PUT", "/actions", {"action_type": "InstanceStart"})
+        check(locked(old) and not locked(new),
+              "PATCH /drives: before, only the old image is locked")
+        for body, words in [
+            ({"drive_id": "other", "path_on_host": new}, ["drive_id"]),
+            ({"drive_id": "scratch", "path_on_host": new,
+              "rate_limiter": {"bandwidth": {}}}, ["rate_limiter"]),
+            ({"drive_id": "scratch", "path_on_host": new, "x": 1}, ["x"]),
+            ({"drive_id": "scratch",
+              "path_on_host": os.path.join(tmp, "nope.img")},
+             ["nope.img", "No such file"]),
+            ({"drive_id": "scratch", "path_on_host": small}, ["pd-small"]),
+        ]:
+            expect_fault(c, schema, "PATCH", "/drives/scratch", body, words)
+        expect_fault(c, schema, "PATCH", "/drives/none",
+                     {"drive_id": "none", "path_on_host": new},
+                     ["no drive 'none'"])
+        expect_ok(c, "PATCH", "/drives/scratch", {"drive_id": "scratch"})
+        check(locked(old), "PATCH /drives without a path changed the drive")
+        expect_ok(c, "PATCH", "/drives/scratch",
+                  {"drive_id": "scratch", "path_on_host": new})
+        check(locked(new) and not locked(old),
+              "PATCH /drives: after, the new image is locked, the old free")
+        st, b = c.get("/vm/config")
+        check(st == 200 and b["drives"][0]["path_on_host"] == new,
+              "PATCH /drives: GET /vm/config %s" % b)
+        # The image another VM holds is refused.
+        import fcntl
+        with open(old, "rb") as f:
+            fcntl.flock(f, fcntl.LOCK_SH)
+            expect_fault(c, schema, "PATCH", "/drives/scratch",
+                         {"drive_id": "scratch", "path_on_host": old},
+                         ["pd-old.img", "another VM"])
+        check(locked(new), "a refused PATCH /drives let the image go")
+        st, b = c.get("/")
+        check(b and b["state"] == "Running", "PATCH /drives: GET / %s" % b)
+        c.close()
+        p.terminate()
+        status = p.wait(timeout=60)
+        check(status == 143, "PATCH /drives: SIGTERM status %s\n%s" %
+              (status, vmm_output(p)))
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 def ctrl_alt_del(vmm, guest, schema, tmp):
     """SendCtrlAltDel reaches the guest's i8042 keyboard: the test guest
     (tg.kbd) takes the chord by interrupt and passes. Sent while the VM
@@ -745,6 +828,7 @@ def main():
         ctrl_alt_del(vmm, guest, schema, tmp)
         periodic_metrics(vmm, guest, schema, tmp)
         tap_boot(vmm, guest, schema, tmp)
+        patch_drives(vmm, guest, schema, tmp)
         config_file_and_api(vmm, guest, schema, tmp)
     if FAILS:
         print("%d check(s) failed" % len(FAILS))

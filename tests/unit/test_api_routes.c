@@ -23,8 +23,10 @@
 #include "vmm/app/cli.h"
 
 struct stub {
-	int start_r, pause_r, flush_r, cad_r;
-	unsigned starts, pauses, resumes, flushes, cads;
+	int start_r, pause_r, flush_r, cad_r, patch_r;
+	unsigned starts, pauses, resumes, flushes, cads, patches;
+	unsigned patch_index;
+	char patch_path[64];
 	struct vm_config booted;
 	char cmdline[API_BOOT_ARGS_MAX + 32];
 };
@@ -73,6 +75,18 @@ static int stub_cad(void *opaque, char *fault, size_t cap)
 	return s->cad_r;
 }
 
+static int stub_patch(void *opaque, unsigned index, const char *path,
+		      char *fault, size_t cap)
+{
+	struct stub *s = opaque;
+	s->patches++;
+	s->patch_index = index;
+	snprintf(s->patch_path, sizeof(s->patch_path), "%s", path);
+	if (s->patch_r)
+		snprintf(fault, cap, "stub says no");
+	return s->patch_r;
+}
+
 struct fixture {
 	struct vm_config base;
 	struct api_state st;
@@ -90,6 +104,7 @@ static int setup(void **state)
 				    .pause = stub_pause,
 				    .flush_metrics = stub_flush,
 				    .ctrl_alt_del = stub_cad,
+				    .patch_drive = stub_patch,
 				    .opaque = &f->stub};
 	api_route_init(&f->st, &f->base, "vm-1", &ops);
 	*state = f;
@@ -319,6 +334,37 @@ static void test_drives_and_start(void **state)
 	fault(f, "PUT", "/metrics", "{\"metrics_path\":\"/tmp/m\"}",
 	      "after InstanceStart");
 
+	/* PATCH /drives once running: the VMM's answer is the request's;
+	 * only a taken path shows in GET /vm/config. */
+	assert_int_equal(req(f, "PATCH", "/drives/data",
+			     "{\"drive_id\":\"data\",\"path_on_host\":"
+			     "\"/new.img\"}"),
+			 204);
+	assert_int_equal(f->stub.patches, 1);
+	assert_string_equal(f->stub.patch_path, "/new.img");
+	assert_int_equal(req(f, "GET", "/vm/config", NULL), 200);
+	assert_non_null(strstr(f->rs.body, "/new.img"));
+	f->stub.patch_r = -EWOULDBLOCK;
+	fault(f, "PATCH", "/drives/data",
+	      "{\"drive_id\":\"data\",\"path_on_host\":\"/other.img\"}",
+	      "PATCH /drives/data: stub says no");
+	assert_int_equal(req(f, "GET", "/vm/config", NULL), 200);
+	assert_null(strstr(f->rs.body, "/other.img"));
+	f->stub.patch_r = 0;
+	assert_int_equal(
+	    req(f, "PATCH", "/drives/data", "{\"drive_id\":\"data\"}"), 204);
+	assert_int_equal(f->stub.patches, 2);
+	fault(f, "PATCH", "/drives/none",
+	      "{\"drive_id\":\"none\",\"path_on_host\":\"/x\"}",
+	      "no drive 'none'");
+	fault(f, "PATCH", "/drives/data",
+	      "{\"drive_id\":\"data\",\"path_on_host\":\"/x\","
+	      "\"rate_limiter\":{}}",
+	      "rate_limiter");
+	fault(f, "PATCH", "/drives/data",
+	      "{\"drive_id\":\"data\",\"is_read_only\":true}", "is_read_only");
+	assert_int_equal(f->stub.patches, 2);
+
 	/* SendCtrlAltDel once running (paused too); the VMM's failure (a
 	 * full keyboard buffer) is the 400's. */
 	assert_int_equal(
@@ -386,6 +432,9 @@ static void test_actions(void **state)
 	fault(f, "PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}",
 	      "SendCtrlAltDel: the microVM is not started");
 	assert_int_equal(f->stub.cads, 0);
+	fault(f, "PATCH", "/drives/d",
+	      "{\"drive_id\":\"d\",\"path_on_host\":\"/x\"}", "not started");
+	assert_int_equal(f->stub.patches, 0);
 	fault(f, "PUT", "/actions", "{\"action_type\":\"FlushMetrics\"}",
 	      "not started");
 	assert_int_equal(f->stub.flushes, 0);

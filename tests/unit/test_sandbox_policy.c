@@ -14,6 +14,7 @@
  * `test_sandbox_policy --markdown` prints the tables docs/security.md
  * holds (to update it after changing policy.c).
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,10 +139,12 @@ static void test_never(void **s)
 			continue;
 		const struct policy_rule *r = all_rules(which, &n);
 		for (size_t i = 0; i < n; i++) {
-			/* The dialer exists to connect (test_dialer). */
+			/* The dialer exists to connect, and to open drive
+			 * images (test_dialer). */
 			if (which == TABLE_DIALER &&
 			    (!strcmp(r[i].sys, "socket") ||
-			     !strcmp(r[i].sys, "connect")))
+			     !strcmp(r[i].sys, "connect") ||
+			     !strcmp(r[i].sys, "openat")))
 				continue;
 			const struct policy_never_entry *e =
 			    policy_never_broken(&r[i]);
@@ -313,13 +316,21 @@ static void test_constrained(void **s)
 }
 
 /* The dialer's allowlist is exactly its few calls; socket only for unix
- * sockets; and no other table can make a socket or connect. */
+ * sockets; openat only with a --disk image's flags (no O_CREAT, O_TRUNC,
+ * O_PATH: it creates, truncates and walks nothing); and no other table
+ * can make a socket, connect or open. */
 static void test_dialer(void **s)
 {
 	(void)s;
-	static const char *const want[] = {"read",    "socket", "connect",
-					   "sendmsg", "close",	"exit_group"};
-	size_t n;
+	static const char *const want[] = {
+	    "read",   "socket",	    "connect", "sendmsg",   "close",
+	    "openat", "openat",	    "openat",  "openat",    "fcntl",
+	    "fstat",  "newfstatat", "flock",   "exit_group"};
+	const uint64_t disk = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	const uint64_t flags[] = {O_RDONLY | disk, O_RDWR | disk,
+				  O_RDONLY | disk | O_DIRECT,
+				  O_RDWR | disk | O_DIRECT};
+	size_t n, opens = 0;
 	const struct policy_rule *r = policy_dialer_rules(&n);
 	assert_int_equal(n, ARRAY_SIZE(want));
 	for (size_t i = 0; i < n; i++) {
@@ -328,7 +339,14 @@ static void test_dialer(void **s)
 		    (r[i].cmp != POLICY_EQ || r[i].arg != 0 ||
 		     r[i].val != AF_UNIX))
 			fail_msg("dialer: socket beyond AF_UNIX");
+		if (!strcmp(r[i].sys, "openat")) {
+			assert_int_equal(r[i].cmp, POLICY_EQ);
+			assert_int_equal(r[i].arg, 2);
+			assert_int_equal(r[i].val, flags[opens]);
+			opens++;
+		}
 	}
+	assert_int_equal(opens, ARRAY_SIZE(flags));
 	for (int which = 0; which < TABLES; which++) {
 		if (which == TABLE_DIALER)
 			continue;

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -237,6 +239,51 @@ static void test_read_only(void **state)
 }
 
 /* Several chains, one kick: all served, one interrupt, avail_event set. */
+/* A new backend (PATCH /drives): requests go to it, the capacity is its
+ * own, the driver is told; a backend of the other mode is refused. */
+static void test_set_disk(void **state)
+{
+	struct fx *f = *state, *r = fx_new(false, false),
+		  *ro = fx_new(true, false);
+	char err[256];
+	uint8_t buf[512], mark[512];
+
+	memset(mark, 0x5a, sizeof(mark));
+	assert_int_equal(pwrite(r->fd, mark, sizeof(mark), 0), 512);
+	struct disk small = r->raw.disk;
+	small.size = 8 * 512;
+	uint32_t gen = rd(f, VIRTIO_MMIO_CONFIG_GENERATION, 4);
+	unsigned irqs = f->irqs;
+
+	virtio_mmio_lock(&f->m);
+	assert_int_equal(
+	    virtio_blk_set_disk(&f->blk, &ro->raw.disk, err, sizeof(err)),
+	    -EINVAL);
+	assert_non_null(strstr(err, "writable"));
+	assert_int_equal(virtio_blk_set_disk(&f->blk, &small, err, sizeof(err)),
+			 0);
+	virtio_mmio_config_changed(&f->m);
+	virtio_mmio_unlock(&f->m);
+	assert_int_equal(rd(f, CFG(capacity), 8), 8);
+	assert_int_equal(rd(f, VIRTIO_MMIO_CONFIG_GENERATION, 4), gen + 1);
+	assert_int_equal(rd(f, VIRTIO_MMIO_INTERRUPT_STATUS, 4) &
+			     VIRTIO_MMIO_INT_CONFIG,
+			 VIRTIO_MMIO_INT_CONFIG);
+	assert_int_equal(f->irqs, irqs + 1);
+	rq(f, T_IN, 0, 512, S_OK, 513);
+	assert_int_equal(gm_read(&f->gm, DATA, buf, 512), 0);
+	assert_memory_equal(buf, mark, 512);
+	rq(f, T_IN, 8, 512, S_IOERR, 1); /* past the new capacity */
+	/* Writes reach the new image, not the old. */
+	put(f, DATA, "new", 3);
+	rq(f, T_OUT, 1, 512, S_OK, 1);
+	assert_int_equal(pread(r->fd, buf, 3, 512), 3);
+	assert_memory_equal(buf, "new", 3);
+	check_file(f, 0, 0, NULL);
+	fx_free(r);
+	fx_free(ro);
+}
+
 static void test_batch_event_idx(void **state)
 {
 	struct fx *f = *state;
@@ -268,6 +315,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    BLK_TEST(test_config, NULL),
+	    BLK_TEST(test_set_disk, NULL),
 	    BLK_TEST(test_init_errors, NULL),
 	    BLK_TEST(test_read_write, NULL),
 	    BLK_TEST(test_layouts, NULL),

@@ -12,10 +12,12 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -254,6 +256,86 @@ static void test_dialer_gone(void **state)
 	expect_op(&t->f, VIRTIO_VSOCK_OP_RST, NULL, 0, NULL);
 }
 
+/* A file at dir/name of `size` bytes; its path in out. */
+static void make_file(struct uf *t, const char *name, off_t size, char *out,
+		      size_t cap)
+{
+	snprintf(out, cap, "%s/%s", t->dir, name);
+	int fd = open(out, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, size), 0);
+	close(fd);
+}
+
+/* Whether the file at path is flocked (LOCK_EX cannot be had). */
+static bool is_locked(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	bool busy = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
+/* The dialer opens drive images as --disk does: the mode asked, a flock,
+ * only regular files (or block devices) of a sector or more. */
+static void test_dialer_opens(void **state)
+{
+	struct uf *t = *state;
+	char img[200], tiny[200], none[200];
+	make_file(t, "d.img", 4096, img, sizeof(img));
+	make_file(t, "tiny.img", 100, tiny, sizeof(tiny));
+	snprintf(none, sizeof(none), "%s/none.img", t->dir);
+
+	int fd = vsock_dial_open(t->dial[0], img, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(fcntl(fd, F_GETFL) & (O_ACCMODE | O_NONBLOCK), O_RDWR);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_true(is_locked(img));
+	/* A writer holds it: a second one (another VM) is refused. */
+	assert_int_equal(vsock_dial_open(t->dial[0], img, 0), -EWOULDBLOCK);
+	assert_int_equal(vsock_dial_open(t->dial[0], img, VSOCK_DIAL_RO),
+			 -EWOULDBLOCK);
+	close(fd);
+	assert_false(is_locked(img));
+	fd = vsock_dial_open(t->dial[0], img, VSOCK_DIAL_RO);
+	assert_true(fd >= 0);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	/* Readers share it. */
+	int fd2 = vsock_dial_open(t->dial[0], img, VSOCK_DIAL_RO);
+	assert_true(fd2 >= 0);
+	close(fd2);
+	close(fd);
+
+	assert_int_equal(vsock_dial_open(t->dial[0], none, 0), -ENOENT);
+	assert_int_equal(vsock_dial_open(t->dial[0], tiny, 0), -EINVAL);
+	assert_int_equal(vsock_dial_open(t->dial[0], t->dir, VSOCK_DIAL_RO),
+			 -EINVAL);
+	assert_int_equal(vsock_dial_open(t->dial[0], "", 0), -ENAMETOOLONG);
+	/* A flag the protocol does not have. */
+	assert_int_equal(vsock_dial_open(t->dial[0], img, 0x80), -EINVAL);
+	/* Connects still work after opens. */
+	assert_int_equal(vsock_dial(t->dial[0], 4321), -ENOENT);
+}
+
+/* A dialer without a vsock path refuses connects and still opens. */
+static void test_dialer_no_vsock(void **state)
+{
+	(void)state;
+	int sv[2];
+	assert_int_equal(
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	uint32_t port = 5;
+	assert_int_equal(write(sv[0], &port, sizeof(port)), sizeof(port));
+	shutdown(sv[0], SHUT_WR);
+	vsock_dial_serve(sv[1], NULL); /* answers, then sees the end */
+	int32_t status = 0;
+	assert_int_equal(read(sv[0], &status, sizeof(status)), sizeof(status));
+	assert_int_equal(status, ENOENT);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void test_listen_refuses_existing(void **state)
 {
 	struct uf *t = *state;
@@ -268,9 +350,13 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_host_connects),	     T(test_guest_connects),
-	    T(test_bad_handshakes),	     T(test_dialer_gone),
+	    T(test_host_connects),
+	    T(test_guest_connects),
+	    T(test_bad_handshakes),
+	    T(test_dialer_gone),
 	    T(test_listen_refuses_existing),
+	    T(test_dialer_opens),
+	    cmocka_unit_test(test_dialer_no_vsock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,6 +162,36 @@ static int acf_same_id(const char *what, json_t *o, const char *field,
 	return r;
 }
 
+int api_config_drive_patch(struct api_config *ac, const char *id,
+			   const char *body, size_t len, unsigned *index,
+			   char path[CONFIG_PATH_MAX], char *fault, size_t cap)
+{
+	static const char what[] = "drives";
+	static const struct api_json_member m[] = {{"drive_id", true},
+						   {"path_on_host", false},
+						   {"rate_limiter", false}};
+	int r = acf_check_id(what, "drive_id", id, fault, cap);
+	json_t *o = NULL;
+	if (!r)
+		r = api_json_object(what, body, len, m, ARRAY_SIZE(m), &o,
+				    fault, cap);
+	if (r)
+		return r;
+	path[0] = '\0';
+	if (!(r = acf_same_id(what, o, "drive_id", id, fault, cap)) &&
+	    !(r = api_json_null_only(what, o, "rate_limiter", fault, cap)))
+		r = api_json_string(what, o, "path_on_host", path,
+				    CONFIG_PATH_MAX, NULL, fault, cap);
+	json_decref(o);
+	if (r)
+		return r;
+	*index = acf_find(ac->drive_ids, ac->cfg.ndisks, id);
+	if (*index >= ac->cfg.ndisks)
+		return api_json_fault(fault, cap, "%s: no drive '%s'", what,
+				      id);
+	return 0;
+}
+
 int api_config_drive(struct api_config *ac, const char *id, const char *body,
 		     size_t len, char *fault, size_t cap)
 {

@@ -71,6 +71,16 @@ int api_config_boot_source(struct api_config *ac, const char *body, size_t len,
 int api_config_drive(struct api_config *ac, const char *id, const char *body,
 		     size_t len, char *fault, size_t cap) VMM_WUR;
 
+/* PATCH /drives/{id}: drive_id (equal to id), path_on_host (optional:
+ * without it the request changes nothing), rate_limiter refused unless
+ * null. The drive must exist: *index is its place in ac->cfg.disks. path
+ * gets path_on_host, or "" when absent. ac is not changed (the caller
+ * records the path once the VM took it). 0 or -EINVAL with fault set. */
+int api_config_drive_patch(struct api_config *ac, const char *id,
+			   const char *body, size_t len, unsigned *index,
+			   char path[CONFIG_PATH_MAX], char *fault,
+			   size_t cap) VMM_WUR;
+
 /* PUT /network-interfaces/{id}: iface_id (equal to id), host_dev_name
  * (required), guest_mac; rx/tx_rate_limiter refused unless null. Adds
  * or replaces. 0, -EINVAL or -ENOSPC with fault set. */

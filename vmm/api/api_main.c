@@ -119,6 +119,27 @@ static int api_main_ctrl_alt_del(void *opaque, char *fault, size_t cap)
 	return r;
 }
 
+/* api_ops.patch_drive, on the API thread: the control thread does the
+ * work (vm_drive_replace). */
+static int api_main_patch_drive(void *opaque, unsigned index, const char *path,
+				char *fault, size_t cap)
+{
+	struct api_main *m = opaque;
+	int r;
+	pthread_mutex_lock(&m->lock);
+	api_main_await_boot(m);
+	if (!m->vm) {
+		r = -ESRCH;
+		snprintf(fault, cap, "the microVM is not running");
+	} else {
+		r = vm_drive_replace(m->vm, index, path, fault, cap);
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (!r)
+		log_info("api: drive %u now on %s", index, path);
+	return r;
+}
+
 /* api_ops.flush_metrics, on the API thread: one line, written whole or
  * not at all (a FIFO whose reader stalls gets EAGAIN: the line is lost,
  * the VM is not held up). */
@@ -317,6 +338,7 @@ int api_main(const struct vm_config *cfg, const struct accel_ops *accel,
 				    .pause = api_main_pause,
 				    .flush_metrics = api_main_flush_metrics,
 				    .ctrl_alt_del = api_main_ctrl_alt_del,
+				    .patch_drive = api_main_patch_drive,
 				    .opaque = m};
 	api_route_init(&m->st, cfg, cfg->id, &ops);
 	/* jansson seeds its hash function from /dev/urandom at its first

@@ -212,6 +212,38 @@ static int route_actions(struct api_state *st, const char *body, size_t len,
 	return route_done(rs, r, fault);
 }
 
+/* PATCH /drives/{id} on a started microVM: a new image for the drive
+ * (firecracker-containerd swaps its placeholder drives this way). */
+static int route_patch_drive(struct api_state *st, const char *id,
+			     const char *body, size_t len,
+			     struct api_response *rs)
+{
+	if (st->vm_state == API_NOT_STARTED)
+		return route_fault(rs,
+				   "PATCH /drives/%.64s: the microVM is "
+				   "not started (PUT the drive instead)",
+				   id);
+	char fault[API_FAULT_MAX] = "", path[CONFIG_PATH_MAX];
+	unsigned i;
+	int r = api_config_drive_patch(&st->pending, id, body, len, &i, path,
+				       fault, sizeof(fault));
+	if (r)
+		return route_done(rs, r, fault);
+	if (!path[0]) /* nothing to change */
+		return route_done(rs, 0, "");
+	char vfault[API_FAULT_MAX - 64] = "";
+	r = st->ops.patch_drive ? st->ops.patch_drive(st->ops.opaque, i, path,
+						      vfault, sizeof(vfault))
+				: -ENOTSUP;
+	if (r) {
+		snprintf(fault, sizeof(fault), "PATCH /drives/%.32s: %s", id,
+			 vfault[0] ? vfault : strerror(-r));
+		return route_done(rs, r, fault);
+	}
+	memcpy(st->pending.cfg.disks[i].path, path, CONFIG_PATH_MAX);
+	return route_done(rs, 0, "");
+}
+
 /* PATCH /vm {"state": "Paused" | "Resumed"}. */
 static int route_vm(struct api_state *st, const char *body, size_t len,
 		    struct api_response *rs)
@@ -354,8 +386,10 @@ int api_route(struct api_state *st, const char *method, const char *path,
 	if (patch) {
 		if (!strcmp(path, "/vm"))
 			return route_vm(st, body, len, rs);
+		const char *id = route_id(path, "/drives");
+		if (id)
+			return route_patch_drive(st, id, body, len, rs);
 		if (!strcmp(path, "/machine-config") ||
-		    route_id(path, "/drives") ||
 		    route_id(path, "/network-interfaces"))
 			return route_fault(rs,
 					   "PATCH %.128s is not supported "

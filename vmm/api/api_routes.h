@@ -41,6 +41,10 @@ struct api_ops {
 	/* SendCtrlAltDel: press Ctrl-Alt-Del on the running VM's keyboard
 	 * (vm_send_ctrl_alt_del). */
 	int (*ctrl_alt_del)(void *opaque, char *fault, size_t cap);
+	/* PATCH /drives: put drive `index` of the running VM over the image
+	 * at path (vm_drive_replace). */
+	int (*patch_drive)(void *opaque, unsigned index, const char *path,
+			   char *fault, size_t cap);
 	void *opaque;
 };
 

@@ -260,6 +260,10 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		}
 		enum vm_stop_reason why = vm_stop_reason(vm);
 		int sig = vm_signal_seen(vm);
+		/* PATCH /drives may have replaced images: those are what a
+		 * restart boots and host_close closes. */
+		for (unsigned k = 0; k < cfg->ndisks; k++)
+			host.disk_fds[k] = vm_disk_fd(vm, k);
 		vm_destroy(vm);
 		if (why == VM_STOP_RESET && cfg->on_reset == RESET_RESTART) {
 			if (sig) {

@@ -44,7 +44,8 @@ dialer_child(const char *path, const struct filter_prog *prog, pid_t parent,
 int dialer_start(const struct vm_config *cfg, struct vm_host *h, char *err,
 		 size_t errlen)
 {
-	if (!cfg->vsock.on)
+	/* A vsock's guest connections; the API's PATCH /drives. */
+	if (!cfg->vsock.on && !cfg->api_sock)
 		return 0;
 	/* The child's pid is not known yet: its filter's tgkill rule (the
 	 * sanitizer runtimes') names this process, which it never signals. */
@@ -60,7 +61,8 @@ int dialer_start(const struct vm_config *cfg, struct vm_host *h, char *err,
 	pid_t pid = r < 0 ? -1 : fork();
 	if (pid == 0) {
 		close(sv[0]);
-		dialer_child(cfg->vsock.uds_path, &prog, parent, sv[1]);
+		dialer_child(cfg->vsock.on ? cfg->vsock.uds_path : NULL, &prog,
+			     parent, sv[1]);
 	}
 	int e = pid < 0 ? -errno : 0;
 	filter_free(&prog);

@@ -2,21 +2,40 @@
 /* The vsock dialer's allowlist (policy.h, dialer.h). */
 #include "vmm/sandbox/policy.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #define D	 POLICY_D
 #define ANY	 .cmp = POLICY_ANY
 #define EQ(a, v) .cmp = POLICY_EQ, .arg = (a), .val = (v), .val_name = #v
 
-/* The calls vsock_dial_serve makes (strace of a dial, a refusal and the
- * end), and exit. It opens nothing by path but the unix sockets it
- * connects to, and only those named PATH_PORT. */
+/* The calls vsock_dial_serve makes (strace of a dial, a refusal, a drive
+ * opened and the end), and exit. It connects only to the unix sockets
+ * named PATH_PORT, and opens files only as --disk images are opened. */
+#define DISK_FLAGS     (O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+#define DISK_RO	       (O_RDONLY | DISK_FLAGS)
+#define DISK_RW	       (O_RDWR | DISK_FLAGS)
+#define DISK_RO_DIRECT (DISK_RO | O_DIRECT)
+#define DISK_RW_DIRECT (DISK_RW | O_DIRECT)
 static const struct policy_rule policy_dialer[] = {
-    {"read", D, ANY, .why = "a request: the port"},
+    {"read", D, ANY, .why = "a request: a port, or an image to open"},
     {"socket", D, EQ(0, AF_UNIX), .why = "a unix socket to connect"},
     {"connect", D, ANY, .why = "to PATH_PORT, the host service's socket"},
-    {"sendmsg", D, ANY, .why = "the reply, with the connected socket"},
-    {"close", D, ANY, .why = "its copy of the socket, once sent"},
+    {"sendmsg", D, ANY,
+     .why = "the reply, with the connected socket or the image"},
+    {"close", D, ANY, .why = "its copy of the socket or image, once sent"},
+    {"openat", D, EQ(2, DISK_RO), .why = "PATCH /drives: a read-only image"},
+    {"openat", D, EQ(2, DISK_RW), .why = "PATCH /drives: an image"},
+    {"openat", D, EQ(2, DISK_RO_DIRECT),
+     .why = "PATCH /drives: a read-only image, direct"},
+    {"openat", D, EQ(2, DISK_RW_DIRECT),
+     .why = "PATCH /drives: an image, direct"},
+    {"fcntl", D, EQ(1, F_SETFL),
+     .why = "the image's O_NONBLOCK off (it only kept open from a FIFO)"},
+    {"fstat", D, ANY, .why = "a regular file or block device, its size"},
+    {"newfstatat", D, EQ(3, AT_EMPTY_PATH),
+     .why = "glibc's fstat(): an open fd, metadata only"},
+    {"flock", D, ANY, .why = "shared or exclusive, as --disk: no two writers"},
     {"exit_group", D, ANY, .why = "vmm closed its end: done"},
 };
 

@@ -291,6 +291,9 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 			      vm->ncpus);
 	if ((r = vm_pause_init(&vm->pause)))
 		return errmsg(err, errlen, r, "pause state: %s", strerror(-r));
+	if ((r = vm_ctl_init(&vm->ctl)))
+		return errmsg(err, errlen, r, "control calls: %s",
+			      strerror(-r));
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->wake_fd < 0)
 		return errmsg(err, errlen, -errno, "eventfd: %s",
@@ -359,4 +362,5 @@ void vm_destroy(struct vm *vm)
 		close(vm->wake_fd);
 	vm->wake_fd = -1;
 	vm_pause_destroy(&vm->pause);
+	vm_ctl_destroy(&vm->ctl);
 }

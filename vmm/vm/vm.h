@@ -166,6 +166,21 @@ size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len,
  * guest does not read its keyboard). */
 int vm_send_ctrl_alt_del(struct vm *vm) VMM_WUR;
 
+/* Put drive `index` (cfg->disks[index]) over the image at path (the
+ * API's PATCH /drives): the dialer opens it as --disk would be (the
+ * drive's read-only and direct modes, a flock), the control thread swaps
+ * it in, and the guest's driver gets a configuration-change interrupt
+ * (the new capacity). The old image is closed. Any thread but the
+ * control thread's and the VM's own; blocks until done. 0, or -errno
+ * with one line in err (nothing changed). */
+int vm_drive_replace(struct vm *vm, unsigned index, const char *path, char *err,
+		     size_t errlen) VMM_WUR;
+
+/* The fd drive `index` uses now (vm_host.disk_fds, or the image
+ * vm_drive_replace put in), or -1. For the host side after vm_run: the
+ * fd to close, and to restart with. */
+int vm_disk_fd(const struct vm *vm, unsigned index);
+
 /* Release everything vm_create built. Safe on a partly created VM and on
  * a zeroed struct. */
 void vm_destroy(struct vm *vm);

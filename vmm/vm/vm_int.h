@@ -19,6 +19,7 @@
 #include "vmm/platform/loader/loader.h"
 #include "vmm/vm/conout.h"
 #include "vmm/vm/vm.h"
+#include "vmm/vm/vm_ctl.h"
 #include "vmm/vm/vm_pause.h"
 
 struct vm {
@@ -52,6 +53,7 @@ struct vm {
 	struct boot_plan plan;
 
 	struct vm_pause pause; /* vm_pause.h */
+	struct vm_ctl ctl;     /* vm_ctl.h: work for the control thread */
 	int wake_fd;	  /* eventfd: wakes the control loop (stop, RX space) */
 	_Atomic int stop; /* reason << 8 | status; 0 while running */
 	_Atomic int signal_seen; /* a SIGINT/SIGTERM/SIGHUP vm_run read, even

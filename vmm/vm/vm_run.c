@@ -147,6 +147,7 @@ static void run_loop(struct vm *vm, int sfd)
 			run_drain_eventfd(vm->wake_fd);
 		if (atomic_exchange(&vm->kbd_kick, false))
 			i8042_kick(&vm->i8042);
+		vm_ctl_serve(vm);
 		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
 			run_read_input(vm, &in);
 		run_push_input(vm, &in);
@@ -197,6 +198,7 @@ int vm_run(struct vm *vm)
 	}
 	if (sfd >= 0)
 		run_loop(vm, sfd);
+	vm_ctl_close(vm);
 
 	for (unsigned i = 0; i < vm->ncpus; i++)
 		vcpu_stop(&vm->vcpus[i]);

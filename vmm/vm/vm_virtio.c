@@ -150,8 +150,11 @@ static int vdev_event_path(struct vm_vdev *v)
  * resource it wraps (a disk's raw backend, a net's tap port) and the
  * type-specific options create is given (vdev_env.opts). */
 struct vdev_res {
-	struct disk_raw raw;
-	bool raw_ready;
+	/* A disk's backend: raws[cur] is the device's; the other is free
+	 * for the next image (vm_virtio_swap_disk). */
+	struct disk_raw raws[2];
+	bool raw_ready[2];
+	unsigned cur;
 	struct net_tap tap;
 	struct vsock_uds uds;
 	bool uds_ready;
@@ -184,14 +187,14 @@ static int vdev_prep_blk(struct vm_vdev *v, char *err, size_t errlen)
 	snprintf(res->name, sizeof(res->name), "virtio-blk%u", v->index);
 	char why[256];
 	int r =
-	    disk_raw_init(&res->raw, v->vm->host.disk_fds[v->index],
+	    disk_raw_init(&res->raws[0], v->vm->host.disk_fds[v->index],
 			  d->read_only, d->direct, res->name, why, sizeof(why));
 	if (r)
 		return errmsg(err, errlen, r, "--disk %s: %s", d->path, why);
-	res->raw_ready = true;
+	res->raw_ready[0] = true;
 	res->opt = "--disk";
 	res->arg = d->path;
-	res->opts.blk = (struct virtio_blk_opts){.disk = &res->raw.disk,
+	res->opts.blk = (struct virtio_blk_opts){.disk = &res->raws[0].disk,
 						 .id = d->id[0] ? d->id : NULL,
 						 .name = res->name};
 	return 0;
@@ -430,8 +433,9 @@ static void vdev_destroy(struct vm_vdev *v)
 		virtio_mmio_destroy(&v->mmio);
 	if (v->dev)
 		v->type->destroy(v->impl);
-	if (v->res && v->res->raw_ready)
-		disk_raw_destroy(&v->res->raw);
+	for (unsigned k = 0; v->res && k < 2; k++)
+		if (v->res->raw_ready[k])
+			disk_raw_destroy(&v->res->raws[k]);
 	if (v->res && v->res->uds_ready)
 		vsock_uds_destroy(&v->res->uds);
 	/* The eventfds die with the VM fd's registrations; close ours. */
@@ -454,4 +458,42 @@ void vm_virtio_destroy(struct vm *vm)
 	if (vm->io_ready)
 		iothread_destroy(&vm->io);
 	vm->io_ready = false;
+}
+
+int vm_virtio_swap_disk(struct vm *vm, unsigned index, int fd, char *err,
+			size_t errlen)
+{
+	struct vm_vdev *v = NULL;
+	for (unsigned i = 0; i < vm->nvdevs && !v; i++)
+		if (vm->vdevs[i]->type == &virtio_blk_type &&
+		    vm->vdevs[i]->index == index)
+			v = vm->vdevs[i];
+	if (!v || index >= vm->cfg->ndisks)
+		return errmsg(err, errlen, -ENOENT, "no drive %u", index);
+	const struct disk_config *d = &vm->cfg->disks[index];
+	struct vdev_res *res = v->res;
+	unsigned next = res->cur ^ 1;
+	char why[256];
+	int r = disk_raw_init(&res->raws[next], fd, d->read_only, d->direct,
+			      res->name, why, sizeof(why));
+	if (r) {
+		disk_raw_destroy(&res->raws[next]);
+		return errmsg(err, errlen, r, "%s", why);
+	}
+	res->raw_ready[next] = true;
+	virtio_mmio_lock(&v->mmio);
+	r = virtio_blk_set_disk(v->impl, &res->raws[next].disk, why,
+				sizeof(why));
+	if (!r)
+		virtio_mmio_config_changed(&v->mmio);
+	virtio_mmio_unlock(&v->mmio);
+	unsigned old = r ? next : res->cur;
+	disk_raw_destroy(&res->raws[old]);
+	res->raw_ready[old] = false;
+	if (r)
+		return errmsg(err, errlen, r, "%s", why);
+	res->cur = next;
+	close(vm->host.disk_fds[index]);
+	vm->host.disk_fds[index] = fd;
+	return 0;
 }

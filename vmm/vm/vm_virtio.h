@@ -59,6 +59,16 @@ struct vm_vdev {
  * MMIO bus and set up its event path. 0 or -errno with a reason in err. */
 int vm_virtio_setup(struct vm *vm, char *err, size_t errlen) VMM_WUR;
 
+/* Put virtio-blk `index` over the image fd (PATCH /drives): a new raw
+ * backend, swapped in under the transport lock, the driver told by a
+ * configuration-change interrupt (the new capacity). The VM owns fd from
+ * then on (vm->host.disk_fds[index], the old one closed); on failure
+ * nothing changed and fd is the caller's. On the control thread (the
+ * backend's set-up calls fstat and fcntl), with the VM running or paused.
+ * 0, or -errno with one line in err. */
+int vm_virtio_swap_disk(struct vm *vm, unsigned index, int fd, char *err,
+			size_t errlen) VMM_WUR;
+
 /* Append " virtio_mmio.device=4K@ADDR:IRQ" for each device to the
  * NUL-terminated cmdline in buf (cap bytes). 0 or -E2BIG. */
 int vm_virtio_cmdline(const struct vm *vm, char *buf, size_t cap) VMM_WUR;

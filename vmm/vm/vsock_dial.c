@@ -3,15 +3,21 @@
 #include "vmm/vm/vsock_dial.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-int vsock_dial(int fd, uint32_t port)
+/* Send one request and take the reply: the fd it carries, or -errno. */
+static int dial_call(int fd, const void *req, size_t len)
 {
-	if (write(fd, &port, sizeof(port)) != (ssize_t)sizeof(port))
+	if (write(fd, req, len) != (ssize_t)len)
 		return -EPIPE;
 	int32_t status = 0;
 	union {
@@ -39,6 +45,63 @@ int vsock_dial(int fd, uint32_t port)
 	if (sock >= 0)
 		close(sock);
 	return status > 0 ? -status : -EPROTO;
+}
+
+int vsock_dial(int fd, uint32_t port)
+{
+	return dial_call(fd, &port, sizeof(port));
+}
+
+/* An open request: magic, flags, path with its NUL. */
+struct dial_open_req {
+	uint32_t magic;
+	uint8_t flags;
+	char path[VSOCK_DIAL_PATH_MAX];
+} __attribute__((packed));
+
+int vsock_dial_open(int fd, const char *path, unsigned flags)
+{
+	struct dial_open_req q = {.magic = VSOCK_DIAL_OPEN,
+				  .flags = (uint8_t)flags};
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof(q.path))
+		return -ENAMETOOLONG;
+	memcpy(q.path, path, n + 1);
+	return dial_call(fd, &q, offsetof(struct dial_open_req, path) + n + 1);
+}
+
+/* The image a request names, opened as host.c opens --disk: the fd, or
+ * -errno. */
+static int dial_open_one(const struct dial_open_req *q, size_t len)
+{
+	size_t hdr = offsetof(struct dial_open_req, path);
+	if (len <= hdr || q->path[len - hdr - 1] != '\0' ||
+	    (q->flags & ~(VSOCK_DIAL_RO | VSOCK_DIAL_DIRECT)))
+		return -EINVAL;
+	bool ro = q->flags & VSOCK_DIAL_RO;
+	int flags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK |
+		    ((q->flags & VSOCK_DIAL_DIRECT) ? O_DIRECT : 0);
+	int fd = open(q->path, flags);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	int e = 0;
+	/* O_NONBLOCK only kept open() from hanging on a FIFO. */
+	if (fcntl(fd, F_SETFL, flags & ~O_NONBLOCK & ~O_ACCMODE) < 0 ||
+	    fstat(fd, &st) < 0)
+		e = -errno;
+	else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		e = -EINVAL;
+	else if (S_ISREG(st.st_mode) && st.st_size < 512)
+		e = -EINVAL;
+	else if (flock(fd, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0)
+		e = -errno;
+	if (e) {
+		close(fd);
+		return e;
+	}
+	return fd;
 }
 
 /* A socket connected to path_port: the fd, or -errno. */
@@ -86,13 +149,19 @@ static void dial_reply(int fd, int sock)
 
 void vsock_dial_serve(int fd, const char *path)
 {
+	struct dial_open_req q;
 	for (;;) {
-		uint32_t port;
-		ssize_t n = read(fd, &port, sizeof(port));
+		ssize_t n = read(fd, &q, sizeof(q));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n != (ssize_t)sizeof(port))
+		if (n == (ssize_t)sizeof(uint32_t) &&
+		    q.magic != VSOCK_DIAL_OPEN)
+			dial_reply(fd,
+				   path ? dial_one(path, q.magic) : -ENOENT);
+		else if (n > (ssize_t)sizeof(uint32_t) &&
+			 q.magic == VSOCK_DIAL_OPEN)
+			dial_reply(fd, dial_open_one(&q, (size_t)n));
+		else
 			return; /* closed (0), or not the protocol */
-		dial_reply(fd, dial_one(path, port));
 	}
 }
