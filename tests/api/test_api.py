@@ -706,22 +706,30 @@ def locked(path):
 
 def patch_drives(vmm, guest, schema, tmp):
     """PATCH /drives/{id} on a running VM: the new image is opened (by the
-    dialer, as --disk) and swapped in; the old one is let go. The refusals
-    name what is wrong and change nothing."""
+    dialer, as --disk) and swapped in, the old one let go, and the guest
+    (tg.blkswap) sees the new capacity and reads the new image. The
+    refusals name what is wrong and change nothing."""
+    import fcntl
     sock = os.path.join(tmp, "pd.sock")
-    old, new, small = (os.path.join(tmp, n) for n in
-                       ("pd-old.img", "pd-new.img", "pd-small.img"))
-    for path, size in ((old, 1 << 20), (new, 2 << 20), (small, 100)):
+    serial = os.path.join(tmp, "pd-serial.txt")
+    old, new, small, busy = (os.path.join(tmp, n) for n in
+                             ("pd-old.img", "pd-new.img", "pd-small.img",
+                              "pd-busy.img"))
+    for path, size in ((old, 1 << 20), (new, 2 << 20), (small, 100),
+                       (busy, 1 << 20)):
         with open(path, "wb") as f:
             f.truncate(size)
-    p = start_vmm(vmm, sock, os.path.join(tmp, "pd-serial.txt"))
+    with open(new, "r+b") as f:
+        f.write(b"NEWIMAGE-0123456")
+    # --acpi off: the test guest finds its disk on the command line.
+    p = start_vmm(vmm, sock, serial, ["--acpi", "off"])
     try:
         c = FcClient(sock).connect()
         expect_ok(c, "PUT", "/machine-config",
                   {"vcpu_count": 1, "mem_size_mib": 64})
         expect_ok(c, "PUT", "/boot-source",
                   {"kernel_image_path": guest,
-                   "boot_args": "tg.mem=64 tg.cpus=1 tg.spin"})
+                   "boot_args": "tg.mem=64 tg.cpus=1 tg.blkswap tg.spin"})
         expect_ok(c, "PUT", "/drives/scratch",
                   {"drive_id": "scratch", "path_on_host": old,
                    "is_root_device": False})
@@ -729,6 +737,8 @@ def patch_drives(vmm, guest, schema, tmp):
                      {"drive_id": "scratch", "path_on_host": new},
                      ["not started"])
         expect_ok(c, "PUT", "/actions", {"action_type": "InstanceStart"})
+        check(wait_serial(serial, "virtio-blk: waiting for a new image", p),
+              "PATCH /drives: the guest never waited for a new image")
         check(locked(old) and not locked(new),
               "PATCH /drives: before, only the old image is locked")
         for body, words in [
@@ -745,25 +755,27 @@ def patch_drives(vmm, guest, schema, tmp):
         expect_fault(c, schema, "PATCH", "/drives/none",
                      {"drive_id": "none", "path_on_host": new},
                      ["no drive 'none'"])
+        # An image another VM holds.
+        with open(busy, "rb") as f:
+            fcntl.flock(f, fcntl.LOCK_SH)
+            expect_fault(c, schema, "PATCH", "/drives/scratch",
+                         {"drive_id": "scratch", "path_on_host": busy},
+                         ["pd-busy.img", "another VM"])
         expect_ok(c, "PATCH", "/drives/scratch", {"drive_id": "scratch"})
-        check(locked(old), "PATCH /drives without a path changed the drive")
+        check(locked(old) and
+              "virtio-blk: new image" not in open(serial).read(),
+              "PATCH /drives: a refusal or no path changed the drive")
         expect_ok(c, "PATCH", "/drives/scratch",
                   {"drive_id": "scratch", "path_on_host": new})
+        check(wait_serial(serial, "testguest: virtio-blk: new image "
+                          "capacity 4096 sector 0 'NEWIMAGE-0123456'", p),
+              "PATCH /drives: the guest did not see the new image:\n" +
+              open(serial).read()[-1500:])
         check(locked(new) and not locked(old),
               "PATCH /drives: after, the new image is locked, the old free")
         st, b = c.get("/vm/config")
         check(st == 200 and b["drives"][0]["path_on_host"] == new,
               "PATCH /drives: GET /vm/config %s" % b)
-        # The image another VM holds is refused.
-        import fcntl
-        with open(old, "rb") as f:
-            fcntl.flock(f, fcntl.LOCK_SH)
-            expect_fault(c, schema, "PATCH", "/drives/scratch",
-                         {"drive_id": "scratch", "path_on_host": old},
-                         ["pd-old.img", "another VM"])
-        check(locked(new), "a refused PATCH /drives let the image go")
-        st, b = c.get("/")
-        check(b and b["state"] == "Running", "PATCH /drives: GET / %s" % b)
         c.close()
         p.terminate()
         status = p.wait(timeout=60)

@@ -236,6 +236,8 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		o->insns = true;
 	else if (cmd_eq(w, len, "tg.kbd"))
 		o->kbd = true;
+	else if (cmd_eq(w, len, "tg.blkswap"))
+		o->blkswap = true;
 	else
 		return cmd_fail(o, w, len, "a known tg.* option");
 	return 0;

@@ -25,6 +25,8 @@
  *   tg.rtc             read and check the CMOS clock (rtc.h)
  *   tg.insns           run the instructions vmm completes (insns.h)
  *   tg.kbd             wait for Ctrl-Alt-Del on the i8042 keyboard (kbd.h)
+ *   tg.blkswap         after the first disk's check, wait for its new
+ *                      image (PATCH /drives) and read it (vblk.h)
  *   tg.crash=xsave     limit-0 IDT, then xsave (no completion exists)
  *   tg.insnbench=<N>   N popcnt in a loop (0 .. 2^32-1): where vmm completes
  *                      popcnt, the cost of one completion is the run's
@@ -69,6 +71,7 @@ struct cmd_opts {
 	bool rtc;	    /* tg.rtc */
 	bool insns;	    /* tg.insns */
 	bool kbd;	    /* tg.kbd */
+	bool blkswap;	    /* tg.blkswap */
 	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
 	uint64_t exitbench;
 	bool has_insnbench;

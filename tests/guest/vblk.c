@@ -6,8 +6,10 @@
 #include <stddef.h>
 
 #include <linux/virtio_blk.h>
+#include <linux/virtio_mmio.h>
 
 #include "exitcodes.h"
+#include "io.h"
 #include "serial.h"
 
 #define VBLK_BYTES (VBLK_PATTERN_SECTORS * VBLK_SECTOR)
@@ -144,4 +146,29 @@ void vblk_run(struct vio_dev *d)
 	vblk_get_id(d);
 	ser_printf("testguest: virtio-blk: %s capacity %lu id %s\n",
 		   ro ? "ro ok" : "ok", cap, vblk_id);
+}
+
+void vblk_wait_swap(struct vio_dev *d)
+{
+	uint32_t gen = vio_read32(d, VIRTIO_MMIO_CONFIG_GENERATION);
+	ser_printf("testguest: virtio-blk: waiting for a new image\n");
+	while (vio_read32(d, VIRTIO_MMIO_CONFIG_GENERATION) == gen)
+		io_pause();
+	if (vio_read32(d, VIRTIO_MMIO_INTERRUPT_STATUS) &
+	    VIRTIO_MMIO_INT_CONFIG)
+		vio_write32(d, VIRTIO_MMIO_INTERRUPT_ACK,
+			    VIRTIO_MMIO_INT_CONFIG);
+	uint64_t cap =
+	    vio_cfg64(d, offsetof(struct virtio_blk_config, capacity));
+	vblk_expect(vblk_req(d, VIRTIO_BLK_T_IN, 0, vblk_rbuf, VBLK_SECTOR),
+		    VIRTIO_BLK_S_OK, "read of the new image's sector 0");
+	char text[17];
+	for (unsigned i = 0; i < 16; i++)
+		text[i] = vblk_rbuf[i] >= 0x20 && vblk_rbuf[i] < 0x7f
+			      ? (char)vblk_rbuf[i]
+			      : '?';
+	text[16] = '\0';
+	ser_printf("testguest: virtio-blk: new image capacity %lu sector 0 "
+		   "'%s'\n",
+		   cap, text);
 }

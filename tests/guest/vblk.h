@@ -37,6 +37,15 @@ void vblk_setup(struct vio_dev *d);
 uint8_t vblk_req(struct vio_dev *d, uint32_t type, uint64_t sector,
 		 void *buf, uint32_t len);
 
+/* tg.blkswap (after vblk_run on the first disk): print
+ *   testguest: virtio-blk: waiting for a new image
+ * wait (unbounded: the host's test has the hang guard) until
+ * ConfigGeneration changes (the API's PATCH /drives), acknowledge the
+ * configuration interrupt, re-read the capacity and sector 0, and print
+ *   testguest: virtio-blk: new image capacity <sectors> sector 0 '<text>'
+ * (<text>: its first 16 bytes, non-printable ones as '?'). */
+void vblk_wait_swap(struct vio_dev *d);
+
 /* The whole check described above. */
 void vblk_run(struct vio_dev *d);
 

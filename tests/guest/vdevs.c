@@ -210,6 +210,8 @@ void vdevs_run(const char *cmdline, const struct cmd_opts *opt)
 		switch (d->id) {
 		case VIRTIO_ID_BLOCK:
 			vblk_run(d);
+			if (opt->blkswap && !victim)
+				vblk_wait_swap(d);
 			if (!victim)
 				victim = d;
 			break;
