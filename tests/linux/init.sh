@@ -23,6 +23,10 @@
 #                        `VMMTEST vsock listening P1`), connects to the
 #                        host's P2 with "guest NONCE", and checks both
 #                        echoes (default 5000,5001; /bin/vsock-echo)
+#   vmmtest.wait=cad     after the checks, print
+#                        `VMMTEST waiting for ctrl-alt-del` and wait for it
+#                        (the kernel then reboots: init leaves C_A_D on);
+#                        after 600 s without it, end as usual
 #   vmmtest.reboot=once  after the checks, leave a mark in sector 9 of
 #                        /dev/vda and reboot; the next boot (vmm --on-reset
 #                        restart) finds the mark, prints `VMMTEST rebooted
@@ -167,6 +171,10 @@ if check vsock; then
 fi
 
 result "done"
+if [ "$(param vmmtest.wait none)" = cad ]; then
+  result "waiting for ctrl-alt-del"
+  sleep 600
+fi
 if [ "$reboot" = once ]; then
   printf '%-512s' "$mark" >/tmp/mark
   if dd if=/tmp/mark of=/dev/vda bs=512 seek=9 count=1 conv=fsync 2>/dev/null; then

@@ -50,6 +50,23 @@ static void dsdt_com1(struct aml *a)
 	aml_close(a, dev);
 }
 
+/* The i8042's keyboard (devices/i8042.h): on a hardware-reduced platform
+ * Linux has no legacy IRQs, so its i8042 driver needs this PnP device to
+ * find IRQ 1 (and takes its ports from it). */
+static void dsdt_i8042(struct aml *a)
+{
+	struct aml_mark dev = aml_device_open(a, "PS2K");
+	aml_name(a, "_HID");
+	aml_eisaid(a, "PNP0303");
+	aml_name(a, "_CRS");
+	struct aml_mark crs = aml_resources_open(a);
+	aml_io(a, LAYOUT_I8042_DATA, LAYOUT_I8042_DATA, 1, 1);
+	aml_io(a, LAYOUT_I8042_CMD, LAYOUT_I8042_CMD, 1, 1);
+	aml_irq_noflags(a, LAYOUT_I8042_KBD_IRQ);
+	aml_close(a, crs);
+	aml_close(a, dev);
+}
+
 /* QEMU's ISA pvpanic (devices/pvpanic.h); Linux's pvpanic-mmio driver
  * matches QEMU0001 and takes its I/O resource. */
 static void dsdt_pvpanic(struct aml *a)
@@ -89,6 +106,7 @@ void dsdt_aml(struct aml *a, const struct acpi_platform *p)
 	struct aml_mark sb = aml_scope_open(a, "\\_SB");
 	dsdt_power_button(a);
 	dsdt_com1(a);
+	dsdt_i8042(a);
 	dsdt_pvpanic(a);
 	for (unsigned i = 0; i < p->nmmio; i++)
 		dsdt_virtio_mmio(a, i, &p->mmio[i]);
