@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vmm/api/api_metrics.h"
 #include "vmm/app/restart.h"
+#include "vmm/base/clock.h"
 #include "vmm/base/log.h"
 #include "vmm/sandbox/dialer.h"
 #include "vmm/sandbox/supervise.h"
@@ -85,13 +85,6 @@ static int launch_supervise(pid_t child, const struct accel_ops *accel,
 	int status = supervise_child(child);
 	tty_restore();
 	return status;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* vm_host.tick: the periodic metrics line (and, called once more after
@@ -247,7 +240,7 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		if (hooks && hooks->started)
 			hooks->started(hooks->opaque, vm, 0, "");
 		ran = true;
-		uint64_t t0 = now_ms();
+		uint64_t t0 = clock_mono_ms();
 		status = vm_run(vm);
 		/* The last metrics line: nothing counted is lost on stop. */
 		if (host.tick)
@@ -272,7 +265,8 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 				status = 128 + sig;
 				break;
 			}
-			long wait = restart_next(&restarts, now_ms() - t0);
+			long wait =
+			    restart_next(&restarts, clock_mono_ms() - t0);
 			if (wait < 0) {
 				log_error(
 				    "the guest reset %u times in a row, each "

@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+
+#include "vmm/base/clock.h"
 
 /* The process's log settings (see log.h). */
 static _Atomic int log_level_ = LOG_WARN;
@@ -67,19 +68,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t log_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int log_limit_init(struct log_limit *l, unsigned burst, unsigned period_ms)
 {
 	memset(l, 0, sizeof(*l));
 	l->burst = l->tokens = burst ? burst : 1;
 	l->period_ms = period_ms ? period_ms : 1;
-	l->refill_ms = log_now_ms();
+	l->refill_ms = clock_mono_ms();
 	return -pthread_mutex_init(&l->lock, NULL);
 }
 
@@ -110,7 +104,7 @@ void log_limited(struct log_limit *l, enum log_level level, const char *fmt,
 		return;
 	if (l) {
 		pthread_mutex_lock(&l->lock);
-		uint64_t now = log_now_ms();
+		uint64_t now = clock_mono_ms();
 		uint64_t add = (now - l->refill_ms) / l->period_ms;
 		if (add) {
 			uint64_t t = l->tokens + add;

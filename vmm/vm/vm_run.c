@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "vmm/base/clock.h"
 #include "vmm/base/log.h"
 #include "vmm/vm/escape.h"
 #include "vmm/vm/vcpu.h"
@@ -92,20 +92,13 @@ static bool run_signal(struct vm *vm, int sfd)
 	return true;
 }
 
-static uint64_t run_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* The poll timeout until the host's next tick (-1: none), and the tick
  * itself when it is due (the next one a period later). */
 static int run_tick(struct vm *vm, uint64_t *next)
 {
 	if (!vm->host.tick || !vm->host.tick_ms)
 		return -1;
-	uint64_t now = run_now_ms();
+	uint64_t now = clock_mono_ms();
 	if (!*next)
 		*next = now + vm->host.tick_ms;
 	if (now >= *next) {
