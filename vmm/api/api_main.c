@@ -65,13 +65,20 @@ static int api_main_start(void *opaque, const struct api_config *ac,
 	return r;
 }
 
-/* Under m->lock: a boot under way (the config file's, which the API
- * reports Running from the start) is waited for, so that requests on
- * the VM see it running or failed, never half built. */
-static void api_main_await_boot(struct api_main *m)
+/* Under m->lock: the running VM, once a boot under way (the config
+ * file's, which the API reports Running from the start) is over, so that
+ * requests on the VM see it running or failed, never half built; or NULL
+ * with "WHAT: the microVM is not running" in fault (what NULL: no
+ * prefix). */
+static struct vm *api_main_vm(struct api_main *m, const char *what, char *fault,
+			      size_t cap)
 {
 	while (m->start_asked && !m->start_done)
 		pthread_cond_wait(&m->cond, &m->lock);
+	if (!m->vm)
+		snprintf(fault, cap, "%s%sthe microVM is not running",
+			 what ? what : "", what ? ": " : "");
+	return m->vm;
 }
 
 /* api_ops.pause, on the API thread. */
@@ -80,12 +87,11 @@ static int api_main_pause(void *opaque, bool pause, char *fault, size_t cap)
 	struct api_main *m = opaque;
 	int r = 0;
 	pthread_mutex_lock(&m->lock);
-	api_main_await_boot(m);
-	if (!m->vm) {
+	struct vm *vm = api_main_vm(m, "vm", fault, cap);
+	if (!vm) {
 		r = -ESRCH;
-		snprintf(fault, cap, "vm: the microVM is not running");
 	} else if (pause) {
-		r = vm_pause(m->vm);
+		r = vm_pause(vm);
 		if (r == -EALREADY)
 			r = 0; /* Firecracker: pausing a paused VM is fine */
 		else if (r)
@@ -93,7 +99,7 @@ static int api_main_pause(void *opaque, bool pause, char *fault, size_t cap)
 				 r == -ECANCELED ? "the microVM stopped"
 						 : strerror(-r));
 	} else {
-		vm_resume(m->vm);
+		vm_resume(vm);
 	}
 	pthread_mutex_unlock(&m->lock);
 	return r;
@@ -103,18 +109,13 @@ static int api_main_pause(void *opaque, bool pause, char *fault, size_t cap)
 static int api_main_ctrl_alt_del(void *opaque, char *fault, size_t cap)
 {
 	struct api_main *m = opaque;
-	int r;
 	pthread_mutex_lock(&m->lock);
-	api_main_await_boot(m);
-	if (!m->vm) {
-		r = -ESRCH;
-		snprintf(fault, cap,
-			 "SendCtrlAltDel: the microVM is not running");
-	} else if ((r = vm_send_ctrl_alt_del(m->vm))) {
+	struct vm *vm = api_main_vm(m, "SendCtrlAltDel", fault, cap);
+	int r = vm ? vm_send_ctrl_alt_del(vm) : -ESRCH;
+	if (vm && r)
 		snprintf(fault, cap,
 			 "SendCtrlAltDel: the i8042 keyboard's buffer is full "
 			 "(the guest does not read its keyboard)");
-	}
 	pthread_mutex_unlock(&m->lock);
 	return r;
 }
@@ -125,15 +126,9 @@ static int api_main_patch_drive(void *opaque, unsigned index, const char *path,
 				char *fault, size_t cap)
 {
 	struct api_main *m = opaque;
-	int r;
 	pthread_mutex_lock(&m->lock);
-	api_main_await_boot(m);
-	if (!m->vm) {
-		r = -ESRCH;
-		snprintf(fault, cap, "the microVM is not running");
-	} else {
-		r = vm_drive_replace(m->vm, index, path, fault, cap);
-	}
+	struct vm *vm = api_main_vm(m, NULL, fault, cap);
+	int r = vm ? vm_drive_replace(vm, index, path, fault, cap) : -ESRCH;
 	pthread_mutex_unlock(&m->lock);
 	if (!r)
 		log_info("api: drive %u now on %s", index, path);
@@ -146,16 +141,9 @@ static int api_main_patch_drive(void *opaque, unsigned index, const char *path,
 static int api_main_flush_metrics(void *opaque, char *fault, size_t cap)
 {
 	struct api_main *m = opaque;
-	int r;
 	pthread_mutex_lock(&m->lock);
-	api_main_await_boot(m);
-	if (!m->vm) {
-		r = -ESRCH;
-		snprintf(fault, cap,
-			 "FlushMetrics: the microVM is not running");
-	} else {
-		r = api_metrics_flush(m->vm, "FlushMetrics", fault, cap);
-	}
+	struct vm *vm = api_main_vm(m, "FlushMetrics", fault, cap);
+	int r = vm ? api_metrics_flush(vm, "FlushMetrics", fault, cap) : -ESRCH;
 	pthread_mutex_unlock(&m->lock);
 	return r;
 }
