@@ -113,9 +113,11 @@ static int api_main_ctrl_alt_del(void *opaque, char *fault, size_t cap)
 	struct vm *vm = api_main_vm(m, "SendCtrlAltDel", fault, cap);
 	int r = vm ? vm_send_ctrl_alt_del(vm) : -ESRCH;
 	if (vm && r)
-		snprintf(fault, cap,
-			 "SendCtrlAltDel: the i8042 keyboard's buffer is full "
-			 "(the guest does not read its keyboard)");
+		snprintf(fault, cap, "SendCtrlAltDel: %s",
+			 r == -ENOSPC ? "the i8042 keyboard's buffer is full "
+					"(the guest does not read its keyboard)"
+			 : r == -ECANCELED ? "the microVM stopped"
+					   : strerror(-r));
 	pthread_mutex_unlock(&m->lock);
 	return r;
 }

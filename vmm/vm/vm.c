@@ -37,16 +37,19 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, int status)
 	}
 }
 
+/* On the control thread: queue the chord and deliver its first byte. */
+static int vm_ctrl_alt_del(struct vm *vm, void *arg)
+{
+	(void)arg;
+	int r = i8042_send_ctrl_alt_del(&vm->i8042);
+	if (!r)
+		i8042_kick(&vm->i8042);
+	return r;
+}
+
 int vm_send_ctrl_alt_del(struct vm *vm)
 {
-	int r = i8042_send_ctrl_alt_del(&vm->i8042);
-	if (r)
-		return r;
-	atomic_store(&vm->kbd_kick, true);
-	uint64_t one = 1;
-	ssize_t w = write(vm->wake_fd, &one, sizeof(one));
-	(void)w; /* see vm_request_stop */
-	return 0;
+	return vm_ctl_call(vm, vm_ctrl_alt_del, NULL);
 }
 
 enum vm_stop_reason vm_stop_reason(struct vm *vm)

@@ -158,12 +158,13 @@ int vm_stop_status(struct vm *vm);
 size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len,
 			bool *to_virtio);
 
-/* Ctrl-Alt-Del on the i8042's keyboard (the API's SendCtrlAltDel): the
- * keys are queued here and the control loop (vm_run) delivers them, since
- * only it and the vCPU threads may raise interrupt lines. Any thread
- * but a vCPU's, while the VM runs or is paused (a paused guest gets them
- * when resumed). 0, or -ENOSPC when the keyboard's queue is full (the
- * guest does not read its keyboard). */
+/* Ctrl-Alt-Del on the i8042's keyboard (the API's SendCtrlAltDel),
+ * queued and delivered by the control thread (vm_ctl.h), since only it
+ * and the vCPU threads may raise interrupt lines. Any thread but the
+ * control thread and the VM's own, while the VM runs or is paused (a
+ * paused guest reads the keys when resumed); blocks until done. 0,
+ * -ENOSPC when the keyboard's queue is full (the guest does not read its
+ * keyboard), or -ECANCELED when the VM stopped. */
 int vm_send_ctrl_alt_del(struct vm *vm) VMM_WUR;
 
 /* Put drive `index` (cfg->disks[index]) over the image at path (the

@@ -3,8 +3,9 @@
  * Work for the control thread: another thread (the API's) asks vm_run's
  * loop to run a function and waits for its result. For what only the
  * control thread may do once sandboxed (its filter allows the VM
- * creation calls: fstat, fcntl, recvmsg from the dialer), such as a
- * drive's new image. One call at a time; others wait their turn.
+ * creation calls: fstat, fcntl, recvmsg from the dialer; and interrupt
+ * lines), such as a drive's new image or Ctrl-Alt-Del on the keyboard.
+ * One call at a time; others wait their turn.
  */
 #ifndef VMM_VM_CTL_H
 #define VMM_VM_CTL_H

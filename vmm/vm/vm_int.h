@@ -58,8 +58,6 @@ struct vm {
 	_Atomic int stop; /* reason << 8 | status; 0 while running */
 	_Atomic int signal_seen; /* a SIGINT/SIGTERM/SIGHUP vm_run read, even
 				  * one that lost the race to another stop */
-	_Atomic bool kbd_kick;	 /* keys queued: the control loop kicks the
-				  * i8042 (vm_send_ctrl_alt_del) */
 	_Atomic uint64_t metrics_lost; /* lines the metrics file refused */
 };
 

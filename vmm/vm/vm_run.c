@@ -138,8 +138,6 @@ static void run_loop(struct vm *vm, int sfd)
 			run_signal(vm, sfd);
 		if (p[0].revents & POLLIN)
 			run_drain_eventfd(vm->wake_fd);
-		if (atomic_exchange(&vm->kbd_kick, false))
-			i8042_kick(&vm->i8042);
 		vm_ctl_serve(vm);
 		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
 			run_read_input(vm, &in);
