@@ -42,15 +42,16 @@ static bool has_old_section(const uint8_t *blob, size_t len)
 	return false;
 }
 
-/* Restore blob into a fresh VM of machine m and save it into out: the
- * save's length, or -1 when the blob is refused. */
-static long round_trip(uint8_t m, const uint8_t *blob, size_t len, uint8_t *out)
+/* Restore blob into a fresh VM of machine m and, when it is taken, save
+ * the VM into out (VMST_MAX bytes): restore's result, with in *pos the
+ * bytes it took and in *n the save's length (-1 when refused). */
+static int restore_save(uint8_t m, const uint8_t *blob, size_t len,
+			uint8_t *out, size_t *pos, long *n)
 {
 	struct vm_config cfg;
 	struct vm_host host;
 	struct vm *vm = calloc(1, sizeof(*vm));
 	char err[256];
-	long n = -1;
 
 	if (!vm)
 		abort();
@@ -59,17 +60,20 @@ static long round_trip(uint8_t m, const uint8_t *blob, size_t len, uint8_t *out)
 			     sizeof(err)) == 0);
 	struct st_reader r;
 	st_reader_init(&r, blob, len);
-	if (vm_state_restore(vm, &r) == 0 && r.pos == len) {
+	int e = vm_state_restore(vm, &r);
+	*pos = r.pos;
+	*n = -1;
+	if (e == 0) {
 		struct st_writer w;
 		st_writer_init(&w, out, VMST_MAX);
 		FUZZ_CHECK(vm_pause(vm) == 0);
 		FUZZ_CHECK(vm_state_save(vm, &w) == 0);
-		n = st_writer_end(&w);
+		*n = st_writer_end(&w);
 		vm_resume(vm);
 	}
 	vm_destroy(vm);
 	free(vm);
-	return n;
+	return e;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -77,43 +81,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz in = fz_make(data, size);
 	uint8_t m = fz_u8(&in);
 	const uint8_t *blob;
-	size_t len = fz_rest(&in, &blob);
-	struct vm_config cfg;
-	struct vm_host host;
-	struct vm *vm = calloc(1, sizeof(*vm));
+	size_t len = fz_rest(&in, &blob), pos;
 	uint8_t *again = malloc(VMST_MAX);
-	char err[256];
+	long n;
 
-	if (!vm || !again)
+	if (!again)
 		abort();
-	vmstfx_machine(m, &cfg, &host);
-	FUZZ_CHECK(vm_create(vm, &cfg, &replay_accel_ops, &host, err,
-			     sizeof(err)) == 0);
-	struct st_reader r;
-	st_reader_init(&r, blob, len);
-	int e = vm_state_restore(vm, &r);
+	int e = restore_save(m, blob, len, again, &pos, &n);
 	FUZZ_CHECK(e == 0 || e == -EINVAL || e == -EOPNOTSUPP);
 	if (e == 0) {
-		struct st_writer w;
-		st_writer_init(&w, again, VMST_MAX);
-		FUZZ_CHECK(vm_pause(vm) == 0);
-		FUZZ_CHECK(vm_state_save(vm, &w) == 0);
-		long n = st_writer_end(&w);
 		FUZZ_CHECK(n > 0);
-		if ((size_t)n != r.pos || memcmp(again, blob, (size_t)n)) {
-			FUZZ_CHECK(has_old_section(blob, r.pos));
+		if ((size_t)n != pos || memcmp(again, blob, (size_t)n)) {
+			FUZZ_CHECK(has_old_section(blob, pos));
 			uint8_t *third = malloc(VMST_MAX);
+			size_t pos3;
+			long n3;
 			if (!third)
 				abort();
-			FUZZ_CHECK(round_trip(m, again, (size_t)n, third) ==
-				       n &&
+			FUZZ_CHECK(restore_save(m, again, (size_t)n, third,
+						&pos3, &n3) == 0 &&
+				   pos3 == (size_t)n && n3 == n &&
 				   !memcmp(third, again, (size_t)n));
 			free(third);
 		}
-		vm_resume(vm);
 	}
-	vm_destroy(vm);
-	free(vm);
 	free(again);
 	return 0;
 }
