@@ -56,4 +56,17 @@ struct vsock_port {
 	const struct vsock_port_ops *ops; /* every op required */
 };
 
+/* The device's two entry points as the port's owner calls them
+ * (virtio_vsock_sink fills one): the host asks for a connection to guest
+ * port `guest_port` on handle h (0, or -errno: the owner keeps h and
+ * closes it), and handle h became readable (rx), writable (tx) or hung
+ * up (both). With the transport lock held, like the ops. A port owner
+ * that calls through a sink can be put between the port and the device
+ * (the recorder does) without the device knowing. */
+struct vsock_sink {
+	int (*host_connect)(void *dev, int h, uint32_t guest_port);
+	void (*ready)(void *dev, int h, bool rx, bool tx);
+	void *dev;
+};
+
 #endif

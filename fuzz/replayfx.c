@@ -24,6 +24,8 @@ void replayfx_header(struct trace_header *h, enum trace_dev_kind kind)
 		memcpy(h->devs[0].id, "fuzzdisk", 8);
 	} else if (kind == TRACE_DEV_NET) {
 		memcpy(h->devs[0].mac, "\x52\x54\x00\x00\x00\x01", 6);
+	} else if (kind == TRACE_DEV_VSOCK) {
+		h->devs[0].cid = 3;
 	}
 }
 

@@ -5,12 +5,14 @@
  * describes a machine with one virtio device of the harness's kind, and
  * replayed leniently (vmm/replay/replay.h, REPLAY_LENIENT): MMIO and
  * PIO events land on a device, MEM records fill guest RAM, TAP_RX,
- * NET_RX and CONSOLE_RX feed the device, RTC and RNG records are the host's
- * answers. The replay builds and destroys its own machine each call.
+ * NET_RX, CONSOLE_RX and VSOCK_HOST feed the device, RTC, RNG and VSOCK_IN
+ * records are the host's answers. The replay builds and destroys its own
+ * machine each call.
  *
  * The machine: REPLAYFX_MEM_MIB of RAM (as the recorded seeds had), one
  * vCPU, no ACPI, and the device in slot 0 (0xd0000000, IRQ 5): a 64 KiB
- * disk with an id, a net without tap offloads, an rng, or a console.
+ * disk with an id, a net without tap offloads, an rng, a console, or a
+ * vsock with CID 3.
  *
  * Checks: the lenient replay never fails for a reason other than the host
  * (0, or -ENOMEM), and counts no more events than records.

@@ -415,11 +415,12 @@ static void seeds_elf(void)
 int main(int argc, char **argv)
 {
 	static const char *const targets[] = {
-	    "virtqueue", "virtio_mmio", "virtio_blk", "virtio_net",
-	    "virtio_rng", "virtio_console", "serial", "i8042", "pio",
-	    "bzimage", "elf", "cmdline", "cli", "escape", "trace", "trace_text",
-	    "replay_blk", "replay_net", "replay_rng", "replay_console", "state",
-	    "vm_state"};
+	    "virtqueue",    "virtio_mmio",    "virtio_blk", "virtio_net",
+	    "virtio_rng",   "virtio_console", "serial",	    "i8042",
+	    "pio",	    "bzimage",	      "elf",	    "cmdline",
+	    "cli",	    "escape",	      "trace",	    "trace_text",
+	    "replay_blk",   "replay_net",     "replay_rng", "replay_console",
+	    "replay_vsock", "state",	      "vm_state"};
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s CORPUS_DIR TRACES_DIR\n", argv[0]);

@@ -4,7 +4,8 @@
  * tests/replay/traces/ (text): the texts themselves (trace_text), their
  * binary form (trace), and, from the recorded run with every device, the
  * records that drive each virtio device, moved to slot 0 (replay_blk,
- * replay_net, replay_rng, replay_console; see replayfx.h).
+ * replay_net, replay_rng, replay_console; see replayfx.h), and from the
+ * recorded vsock run those of the vsock (replay_vsock).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -72,6 +73,10 @@ static bool drives(const struct trace_rec *r, unsigned slot,
 		break;
 	case TRACE_CONSOLE_RX:
 		if (kind != VIRTIO_CONSOLE_TRACE_KIND)
+			return false;
+		break;
+	case TRACE_VSOCK_HOST:
+		if (kind != TRACE_DEV_VSOCK)
 			return false;
 		break;
 	default:
@@ -187,6 +192,9 @@ void seeds_trace(const char *traces)
 					    VIRTIO_CONSOLE_TRACE_KIND,
 					    "replay_console");
 			}
+			if (strcmp(name, "recorded_vsock") == 0)
+				device_seed(e.p, e.len, TRACE_DEV_VSOCK,
+					    "replay_vsock");
 		}
 		tenc_free(&e);
 		free(text);

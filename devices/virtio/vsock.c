@@ -446,6 +446,22 @@ void virtio_vsock_ready(struct virtio_vsock *v, int h, bool rx, bool tx)
 	rx_pump(v);
 }
 
+static int sink_host_connect(void *dev, int h, uint32_t guest_port)
+{
+	return virtio_vsock_host_connect(dev, h, guest_port);
+}
+
+static void sink_ready(void *dev, int h, bool rx, bool tx)
+{
+	virtio_vsock_ready(dev, h, rx, tx);
+}
+
+void virtio_vsock_sink(struct virtio_vsock *v, struct vsock_sink *s)
+{
+	*s = (struct vsock_sink){
+	    .host_connect = sink_host_connect, .ready = sink_ready, .dev = v};
+}
+
 static uint64_t vsock_config_read(struct virtio_dev *d, uint32_t off,
 				  unsigned size)
 {

@@ -153,6 +153,9 @@ int virtio_vsock_host_connect(struct virtio_vsock *v, int h,
  * (both): move what can be moved. Ignores a handle with no connection. */
 void virtio_vsock_ready(struct virtio_vsock *v, int h, bool rx, bool tx);
 
+/* The two calls above as a sink (devices/vsock_port.h) over v. */
+void virtio_vsock_sink(struct virtio_vsock *v, struct vsock_sink *s);
+
 /*
  * Saved state (vsock_state.c): one VSCK section holding the guest CID (a
  * restore into a device with another is refused) and the transport's VMIO
@@ -170,8 +173,11 @@ void virtio_vsock_save(struct virtio_vsock *v, struct st_writer *w);
  * connections, not running). 0, or -EINVAL with rd bad, v unchanged. */
 int virtio_vsock_restore(struct virtio_vsock *v, struct st_reader *rd) VMM_WUR;
 
-/* The type (vdev_type.h, vsock_type.c). Not traceable (trace_kind 0):
- * its host streams have no trace channel yet. */
+/* The trace header's device entry kind (vdev_type.trace_kind); the
+ * streams' trace records are the port's (vmm/trace/record_vsock.c). */
+#define VIRTIO_VSOCK_TRACE_KIND 5
+
+/* The type (vdev_type.h, vsock_type.c). */
 extern const struct vdev_type virtio_vsock_type;
 
 #endif

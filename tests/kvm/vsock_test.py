@@ -6,7 +6,12 @@ writes "CONNECT 52", reads "OK PORT", sends a line and reads the guest's
 echo. vmm runs with its default sandbox (so the dialer and the device's
 calls are under their filters). The guest must pass, vmm exit 0.
 
-usage: vsock_test.py VMM KERNEL WORKDIR [vmm options...]
+With --roundtrip the run is recorded (--record) and then replayed with
+--accel replay, which must match the recording (exit 0) and give the
+same COM1 output, byte for byte: the vsock's host streams are in the
+trace.
+
+usage: vsock_test.py VMM KERNEL WORKDIR [--roundtrip] [vmm options...]
 """
 import os, socket, subprocess, sys, tempfile, threading, time
 
@@ -19,9 +24,16 @@ if kind == "none":
 
 vmm, kernel, workdir = sys.argv[1:4]
 extra = sys.argv[4:]
+roundtrip = extra[:1] == ["--roundtrip"]
+if roundtrip:
+    extra = extra[1:]
 os.makedirs(workdir, exist_ok=True)
 tmp = tempfile.mkdtemp(dir=workdir, prefix="vsock.")
 uds = os.path.join(tmp, "v.sock")
+trace = os.path.join(tmp, "run.trace")
+com1 = os.path.join(tmp, "rec.com1")
+if roundtrip:
+    extra += ["--record", trace, "--serial", "file:" + com1]
 DEADLINE = 240  # a hang guard only: the guest is done in seconds
 fail = []
 
@@ -107,6 +119,9 @@ except subprocess.TimeoutExpired:
     fail.append("vmm did not exit")
 out = out.decode(errors="replace")
 err = err.decode(errors="replace")
+if roundtrip and os.path.exists(com1):
+    with open(com1, errors="replace") as f:
+        out += f.read()
 sys.stdout.write(out)
 sys.stdout.write(err)
 for want in ("testguest: virtio-vsock: cid 7",
@@ -121,6 +136,19 @@ if proc.returncode != 0:
     fail.append("vmm exit status %s, expected 0" % proc.returncode)
 if ok:
     print("host got: %s" % ok.decode().strip())
+if roundtrip and not fail:
+    rcom1 = os.path.join(tmp, "replay.com1")
+    r = subprocess.run([vmm, "--accel", "replay", "--trace", trace,
+                        "--serial", "file:" + rcom1, "--log", "info"],
+                       capture_output=True, text=True, timeout=DEADLINE)
+    sys.stdout.write(r.stdout + r.stderr)
+    if r.returncode != 0:
+        fail.append("the replay exited %d, expected 0 (it matched)"
+                    % r.returncode)
+    with open(com1, "rb") as a, open(rcom1, "rb") as b:
+        if a.read() != b.read():
+            fail.append("the replay's COM1 output differs from the "
+                        "recording's")
 for f in fail:
     print("FAIL: %s" % f)
 subprocess.run(["rm", "-rf", tmp])

@@ -25,7 +25,7 @@ static void mk_header(struct trace_header *h)
 	h->mem_mib = 128;
 	h->cpus = 2;
 	h->platform = TRACE_PLATFORM_ACPI;
-	h->ndevs = 4;
+	h->ndevs = 5;
 	h->devs[0] = (struct trace_dev){.kind = TRACE_DEV_BLK,
 					.flags = TRACE_BLK_RO,
 					.size = 4096,
@@ -36,6 +36,7 @@ static void mk_header(struct trace_header *h)
 					.mac = {0x52, 0x54, 0, 1, 2, 3}};
 	h->devs[2].kind = VIRTIO_RNG_TRACE_KIND;
 	h->devs[3].kind = VIRTIO_CONSOLE_TRACE_KIND;
+	h->devs[4] = (struct trace_dev){.kind = TRACE_DEV_VSOCK, .cid = 7};
 }
 
 static void test_header_roundtrip(void **state)
@@ -49,7 +50,7 @@ static void test_header_roundtrip(void **state)
 	tenc_init(&e);
 	tenc_header(&e, &h);
 	assert_int_equal(e.err, 0);
-	assert_int_equal(e.len, TRACE_HDR_FIXED + 4 * TRACE_DEV_SIZE);
+	assert_int_equal(e.len, TRACE_HDR_FIXED + 5 * TRACE_DEV_SIZE);
 	assert_memory_equal(e.p, "VMMTRACE", 8);
 	assert_int_equal(
 	    tdec_header(e.p, e.len, false, &g, &start, err, sizeof(err)), 0);
@@ -58,7 +59,7 @@ static void test_header_roundtrip(void **state)
 	assert_int_equal(g.mem_mib, 128);
 	assert_int_equal(g.cpus, 2);
 	assert_int_equal(g.platform, TRACE_PLATFORM_ACPI);
-	assert_int_equal(g.ndevs, 4);
+	assert_int_equal(g.ndevs, 5);
 	assert_int_equal(g.devs[0].size, 4096);
 	assert_int_equal(g.devs[0].hash, 0x1122334455667788ull);
 	assert_int_equal(g.devs[0].flags, TRACE_BLK_RO);
@@ -66,6 +67,9 @@ static void test_header_roundtrip(void **state)
 	assert_int_equal(g.devs[1].offloads, 7);
 	assert_memory_equal(g.devs[1].mac, h.devs[1].mac, 6);
 	assert_int_equal(g.devs[3].kind, VIRTIO_CONSOLE_TRACE_KIND);
+	assert_int_equal(g.devs[4].kind, TRACE_DEV_VSOCK);
+	assert_int_equal(g.devs[4].cid, 7);
+	assert_int_equal(g.devs[4].size, 0);
 	tenc_free(&e);
 }
 
@@ -107,6 +111,9 @@ static void test_header_errors(void **state)
 	bad_header(&e, TRACE_HDR_FIXED + 2 * TRACE_DEV_SIZE, TRACE_DEV_BLK,
 		   e.len, -EINVAL, "device 2 is out of order");
 	bad_header(&e, TRACE_HDR_FIXED, 9, e.len, -EINVAL, "unknown kind");
+	/* A vsock's CID is 3 or more. */
+	bad_header(&e, TRACE_HDR_FIXED + 4 * TRACE_DEV_SIZE + 8, 2, e.len,
+		   -EINVAL, "vsock 4 has CID 2");
 	bad_header(&e, TRACE_HDR_FIXED + 1, 0x80, e.len, -EINVAL,
 		   "unknown flags");
 	/* A reserved byte set: the text form could not show it. */
@@ -261,6 +268,14 @@ static void test_record_errors(void **state)
 	bad_record(TRACE_END, 9, 0, z, 0, "stop");
 	bad_record(TRACE_END, 0, 0, z, 4, "hashes");
 	bad_record(0x7e, 0, 0, z, 0, "unknown type 0x7e");
+	/* vsock: a known op, x and y, bytes only where the op has them. */
+	bad_record(TRACE_VSOCK_HOST, 0, 0, z, 8, "unknown vsock op");
+	bad_record(TRACE_VSOCK_OUT, 6, 0, z, 8, "unknown vsock op");
+	bad_record(TRACE_VSOCK_IN, TRACE_VSOCK_DIAL, 0, z, 4, "length");
+	bad_record(TRACE_VSOCK_IN, TRACE_VSOCK_SENT, 0, z, 9, "length");
+	bad_record(TRACE_VSOCK_HOST, TRACE_VSOCK_READY, 0, "\0\0\0\0\x04\0\0\0",
+		   8, "ready flags");
+	bad_record(TRACE_VSOCK_OUT, TRACE_VSOCK_CLOSE, 1, z, 8, "a or b");
 }
 
 static void test_truncated(void **state)

@@ -40,26 +40,32 @@ static void test_header(void **state)
 	(void)state;
 	struct trace_header h;
 	size_t start;
-	uint8_t buf[TRACE_HDR_FIXED + 3 * TRACE_DEV_SIZE];
+	uint8_t buf[TRACE_HDR_FIXED + 4 * TRACE_DEV_SIZE];
 	memset(buf, 0xff, sizeof(buf));
-	buf[28] = 3; /* ndevs */
+	buf[28] = 4; /* ndevs */
 	buf[29] = 0;
+	/* Five traceable kinds: k stands for kind (k - 1) % 5 + 1. */
 	buf[TRACE_HDR_FIXED] = VIRTIO_CONSOLE_TRACE_KIND;
-	buf[TRACE_HDR_FIXED + TRACE_DEV_SIZE] = 0x41; /* 0x41 -> blk */
+	buf[TRACE_HDR_FIXED + TRACE_DEV_SIZE] = 0x47; /* 0x47 -> blk */
 	buf[TRACE_HDR_FIXED + 2 * TRACE_DEV_SIZE] = VIRTIO_CONSOLE_TRACE_KIND;
+	buf[TRACE_HDR_FIXED + 3 * TRACE_DEV_SIZE] = 0x46; /* -> vsock */
 	assert_int_equal(
 	    tdec_header(buf, sizeof(buf), true, &h, &start, NULL, 0), 0);
 	assert_int_equal(start, sizeof(buf));
 	assert_int_equal(h.mem_mib, TDEC_LENIENT_MAX_MEM_MIB);
 	assert_int_equal(h.cpus, CONFIG_MAX_CPUS);
 	assert_int_equal(h.version, TRACE_VERSION);
-	assert_int_equal(h.ndevs, 2); /* one console only */
+	assert_int_equal(h.ndevs, 3); /* one console only */
 	assert_int_equal(h.devs[0].kind, TRACE_DEV_BLK);
 	assert_true(h.devs[0].size >= 512 && h.devs[0].size <= (1u << 20));
 	assert_int_equal(h.devs[0].size % 512, 0);
 	assert_int_equal(h.devs[0].hash, 0);
 	assert_int_equal(h.devs[0].id[TRACE_ID_MAX], 0);
 	assert_int_equal(h.devs[1].kind, VIRTIO_CONSOLE_TRACE_KIND);
+	/* A CID of all ones is reserved: clamped into 3 .. 2^32 - 2. */
+	assert_int_equal(h.devs[2].kind, TRACE_DEV_VSOCK);
+	assert_true(h.devs[2].cid >= CONFIG_VSOCK_MIN_CID &&
+		    h.devs[2].cid <= CONFIG_VSOCK_MAX_CID);
 
 	/* Every prefix of the header is accepted. */
 	for (size_t len = 0; len <= sizeof(buf); len++) {

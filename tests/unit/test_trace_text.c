@@ -22,6 +22,7 @@ static const char every_record[] =
     "dev net mac=52:54:00:00:00:01 offloads=0x0\n"
     "dev rng\n"
     "dev console\n"
+    "dev vsock cid=4294967294\n"
     "mmio 0 w 0xd0000070 4 0x1\n"
     "mmio 1 r 0xd0000000 4 0x74726976\n"
     "pio 0 w 0x3f8 1 0x41,0x42,0x43\n"
@@ -37,6 +38,16 @@ static const char every_record[] =
     "serial-tx \"ABC\"\n"
     "console-tx \"\"\n"
     "tap-tx 0 abcd\n"
+    "vsock-host connect 3 52\n"
+    "vsock-host ready 31 3\n"
+    "vsock-in dial 1234 -111\n"
+    "vsock-in sent 0 -2147483648\n"
+    "vsock-in recv 0 2 \"hi\"\n"
+    "vsock-out answer 3 -16\n"
+    "vsock-out data 0 0 \"ok\"\n"
+    "vsock-out accepted 3 1073741824\n"
+    "vsock-out shutdown 3 0\n"
+    "vsock-out close 4294967295 0\n"
     "raw 0x7f 1 258 \"zz\"\n"
     "end debug-exit 42 0x0000000000000001 0x0000000000000002\n";
 
@@ -152,6 +163,12 @@ static void test_errors(void **state)
 	    {"frobnicate 1", "unknown record 'frobnicate'"},
 	    {"tap-rx 300 00", "net index over 255"},
 	    {"rtc 0x", "bad number"},
+	    {"vsock-host open 1 2", "unknown vsock op 'open'"},
+	    {"vsock-host ready 1", "expected 'TYPE OP X Y'"},
+	    {"vsock-in recv 0 2", "expected 'TYPE OP X Y BYTES'"},
+	    {"vsock-in sent 0 2147483648", "bad number"},
+	    {"vsock-in sent 0 -2147483649", "bad number"},
+	    {"vsock-out close 4294967296 0", "bad number"},
 	    {"rtc 9223372036854775808", "seconds out of range"},
 	    {"rtc -9223372036854775809", "seconds out of range"},
 	    {"rtc -18446744073709551615", "seconds out of range"},

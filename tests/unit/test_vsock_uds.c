@@ -66,7 +66,9 @@ static int setup(void **state)
 	if (virtio_vsock_init(&f->v, &f->gm, &o) ||
 	    virtio_mmio_init(&f->m, &f->v.dev, &mh) || vf_up(f))
 		return -1;
-	vsock_uds_bind(&t->u, &f->v);
+	struct vsock_sink sink;
+	virtio_vsock_sink(&f->v, &sink);
+	vsock_uds_bind(&t->u, &sink);
 	vf_post_rx(f, VF_QSZ, VF_RXBUF);
 	*state = t;
 	return 0;

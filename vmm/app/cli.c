@@ -477,10 +477,6 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 			      "--metrics-path needs --api-sock or "
 			      "--config-file (metrics are written on the "
 			      "API's FlushMetrics)");
-	if (cfg->record && cfg->vsock.on)
-		return errmsg(err, errlen, -EINVAL,
-			      "--record: a VM with --vsock cannot be recorded "
-			      "(its host streams have no trace channel yet)");
 	if (cfg->record && cfg->on_reset == RESET_RESTART)
 		return errmsg(err, errlen, -EINVAL,
 			      "--record records one boot: it cannot be "

@@ -13,10 +13,11 @@ static int cli_vsock_check(const struct vsock_config *vs, char *err,
 			   size_t errlen)
 {
 	const char *what = "--vsock";
-	if (vs->cid < 3 || vs->cid == UINT32_MAX)
+	if (vs->cid < CONFIG_VSOCK_MIN_CID || vs->cid > CONFIG_VSOCK_MAX_CID)
 		return errmsg(err, errlen, -EINVAL,
-			      "%s: guest CID %u is reserved (3 to %u)", what,
-			      vs->cid, UINT32_MAX - 1);
+			      "%s: guest CID %u is reserved (%u to %u)", what,
+			      vs->cid, CONFIG_VSOCK_MIN_CID,
+			      CONFIG_VSOCK_MAX_CID);
 	if (!vs->uds_path[0])
 		return errmsg(err, errlen, -EINVAL,
 			      "%s: the unix socket path is required", what);

@@ -22,9 +22,8 @@
 
 /* ---- effects ---- */
 
-static void replay_eff_add(struct replay *rp, uint8_t type, uint8_t a,
-			   uint16_t b, const void *data, size_t len,
-			   bool stream)
+void replay_eff_add(struct replay *rp, uint8_t type, uint8_t a, uint16_t b,
+		    const void *data, size_t len, bool stream)
 {
 	if (!rp->in_event || rp->stopped || rp->lenient)
 		return; /* lenient: nothing is compared */
@@ -64,6 +63,21 @@ static void replay_eff_add(struct replay *rp, uint8_t type, uint8_t a,
 	rp->efflen += len;
 }
 
+void replay_bytes_desc(char *buf, size_t cap, const uint8_t *data, size_t len)
+{
+	size_t at = (size_t)snprintf(buf, cap, "\"");
+	for (size_t i = 0; i < len && i < 24 && at + 6 < cap; i++)
+		at += (size_t)snprintf(buf + at, cap - at,
+				       data[i] >= 0x20 && data[i] < 0x7f &&
+					       data[i] != '"' && data[i] != '\\'
+					   ? "%c"
+					   : "\\x%02x",
+				       data[i]);
+	if (at < cap)
+		snprintf(buf + at, cap - at, "%s\" (%zu bytes)",
+			 len > 24 ? "..." : "", len);
+}
+
 /* A short description of an effect for messages. */
 static void replay_eff_desc(char *buf, size_t cap, uint8_t type, uint8_t a,
 			    uint16_t b, const uint8_t *data, size_t len)
@@ -76,18 +90,19 @@ static void replay_eff_desc(char *buf, size_t cap, uint8_t type, uint8_t a,
 		snprintf(buf, cap, "a %zu-byte frame sent on net %u", len, a);
 		return;
 	}
-	size_t at =
-	    (size_t)snprintf(buf, cap, "%s output \"",
-			     type == TRACE_SERIAL_TX ? "COM1" : "console");
-	for (size_t i = 0; i < len && i < 24 && at + 6 < cap; i++)
-		at += (size_t)snprintf(buf + at, cap - at,
-				       data[i] >= 0x20 && data[i] < 0x7f &&
-					       data[i] != '"' && data[i] != '\\'
-					   ? "%c"
-					   : "\\x%02x",
-				       data[i]);
-	snprintf(buf + at, cap - at, "%s\" (%zu bytes)", len > 24 ? "..." : "",
-		 len);
+	if (type == TRACE_VSOCK_OUT) {
+		struct trace_rec r = {.type = type,
+				      .a = a,
+				      .b = b,
+				      .len = (uint32_t)len,
+				      .data = data};
+		replay_vsock_desc(buf, cap, &r);
+		return;
+	}
+	int at = snprintf(buf, cap, "%s output ",
+			  type == TRACE_SERIAL_TX ? "COM1" : "console");
+	if (at > 0 && (size_t)at < cap)
+		replay_bytes_desc(buf + at, cap - (size_t)at, data, len);
 }
 
 void replay_event_begin(struct replay *rp, uint64_t index)
@@ -213,10 +228,7 @@ void replay_input_queue(struct replay *rp, const struct trace_rec *r)
 	rp->inq[rp->inq_len++] = *r;
 }
 
-/* The next unconsumed input of `type` (an input record type), marked
- * consumed. */
-static const struct trace_rec *replay_input_take(struct replay *rp,
-						 uint8_t type)
+const struct trace_rec *replay_input_take(struct replay *rp, uint8_t type)
 {
 	size_t *next = &rp->in_next[type & 0x0f];
 	for (; *next < rp->inq_len; (*next)++) {

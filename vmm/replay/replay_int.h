@@ -12,6 +12,7 @@
 
 #include "vmm/replay/replay.h"
 #include "vmm/trace/trace_dec.h"
+#include "devices/vsock_port.h"
 #include "vmm/trace/trace_port.h"
 #include "vmm/vm/vm.h"
 
@@ -45,6 +46,12 @@ struct replay {
 	struct vm_vdev *net_vdev[CONFIG_MAX_NETS];
 	unsigned nnets;	 /* ports initialised */
 	unsigned tx_net; /* the net replay_event_end is collecting */
+	/* The vsock's stream port: recorded results in, calls out. */
+	struct replay_vsock {
+		struct vsock_port port;
+		struct replay *rp;
+	} vsock;
+	struct vm_vdev *vsock_vdev; /* NULL: the trace's machine has none */
 
 	/* Inputs (RTC, device input records) waiting for the next event. */
 	struct trace_rec *inq;
@@ -95,5 +102,24 @@ void replay_effect_match(struct replay *rp, const struct trace_rec *r);
  * been matched. */
 void replay_effects_done(struct replay *rp, const struct trace_rec *next);
 void replay_check_free(struct replay *rp);
+/* Add an effect the devices produced in the current event (ignored
+ * outside one, and when lenient); stream: bytes extend the last effect
+ * when it has the same type and a and is the last one added. */
+void replay_eff_add(struct replay *rp, uint8_t type, uint8_t a, uint16_t b,
+		    const void *data, size_t len, bool stream);
+/* The next unconsumed input record of `type` queued for this event,
+ * marked consumed; NULL when there is none. */
+const struct trace_rec *replay_input_take(struct replay *rp, uint8_t type);
+
+/* Bytes for messages: "text\x01..." (N bytes), at most 24 shown. */
+void replay_bytes_desc(char *buf, size_t cap, const uint8_t *data, size_t len);
+
+/* replay_vsock.c */
+/* The port the vsock device of the replayed machine gets. */
+void replay_vsock_init(struct replay *rp);
+/* Dispatch a vsock-host event to the device. */
+void replay_vsock_event(struct replay *rp, const struct trace_rec *r);
+/* A vsock record for messages ("vsock-out data on handle 0 (5 bytes)"). */
+void replay_vsock_desc(char *buf, size_t cap, const struct trace_rec *r);
 
 #endif

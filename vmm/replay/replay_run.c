@@ -222,6 +222,9 @@ static void replay_event(struct replay *rp, const struct trace_rec *r)
 	case TRACE_CONSOLE_RX:
 		replay_rx(rp, r);
 		break;
+	case TRACE_VSOCK_HOST:
+		replay_vsock_event(rp, r);
+		break;
 	default: /* TAP_RX, NET_RX */
 		replay_tap(rp, r);
 	}

@@ -22,6 +22,7 @@
 
 #include "backends/replay/replay_accel.h"
 #include "devices/virtio/net.h"
+#include "devices/virtio/vsock.h"
 #include "vmm/trace/trace_hash.h"
 
 #define REPLAY_COPY_CHUNK (1u << 20)
@@ -129,6 +130,7 @@ static int replay_config(struct replay *rp)
 		h->disk_fds[i] = -1;
 	for (unsigned i = 0; i < CONFIG_MAX_NETS; i++)
 		h->tap_fds[i] = -1;
+	h->metrics_fd = h->vsock_fd = h->vsock_dial_fd = -1;
 	for (unsigned i = 0; i < rp->hdr.ndevs; i++) {
 		const struct trace_dev *d = &rp->hdr.devs[i];
 		int r = 0;
@@ -154,6 +156,13 @@ static int replay_config(struct replay *rp)
 			h->tap_offloads[c->nnets] = d->offloads;
 			c->nnets++;
 			rp->nnets = c->nnets;
+		} else if (d->kind == TRACE_DEV_VSOCK) {
+			c->vsock.on = true;
+			c->vsock.cid = (uint32_t)d->cid;
+			snprintf(c->vsock.uds_path, sizeof(c->vsock.uds_path),
+				 "(trace vsock)");
+			replay_vsock_init(rp);
+			h->vsock_port = &rp->vsock.port;
 		} else {
 			/* A flag type (the strict decoder knows the kind). */
 			const struct vdev_type *t = vdev_type_by_trace(d->kind);
@@ -194,10 +203,13 @@ int replay_vm_build(struct replay *rp)
 		return r;
 	}
 	unsigned net = 0;
-	for (unsigned i = 0; i < vm_vdev_count(rp->vm); i++)
-		if (vm_vdev_at(rp->vm, i)->type == &virtio_net_type &&
-		    net < rp->nnets)
-			rp->net_vdev[net++] = vm_vdev_at(rp->vm, i);
+	for (unsigned i = 0; i < vm_vdev_count(rp->vm); i++) {
+		struct vm_vdev *v = vm_vdev_at(rp->vm, i);
+		if (v->type == &virtio_net_type && net < rp->nnets)
+			rp->net_vdev[net++] = v;
+		if (v->type == &virtio_vsock_type)
+			rp->vsock_vdev = v;
+	}
 	return 0;
 }
 

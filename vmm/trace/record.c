@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "devices/virtio/net.h"
+#include "devices/virtio/vsock.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
 #include "vmm/trace/record_int.h"
@@ -56,7 +57,7 @@ void record_begin(struct recorder *r)
 	atomic_store_explicit(&r->in_event, true, memory_order_relaxed);
 }
 
-void record_end(struct recorder *r)
+void record_commit(struct recorder *r)
 {
 	for (unsigned i = 0; i < r->ntaps; i++)
 		rtap_drain_tx(&r->taps[i]);
@@ -67,11 +68,21 @@ void record_end(struct recorder *r)
 	r->events++;
 	if (r->out.len >= RECORD_FLUSH || r->out.err)
 		record_flush(r);
+}
+
+void record_release(struct recorder *r)
+{
 	atomic_store_explicit(&r->in_event, false, memory_order_relaxed);
 	pthread_mutex_unlock(&r->lock);
 }
 
-static bool record_in_event(struct recorder *r)
+void record_end(struct recorder *r)
+{
+	record_commit(r);
+	record_release(r);
+}
+
+bool record_in_event(struct recorder *r)
 {
 	return atomic_load_explicit(&r->in_event, memory_order_relaxed);
 }
@@ -261,6 +272,14 @@ int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 	for (const struct vdev_type *const *t = vdev_types; *t; t++)
 		if (config_dev_has(cfg, *t))
 			r->hdr.devs[r->hdr.ndevs++].kind = (*t)->trace_kind;
+	if (cfg->vsock.on) {
+		struct trace_dev *d = &r->hdr.devs[r->hdr.ndevs++];
+		d->kind = TRACE_DEV_VSOCK;
+		d->cid = cfg->vsock.cid;
+		if ((e = rvsock_open(&r->vsock, r, host)))
+			return errmsg(err, errlen, e, "--record: vsock: %s",
+				      strerror(-e));
+	}
 	r->tracer = (struct vm_tracer){.ops = &record_ops, .opaque = r};
 	host->tracer = &r->tracer;
 	return 0;
@@ -284,6 +303,13 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 		e = rtap_start(&r->taps[net++], vm, v);
 		if (e)
 			return errmsg(err, errlen, e, "record: tap: %s",
+				      strerror(-e));
+	}
+	for (unsigned i = 0; i < vm_vdev_count(vm) && r->vsock.uds_ready; i++) {
+		struct vm_vdev *v = vm_vdev_at(vm, i);
+		if (v->type == &virtio_vsock_type &&
+		    (e = rvsock_start(&r->vsock, vm, v)))
+			return errmsg(err, errlen, e, "record: vsock: %s",
 				      strerror(-e));
 	}
 	tenc_header(&r->out, &r->hdr);
@@ -359,6 +385,7 @@ void record_close(struct recorder *r)
 	rmem_destroy(&r->mem);
 	for (unsigned i = 0; i < r->ntaps; i++)
 		rtap_close(&r->taps[i]);
+	rvsock_close(&r->vsock);
 	if (r->fd >= 0)
 		close(r->fd);
 	tenc_free(&r->out);

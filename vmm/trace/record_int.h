@@ -18,6 +18,7 @@
 #include "vmm/vm/config.h"
 #include "vmm/vm/net_tap.h"
 #include "vmm/vm/vm.h"
+#include "vmm/vm/vsock_uds.h"
 
 /* The shadow: what the replay's guest memory holds, as far as devices
  * have read it. Pages written by a device through a pointer hold unknown
@@ -56,6 +57,21 @@ struct rtap {
 	uint64_t tx_dropped; /* frames the tap refused */
 };
 
+/* The vsock's host side behind the recorder: the device gets `port`,
+ * whose ops call the real unix-socket port (uds) and record what it
+ * returned (vsock-in) and what the device did (vsock-out); the uds tells
+ * the device what the host did through `sink`, which records each call
+ * as a vsock-host event. */
+struct rvsock {
+	struct recorder *rec;
+	struct vsock_port port; /* what the device gets */
+	struct vsock_uds uds;	/* the real host side */
+	bool uds_ready;
+	struct vm_vdev *vdev;
+	struct vsock_sink sink;		   /* the uds calls this */
+	const struct vsock_sink *dev_sink; /* the device's, while serving */
+};
+
 struct recorder {
 	pthread_mutex_t lock;
 	int fd;
@@ -67,6 +83,7 @@ struct recorder {
 	struct rmem mem;
 	struct rtap taps[CONFIG_MAX_NETS];
 	unsigned ntaps;
+	struct rvsock vsock;
 	struct trace_header hdr; /* disks filled by record_open */
 	int disk_fds[CONFIG_MAX_DISKS];
 	unsigned ndisks;
@@ -98,10 +115,27 @@ void rtap_retry_rx(struct rtap *t);
 /* Close the tap and free the port; after vm_destroy. */
 void rtap_close(struct rtap *t);
 
-/* Events (record.c): rec_begin takes the lock; rec_end writes the effects
- * after the event record the caller appended to rec->out, retries held
- * tap frames, flushes and drops the lock. */
+/* The vsock (record_vsock.c). */
+/* Before vm_create: a uds port over host->vsock_fd and its dialer, and
+ * host->vsock_port set to the recording port. 0 or -errno. */
+int rvsock_open(struct rvsock *t, struct recorder *rec,
+		struct vm_host *host) VMM_WUR;
+/* After vm_create: serve the uds on the VM's I/O thread for device v. 0
+ * or -errno. */
+int rvsock_start(struct rvsock *t, struct vm *vm, struct vm_vdev *v) VMM_WUR;
+/* Close the uds's sockets; after vm_destroy. Safe if never opened. */
+void rvsock_close(struct rvsock *t);
+
+/* Events (record.c): record_begin takes the lock; record_commit writes
+ * the effects after the event record the caller appended to rec->out,
+ * retries held tap frames and flushes (several events may be committed
+ * under one lock); record_release drops the lock; record_end is commit
+ * and release. record_in_event: whether some thread holds the lock for
+ * an event (so a device input or effect belongs in the trace). */
 void record_begin(struct recorder *r);
+void record_commit(struct recorder *r);
+void record_release(struct recorder *r);
 void record_end(struct recorder *r);
+bool record_in_event(struct recorder *r);
 
 #endif

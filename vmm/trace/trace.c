@@ -18,6 +18,9 @@ static const struct {
     {TRACE_CONSOLE_RX, "console-rx"},
     {TRACE_TAP_RX, "tap-rx"},
     {TRACE_NET_RX, "net-rx"},
+    {TRACE_VSOCK_HOST, "vsock-host"},
+    {TRACE_VSOCK_IN, "vsock-in"},
+    {TRACE_VSOCK_OUT, "vsock-out"},
     {TRACE_MEM, "mem"},
     {TRACE_RTC, "rtc"},
     {TRACE_IRQ, "irq"},
@@ -41,6 +44,36 @@ bool trace_type_known(uint8_t type)
 	return trace_type_name(type) != NULL;
 }
 
+static const char *const vsock_host_ops[] = {
+    [TRACE_VSOCK_CONNECT] = "connect", [TRACE_VSOCK_READY] = "ready"};
+static const char *const vsock_in_ops[] = {[TRACE_VSOCK_DIAL] = "dial",
+					   [TRACE_VSOCK_SENT] = "sent",
+					   [TRACE_VSOCK_RECV] = "recv"};
+static const char *const vsock_out_ops[] = {[TRACE_VSOCK_ANSWER] = "answer",
+					    [TRACE_VSOCK_DATA] = "data",
+					    [TRACE_VSOCK_ACCEPTED] = "accepted",
+					    [TRACE_VSOCK_SHUTDOWN] = "shutdown",
+					    [TRACE_VSOCK_CLOSE] = "close"};
+
+const char *trace_vsock_op_name(uint8_t type, unsigned op)
+{
+	const char *const *names = NULL;
+	size_t n = 0;
+	if (type == TRACE_VSOCK_HOST)
+		names = vsock_host_ops, n = ARRAY_SIZE(vsock_host_ops);
+	else if (type == TRACE_VSOCK_IN)
+		names = vsock_in_ops, n = ARRAY_SIZE(vsock_in_ops);
+	else if (type == TRACE_VSOCK_OUT)
+		names = vsock_out_ops, n = ARRAY_SIZE(vsock_out_ops);
+	return op < n ? names[op] : NULL;
+}
+
+bool trace_vsock_has_data(uint8_t type, unsigned op)
+{
+	return (type == TRACE_VSOCK_IN && op == TRACE_VSOCK_RECV) ||
+	       (type == TRACE_VSOCK_OUT && op == TRACE_VSOCK_DATA);
+}
+
 void trace_dev_put(uint8_t q[TRACE_DEV_SIZE], const struct trace_dev *d)
 {
 	memset(q, 0, TRACE_DEV_SIZE);
@@ -53,5 +86,7 @@ void trace_dev_put(uint8_t q[TRACE_DEV_SIZE], const struct trace_dev *d)
 	} else if (d->kind == TRACE_DEV_NET) {
 		trace_put32(q + 4, d->offloads);
 		memcpy(q + 24, d->mac, 6);
+	} else if (d->kind == TRACE_DEV_VSOCK) {
+		trace_put64(q + 8, d->cid);
 	}
 }

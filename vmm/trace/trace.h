@@ -38,8 +38,9 @@
  * (devices/virtio/vdev_type.h), in the order vmm creates them (the
  * table's). The two whose entries carry fields are named here. */
 enum trace_dev_kind {
-	TRACE_DEV_BLK = 1, /* VIRTIO_BLK_TRACE_KIND */
-	TRACE_DEV_NET = 2, /* VIRTIO_NET_TRACE_KIND */
+	TRACE_DEV_BLK = 1,   /* VIRTIO_BLK_TRACE_KIND */
+	TRACE_DEV_NET = 2,   /* VIRTIO_NET_TRACE_KIND */
+	TRACE_DEV_VSOCK = 5, /* VIRTIO_VSOCK_TRACE_KIND */
 };
 #define TRACE_BLK_RO 0x01u /* trace_dev.flags for TRACE_DEV_BLK */
 
@@ -54,6 +55,7 @@ struct trace_dev {
 			    * began; 0: not checked */
 	uint32_t offloads; /* net: TUN_F_* bits the tap took */
 	uint8_t mac[6];	   /* net */
+	uint64_t cid;	   /* vsock: the guest's CID (where size is) */
 	char id[TRACE_ID_MAX + 1]; /* blk: GET_ID string, NUL-terminated */
 };
 
@@ -76,15 +78,21 @@ enum trace_type {
 	TRACE_CONSOLE_RX = 0x05, /* u32 taken, bytes offered to hvc0 */
 	TRACE_TAP_RX = 0x06,	 /* a net; a frame arrives on the tap */
 	TRACE_NET_RX = 0x07,	 /* a net; the device reads its tap */
+	TRACE_VSOCK_HOST = 0x08, /* a op; the vsock's host side calls the
+				  * device (enum trace_vsock_host) */
 	/* inputs */
-	TRACE_MEM = 0x10, /* u64 gpa, bytes of guest memory */
-	TRACE_RTC = 0x11, /* i64 seconds since the epoch */
+	TRACE_MEM = 0x10,      /* u64 gpa, bytes of guest memory */
+	TRACE_RTC = 0x11,      /* i64 seconds since the epoch */
+	TRACE_VSOCK_IN = 0x1f, /* a op; what a vsock port call returned
+				* (enum trace_vsock_in) */
 	/* 0x12 on: the device types' inputs (vdev_input.trace_type) */
 	/* effects */
 	TRACE_IRQ = 0x20,	 /* a level, b gsi */
 	TRACE_SERIAL_TX = 0x21,	 /* bytes out of COM1 */
 	TRACE_CONSOLE_TX = 0x22, /* bytes out of hvc0 */
 	TRACE_TAP_TX = 0x23,	 /* a net; a frame sent to the tap */
+	TRACE_VSOCK_OUT = 0x24,	 /* a op; what the vsock device did to its
+				  * port (enum trace_vsock_out) */
 	/* end */
 	TRACE_END = 0x30, /* a stop reason, b status; u64 disk hashes */
 };
@@ -127,6 +135,46 @@ enum trace_cpu_event {
 	TRACE_CPU_POWEROFF = 3,
 	TRACE_CPU_ERROR = 4, /* the vCPU cannot continue */
 };
+
+/* The vsock records (VSOCK_HOST, VSOCK_IN, VSOCK_OUT) share one payload:
+ * u32 x, u32 y, then bytes (only for the ops that say so). y is signed
+ * where it is a result (-errno). */
+enum trace_vsock_host { /* events */
+			TRACE_VSOCK_CONNECT =
+			    1, /* x handle, y guest port: host_connect */
+			TRACE_VSOCK_READY =
+			    2, /* x handle, y TRACE_VSOCK_RX | _TX */
+};
+#define TRACE_VSOCK_RX 0x1u
+#define TRACE_VSOCK_TX 0x2u
+
+enum trace_vsock_in { /* inputs */
+		      TRACE_VSOCK_DIAL =
+			  1, /* x host port, y handle or -errno */
+		      TRACE_VSOCK_SENT =
+			  2, /* x handle, y bytes taken or -errno */
+		      TRACE_VSOCK_RECV =
+			  3, /* x handle, y bytes or -errno; bytes */
+};
+
+enum trace_vsock_out { /* effects */
+		       TRACE_VSOCK_ANSWER =
+			   1, /* x handle, y host_connect's result */
+		       TRACE_VSOCK_DATA = 2, /* x handle; bytes the host took */
+		       TRACE_VSOCK_ACCEPTED =
+			   3, /* x handle, y the host-side port */
+		       TRACE_VSOCK_SHUTDOWN = 4, /* x handle */
+		       TRACE_VSOCK_CLOSE = 5,	 /* x handle */
+};
+#define TRACE_VSOCK_HDR	     8u		/* x and y */
+#define TRACE_VSOCK_OP_MAX   5u		/* the largest op of any of the three */
+#define TRACE_VSOCK_DATA_MAX (1u << 20) /* bytes in one vsock record */
+
+/* The name of op `op` of vsock record type `type` ("connect", ...), or
+ * NULL. */
+const char *trace_vsock_op_name(uint8_t type, unsigned op);
+/* Whether op `op` of vsock record type `type` carries bytes. */
+bool trace_vsock_has_data(uint8_t type, unsigned op);
 
 /* a of END records. */
 enum trace_stop {

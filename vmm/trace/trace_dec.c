@@ -21,6 +21,10 @@ static void tdec_dev(const uint8_t *q, struct trace_dev *d)
 	d->offloads = trace_get32(q + 4);
 	d->size = trace_get64(q + 8);
 	d->hash = trace_get64(q + 16);
+	if (d->kind == TRACE_DEV_VSOCK) {
+		d->cid = d->size;
+		d->size = 0;
+	}
 	if (d->kind == TRACE_DEV_NET)
 		memcpy(d->mac, q + 24, 6);
 	else
@@ -76,6 +80,13 @@ static int tdec_check_devs(const struct trace_header *h, char *err,
 				      "header: device %u has unknown flags "
 				      "0x%x",
 				      i, d->flags);
+		if (d->kind == TRACE_DEV_VSOCK &&
+		    (d->cid < CONFIG_VSOCK_MIN_CID ||
+		     d->cid > CONFIG_VSOCK_MAX_CID))
+			return errmsg(err, errlen, -EINVAL,
+				      "header: vsock %u has CID %" PRIu64
+				      " (3 to 2^32 - 2)",
+				      i, d->cid);
 		if (d->kind == TRACE_DEV_BLK && d->size < 512)
 			return errmsg(err, errlen, -EINVAL,
 				      "header: disk %u is %" PRIu64
@@ -116,11 +127,17 @@ static void tdec_fix_header(struct trace_header *h)
 			if ((d.kind + ntypes - 1u) % ntypes != k ||
 			    n == tdec_kind_max((int)pos))
 				continue;
+			/* A vsock's CID is where a disk's size is. */
+			uint64_t cid =
+			    d.kind == TRACE_DEV_VSOCK ? d.cid : d.size;
 			d.kind = (uint8_t)kind;
 			d.flags &= kind == TRACE_DEV_BLK ? TRACE_BLK_RO : 0;
 			d.size = (d.size % (LENIENT_MAX_DISK / 512) + 1) * 512;
 			d.hash = 0;
 			d.id[TRACE_ID_MAX] = '\0';
+			d.cid = CONFIG_VSOCK_MIN_CID +
+				cid % (CONFIG_VSOCK_MAX_CID -
+				       CONFIG_VSOCK_MIN_CID + 1);
 			h->devs[h->ndevs++] = d;
 			n++;
 		}
@@ -298,6 +315,23 @@ static int tdec_validate_io(const struct trace_rec *r, char *err, size_t errlen)
 	return 0;
 }
 
+static int tdec_validate_vsock(const struct trace_rec *r, char *err,
+			       size_t errlen)
+{
+	if (!trace_vsock_op_name(r->type, r->a))
+		return tdec_bad(r, err, errlen, "unknown vsock op");
+	if (r->len < TRACE_VSOCK_HDR ||
+	    (!trace_vsock_has_data(r->type, r->a) && r->len != TRACE_VSOCK_HDR))
+		return tdec_bad(r, err, errlen,
+				"payload length does not match the op");
+	if (r->len - TRACE_VSOCK_HDR > TRACE_VSOCK_DATA_MAX)
+		return tdec_bad(r, err, errlen, "too many bytes");
+	if (r->type == TRACE_VSOCK_HOST && r->a == TRACE_VSOCK_READY &&
+	    trace_get32(r->data + 4) & ~(TRACE_VSOCK_RX | TRACE_VSOCK_TX))
+		return tdec_bad(r, err, errlen, "unknown ready flags");
+	return 0;
+}
+
 /* a and b where the format gives them no meaning must be 0 (and an exit
  * status fits in 8 bits): the text form does not carry them. */
 static bool tdec_ab_ok(const struct trace_rec *r)
@@ -313,6 +347,9 @@ static bool tdec_ab_ok(const struct trace_rec *r)
 	case TRACE_TAP_RX:
 	case TRACE_NET_RX:
 	case TRACE_TAP_TX:
+	case TRACE_VSOCK_HOST:
+	case TRACE_VSOCK_IN:
+	case TRACE_VSOCK_OUT:
 		return r->b == 0;
 	case TRACE_END:
 		return r->b <= UINT8_MAX;
@@ -361,6 +398,10 @@ int tdec_validate(const struct trace_rec *r, char *err, size_t errlen)
 		if (r->len || r->a > 1)
 			return tdec_bad(r, err, errlen, "level is not 0 or 1");
 		return 0;
+	case TRACE_VSOCK_HOST:
+	case TRACE_VSOCK_IN:
+	case TRACE_VSOCK_OUT:
+		return tdec_validate_vsock(r, err, errlen);
 	case TRACE_END:
 		if (r->len % 8 || r->len / 8 > CONFIG_MAX_DISKS ||
 		    r->a > TRACE_STOP_MAX)
@@ -431,6 +472,20 @@ int64_t tdec_rtc(const struct trace_rec *r)
 	uint8_t t[8] = {0};
 	memcpy(t, r->data, r->len < 8 ? r->len : 8);
 	return (int64_t)trace_get64(t);
+}
+
+void tdec_vsock(const struct trace_rec *r, uint32_t *x, int32_t *y,
+		const uint8_t **data, uint32_t *len)
+{
+	uint8_t h[TRACE_VSOCK_HDR] = {0};
+	uint32_t n = r->len < TRACE_VSOCK_HDR ? r->len : TRACE_VSOCK_HDR;
+	memcpy(h, r->data, n);
+	*x = trace_get32(h);
+	*y = (int32_t)trace_get32(h + 4);
+	*data = r->data + n;
+	*len = r->len - n;
+	if (*len > TRACE_VSOCK_DATA_MAX)
+		*len = TRACE_VSOCK_DATA_MAX;
 }
 
 unsigned tdec_end(const struct trace_rec *r, uint64_t *hashes, unsigned max)

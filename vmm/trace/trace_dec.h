@@ -76,6 +76,10 @@ void tdec_mem(const struct trace_rec *r, uint64_t *gpa, const uint8_t **data,
 void tdec_rx(const struct trace_rec *r, uint32_t *taken, const uint8_t **data,
 	     uint32_t *len);
 int64_t tdec_rtc(const struct trace_rec *r);
+/* A vsock record (VSOCK_HOST, _IN, _OUT): x, y and the bytes after them
+ * (a short payload reads as zeroes and no bytes). */
+void tdec_vsock(const struct trace_rec *r, uint32_t *x, int32_t *y,
+		const uint8_t **data, uint32_t *len);
 /* END: the number of disk hashes (at most max) copied to hashes. */
 unsigned tdec_end(const struct trace_rec *r, uint64_t *hashes, unsigned max);
 

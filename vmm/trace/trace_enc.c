@@ -201,3 +201,15 @@ void tenc_cat(struct tenc *e, const struct tenc *src)
 	memcpy(p, src->p, src->len);
 	e->last = src->last == SIZE_MAX ? SIZE_MAX : base + src->last;
 }
+
+void tenc_vsock(struct tenc *e, uint8_t type, unsigned op, uint32_t x,
+		int32_t y, const void *data, uint32_t len)
+{
+	uint8_t *p = tenc_rec(e, type, (uint8_t)op, 0, TRACE_VSOCK_HDR + len);
+	if (!p)
+		return;
+	trace_put32(p, x);
+	trace_put32(p + 4, (uint32_t)y);
+	if (len)
+		memcpy(p + TRACE_VSOCK_HDR, data, len);
+}

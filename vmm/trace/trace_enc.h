@@ -56,6 +56,10 @@ void tenc_rtc(struct tenc *e, int64_t seconds);
 void tenc_irq(struct tenc *e, uint32_t gsi, int level);
 void tenc_cpu(struct tenc *e, unsigned cpu, enum trace_cpu_event ev);
 void tenc_net_rx(struct tenc *e, unsigned net);
+/* A vsock record (type VSOCK_HOST, _IN or _OUT, a = op): x, y, then len
+ * bytes of data (len 0 for the ops without bytes). */
+void tenc_vsock(struct tenc *e, uint8_t type, unsigned op, uint32_t x,
+		int32_t y, const void *data, uint32_t len);
 void tenc_end(struct tenc *e, enum trace_stop why, uint8_t status,
 	      const uint64_t *disk_hashes, unsigned ndisks);
 

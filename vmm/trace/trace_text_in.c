@@ -156,6 +156,8 @@ static int tin_dev_field(struct tin *t, struct trace_dev *d, const char *k)
 			d->offloads = (uint32_t)v;
 		return r;
 	}
+	if (d->kind == TRACE_DEV_VSOCK && strncmp(k, "cid=", 4) == 0)
+		return tin_u(t, k + 4, UINT32_MAX, &d->cid);
 	return tin_fail(t, "unknown device field", k);
 }
 

@@ -103,6 +103,9 @@ static void tout_header(FILE *f, const struct trace_header *h)
 				d->mac[0], d->mac[1], d->mac[2], d->mac[3],
 				d->mac[4], d->mac[5], d->offloads);
 			break;
+		case TRACE_DEV_VSOCK:
+			fprintf(f, "dev vsock cid=%" PRIu64 "\n", d->cid);
+			break;
 		default: { /* a flag type: the kind alone */
 			const struct vdev_type *t = vdev_type_by_trace(d->kind);
 			fprintf(f, "dev %s\n", t ? t->name : "?");
@@ -121,6 +124,21 @@ static void tout_io(FILE *f, const struct trace_rec *r)
 	for (unsigned i = 0; i < io.count; i++)
 		fprintf(f, "%s0x%" PRIx64, i ? "," : "",
 			trace_get_le(io.data + i * io.size, io.size));
+}
+
+/* NAME OP X Y [BYTES] */
+static void tout_vsock(FILE *f, const struct trace_rec *r)
+{
+	uint32_t x, len;
+	int32_t y;
+	const uint8_t *data;
+	tdec_vsock(r, &x, &y, &data, &len);
+	fprintf(f, "%s %s %" PRIu32 " %" PRId32, trace_type_name(r->type),
+		trace_vsock_op_name(r->type, r->a), x, y);
+	if (trace_vsock_has_data(r->type, r->a)) {
+		fputc(' ', f);
+		tout_blob(f, data, len);
+	}
 }
 
 static void tout_rec(FILE *f, const struct trace_rec *r)
@@ -157,6 +175,11 @@ static void tout_rec(FILE *f, const struct trace_rec *r)
 		return;
 	case TRACE_NET_RX:
 		fprintf(f, "net-rx %u", r->a);
+		return;
+	case TRACE_VSOCK_HOST:
+	case TRACE_VSOCK_IN:
+	case TRACE_VSOCK_OUT:
+		tout_vsock(f, r);
 		return;
 	case TRACE_MEM:
 		tdec_mem(r, &gpa, &data, &len);

@@ -283,6 +283,40 @@ static int trec_other(struct trec *t, uint8_t type)
 	}
 }
 
+/* vsock-host|vsock-in|vsock-out OP X Y [BYTES] */
+static int trec_vsock(struct trec *t, uint8_t type)
+{
+	uint64_t x, y;
+	uint32_t len = 0;
+	bool neg = false;
+	unsigned op = 1;
+	if (t->n < 2)
+		return trec_fail(t, "expected 'TYPE OP X Y [BYTES]'", NULL);
+	while (op <= TRACE_VSOCK_OP_MAX &&
+	       (!trace_vsock_op_name(type, op) ||
+		strcmp(trace_vsock_op_name(type, op), t->tok[1])))
+		op++;
+	if (op > TRACE_VSOCK_OP_MAX)
+		return trec_fail(t, "unknown vsock op", t->tok[1]);
+	bool data = trace_vsock_has_data(type, op);
+	int r = trec_args(t, data ? 4 : 3,
+			  data ? "expected 'TYPE OP X Y BYTES'"
+			       : "expected 'TYPE OP X Y'");
+	if (!r)
+		r = trec_u(t, 2, UINT32_MAX, &x);
+	if (!r && (ttext_num(t->tok[3], &y, &neg) ||
+		   y > (neg ? (uint64_t)INT32_MAX + 1 : (uint64_t)INT32_MAX)))
+		r = trec_fail(t, "bad number", t->tok[3]);
+	if (!r && data)
+		r = trec_blob(t, 4, &len);
+	if (!r && len > TRACE_VSOCK_DATA_MAX)
+		r = trec_fail(t, "too many bytes", NULL);
+	if (!r)
+		tenc_vsock(t->out, type, op, (uint32_t)x,
+			   neg ? (int32_t)(0 - y) : (int32_t)y, t->blob, len);
+	return r;
+}
+
 /* raw TYPE A B BYTES: any record, for bad and unknown ones. */
 static int trec_raw(struct trec *t)
 {
@@ -327,6 +361,10 @@ int ttext_rec(struct tenc *out, char **tok, unsigned n, uint8_t *blob,
 			return trec_io(&t, (uint8_t)type);
 		case TRACE_END:
 			return trec_end(&t);
+		case TRACE_VSOCK_HOST:
+		case TRACE_VSOCK_IN:
+		case TRACE_VSOCK_OUT:
+			return trec_vsock(&t, (uint8_t)type);
 		case TRACE_SERIAL_RX:
 		case TRACE_CONSOLE_RX:
 		case TRACE_TAP_RX:

@@ -59,9 +59,11 @@ struct net_config {
 /* --vsock cid=N,uds=PATH: Firecracker's hybrid vsock (guest_cid,
  * uds_path): the host connects to PATH and writes "CONNECT PORT\n"; a
  * guest connection to host port P goes to PATH_P. */
+#define CONFIG_VSOCK_MIN_CID 3u
+#define CONFIG_VSOCK_MAX_CID (UINT32_MAX - 1) /* 0-2, 2^32 - 1 reserved */
 struct vsock_config {
 	bool on;
-	uint32_t cid; /* 3 .. 2^32 - 2 */
+	uint32_t cid; /* CONFIG_VSOCK_MIN_CID .. CONFIG_VSOCK_MAX_CID */
 	char uds_path[CONFIG_VSOCK_PATH_MAX];
 };
 

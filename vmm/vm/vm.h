@@ -58,6 +58,7 @@ enum vm_stop_reason {
 enum vm_thread_class { VM_THREAD_CONTROL, VM_THREAD_VCPU, VM_THREAD_IO };
 
 struct net_port;
+struct vsock_port;
 
 /* What the process provides from outside the VM: the images, read once
  * (so a restart or a jail needs no file access), and the console fds. */
@@ -103,6 +104,10 @@ struct vm_host {
 	 * started the dialer (the sandbox), or -1: guest connections to the
 	 * host are refused. Both closed by host_close. */
 	int vsock_fd, vsock_dial_fd;
+	/* Optional, set by a tracer before vm_create (NULL: a unix-socket
+	 * port over vsock_fd): the stream port the vsock device uses
+	 * instead, valid until vm_destroy (vmm/vm/vm_vsock.h). */
+	struct vsock_port *vsock_port;
 	/* Optional (NULL: none): the recorder or the replay engine sees and
 	 * orders all device work (vmm/vm/vm_tracer.h). */
 	const struct vm_tracer *tracer;

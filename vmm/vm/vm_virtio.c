@@ -21,7 +21,7 @@
 #include "vmm/vm/disk_raw.h"
 #include "vmm/vm/net_tap.h"
 #include "vmm/vm/vm_int.h"
-#include "vmm/vm/vsock_uds.h"
+#include "vmm/vm/vm_vsock.h"
 
 /* IRQs for virtio devices, in order: the free ISA lines, then the
  * IO-APIC's pins 16-23. 4 is COM1; 8 the RTC; 12 the i8042 aux port. */
@@ -156,8 +156,7 @@ struct vdev_res {
 	bool raw_ready[2];
 	unsigned cur;
 	struct net_tap tap;
-	struct vsock_uds uds;
-	bool uds_ready;
+	struct vm_vsock vsock;
 	char name[32];
 	/* What a create failure names: the option that asked for the
 	 * device ("--disk", with its argument), or NULL: "virtio-TYPE". */
@@ -228,31 +227,6 @@ static int vdev_prep_net(struct vm_vdev *v)
 	return 0;
 }
 
-/* A vsock: the unix-socket port over the listening socket. */
-static int vdev_prep_vsock(struct vm_vdev *v, char *err, size_t errlen)
-{
-	const struct vsock_config *vs = &v->vm->cfg->vsock;
-	struct vdev_res *res = v->res;
-	int r = vsock_uds_init(&res->uds, v->vm->host.vsock_fd,
-			       v->vm->host.vsock_dial_fd);
-	if (r)
-		return errmsg(err, errlen, r, "--vsock uds=%s: %s",
-			      vs->uds_path, strerror(-r));
-	res->uds_ready = true;
-	res->opts.vsock = (struct virtio_vsock_opts){.port = &res->uds.port,
-						     .guest_cid = vs->cid};
-	return 0;
-}
-
-static void vdev_vsock_ready(void *opaque, uint32_t events)
-{
-	struct vm_vdev *v = opaque;
-	(void)events;
-	virtio_mmio_lock(&v->mmio);
-	vsock_uds_serve(&v->res->uds);
-	virtio_mmio_unlock(&v->mmio);
-}
-
 /* The VM-layer half of a type with host resources or services: fill
  * v->res and point *opts at the type's options (NULL for the types that
  * need nothing). 0 or -errno, with a reason in err. */
@@ -265,7 +239,8 @@ static int vdev_prep(struct vm_vdev *v, const void **opts, char *err,
 	if (v->type == &virtio_net_type)
 		return vdev_prep_net(v);
 	if (v->type == &virtio_vsock_type)
-		return vdev_prep_vsock(v, err, errlen);
+		return vm_vsock_prep(&v->res->vsock, v, &v->res->opts.vsock,
+				     err, errlen);
 	if (v->type == &virtio_console_type) {
 		v->res->opts.console = (struct virtio_console_host){
 		    .tx = vdev_console_tx,
@@ -287,11 +262,8 @@ static int vdev_attach(struct vm_vdev *v)
 				    v);
 	if (v->type == &virtio_console_type)
 		v->vm->console_vdev = v;
-	if (v->type == &virtio_vsock_type) {
-		vsock_uds_bind(&v->res->uds, v->impl);
-		return iothread_add(&v->vm->io, vsock_uds_fd(&v->res->uds),
-				    EPOLLIN, vdev_vsock_ready, v);
-	}
+	if (v->type == &virtio_vsock_type)
+		return vm_vsock_attach(&v->res->vsock);
 	return 0;
 }
 
@@ -436,8 +408,8 @@ static void vdev_destroy(struct vm_vdev *v)
 	for (unsigned k = 0; v->res && k < 2; k++)
 		if (v->res->raw_ready[k])
 			disk_raw_destroy(&v->res->raws[k]);
-	if (v->res && v->res->uds_ready)
-		vsock_uds_destroy(&v->res->uds);
+	if (v->res)
+		vm_vsock_destroy(&v->res->vsock);
 	/* The eventfds die with the VM fd's registrations; close ours. */
 	for (unsigned q = 0; q < VDEV_MAX_QUEUES; q++)
 		if (v->notify[q].fd >= 0)

@@ -82,6 +82,15 @@ void vm_virtio_stop(struct vm *vm);
  * I/O thread, the recorder, the replay) receives. */
 void vm_virtio_net_rx(struct vm_vdev *v);
 
+/* Run fn(opaque, sink) with vsock device v's transport lock held, sink
+ * calling the device (devices/vsock_port.h): how a tracer that owns the
+ * vsock's host side (vm_host.vsock_port) tells the device what the host
+ * did. */
+struct vsock_sink;
+void vm_virtio_vsock_call(struct vm_vdev *v,
+			  void (*fn)(void *opaque, const struct vsock_sink *s),
+			  void *opaque);
+
 /* Feed console input to the virtio console; returns bytes taken. */
 size_t vm_virtio_console_input(struct vm *vm, const uint8_t *buf, size_t len);
 

@@ -181,7 +181,7 @@ static void uds_handshake(struct vsock_uds *u, int h)
 		c->line[c->len] = '\0';
 		uint32_t port;
 		if (!uds_parse(c->line, &port) ||
-		    virtio_vsock_host_connect(u->dev, h, port))
+		    u->sink.host_connect(u->sink.dev, h, port))
 			break;
 		c->state = UDS_WAIT;
 		uds_poll(u, h, 0);
@@ -219,8 +219,8 @@ static void uds_event(struct vsock_uds *u, int h, uint32_t ev)
 		return;
 	}
 	bool bad = ev & BAD_EVENT;
-	virtio_vsock_ready(u->dev, h, bad || (ev & (EPOLLIN | EPOLLRDHUP)),
-			   bad || (ev & EPOLLOUT));
+	u->sink.ready(u->sink.dev, h, bad || (ev & (EPOLLIN | EPOLLRDHUP)),
+		      bad || (ev & EPOLLOUT));
 }
 
 void vsock_uds_serve(struct vsock_uds *u)
@@ -257,9 +257,9 @@ int vsock_uds_init(struct vsock_uds *u, int listen_fd, int dial_fd)
 	return 0;
 }
 
-void vsock_uds_bind(struct vsock_uds *u, struct virtio_vsock *dev)
+void vsock_uds_bind(struct vsock_uds *u, const struct vsock_sink *sink)
 {
-	u->dev = dev;
+	u->sink = *sink;
 }
 
 int vsock_uds_fd(const struct vsock_uds *u)

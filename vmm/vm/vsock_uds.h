@@ -5,7 +5,7 @@
  * unix stream sockets.
  *  - The host connects to the listening socket at PATH (opened by
  *    host_open, before the sandbox) and writes "CONNECT PORT\n"; the guest
- *    is asked (virtio_vsock_host_connect) and, once it accepts, the host
+ *    is asked (the sink's host_connect) and, once it accepts, the host
  *    reads "OK LOCAL_PORT\n" and the socket is the stream. A refusal, a bad
  *    line (more than 31 bytes, not CONNECT and a decimal port) or no slot
  *    closes the socket.
@@ -23,7 +23,6 @@
 
 #include <stdint.h>
 
-#include "devices/virtio/vsock.h"
 #include "devices/vsock_port.h"
 #include "vmm/base/compiler.h"
 #include "vmm/vm/config.h"
@@ -40,7 +39,7 @@ struct vsock_uds_conn {
 
 struct vsock_uds {
 	struct vsock_port port;	  /* what the device gets */
-	struct virtio_vsock *dev; /* set by vsock_uds_bind */
+	struct vsock_sink sink;	  /* set by vsock_uds_bind */
 	int listen_fd;		  /* not owned */
 	int dial_fd;		  /* the dialer's socket, not owned */
 	int epfd;
@@ -56,8 +55,9 @@ int vsock_uds_listen(const char *path) VMM_WUR;
  * from the dialer on dial_fd (both kept, not closed). 0 or -errno. */
 int vsock_uds_init(struct vsock_uds *u, int listen_fd, int dial_fd) VMM_WUR;
 
-/* The device the port serves (after its create). */
-void vsock_uds_bind(struct vsock_uds *u, struct virtio_vsock *dev);
+/* Where the port tells the device what the host did (after the device's
+ * create): the device's own sink, or the recorder's in front of it. */
+void vsock_uds_bind(struct vsock_uds *u, const struct vsock_sink *sink);
 
 /* The fd the I/O thread polls for EPOLLIN. */
 int vsock_uds_fd(const struct vsock_uds *u);
