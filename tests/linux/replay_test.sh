@@ -7,9 +7,10 @@
 #   replay_test.sh VMM [TRACE_OUT]
 #
 # The boot: vmlinux (PVH), ACPI, 2 vCPUs, a 64 MiB disk (tests/linux/
-# lib.sh lx_make_disk), virtio-rng, virtio-console; /init runs its checks
-# and powers off (status 0), on an emulated KVM host too (with the
-# parameters of lx_emulated_params).
+# lib.sh lx_make_disk), virtio-rng, virtio-console and a vsock whose host
+# side is tests/linux/vsock_peer.py (a connection each way); /init runs
+# its checks and powers off (status 0), on an emulated KVM host too (with
+# the parameters of lx_emulated_params).
 # With TRACE_OUT, the trace is also copied there.
 # Exit: 0 pass, 1 fail, 77 skipped (no /dev/kvm, no --record in vmm).
 set -u
@@ -38,6 +39,7 @@ lx_make_disk "$work/disk.img" 64
 cp "$work/disk.img" "$work/disk.base"   # the replay starts from this
 cmdline="console=hvc0 console=ttyS0 $(lx_fast_params)"
 cmdline+=" vmmtest=run vmmtest.cpus=2 vmmtest.nonce=replay vmmtest.net=0"
+cmdline+=" vmmtest.checks=cpus,disk,rng,console,vsock"
 [ "$kind" = emulated ] && cmdline+=" $(lx_emulated_params)"
 acpi=()
 grep -q -- --acpi <<<"$help" && acpi=(--acpi on)
@@ -46,15 +48,35 @@ grep -q -- --acpi <<<"$help" && acpi=(--acpi on)
 limit=${VMMTEST_TIMEOUT:-1500}
 [ "$kind" = emulated ] || limit=${VMMTEST_TIMEOUT:-600}
 echo "host kind: $kind; recording the minimal kernel's boot"
+# The vsock's host side, ready (its echo service bound) before the boot.
+: >"$work/rec.com1"
+python3 "$here/vsock_peer.py" "$work/v.sock" "$work/rec.com1" replay \
+  >"$work/peer" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -S "$work/v.sock_5001" ] && break; sleep 0.1; done
 t0=$EPOCHREALTIME
 timeout -k 5 "$limit" "$vmm" --accel kvm ${acpi[@]+"${acpi[@]}"} \
   --kernel "$kdir/vmlinux" --initrd "$initrd" --cpus 2 --mem 256 \
   --disk "$work/disk.img" --rng --console --serial "file:$work/rec.com1" \
+  --vsock "cid=3,uds=$work/v.sock" \
   --cmdline "$cmdline" --record "$work/trace.bin" \
   </dev/null >"$work/rec.hvc" 2>"$work/rec.err"
 rc=$?
 secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 size=$(stat -c %s "$work/trace.bin" 2>/dev/null || echo 0)
+# With vmm gone the peer ends at once (or, still waiting for the guest's
+# "listening" line, is stopped after 30 s and fails).
+for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill "$pid" 2>/dev/null
+wait "$pid"
+peer_rc=$?
+pid=""
+sed 's/^/vsock peer: /' "$work/peer"
+[ "$peer_rc" = 0 ] || { echo "FAIL: vsock_peer.py status $peer_rc"; fail=1; }
+grep -q "^VMMTEST vsock host-to-guest ok" "$work/rec.com1" ||
+  { echo "FAIL: no vsock connection host to guest"; fail=1; }
+grep -q "^VMMTEST vsock guest-to-host ok" "$work/rec.com1" ||
+  { echo "FAIL: no vsock connection guest to host"; fail=1; }
 echo "recorded: status $rc after $secs s; trace $size bytes"
 case "$rc" in
   124|137) echo "FAIL: the recorded boot did not end within $limit s"; fail=1 ;;
