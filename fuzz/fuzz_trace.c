@@ -41,7 +41,8 @@ static void check_views(const struct trace_rec *r, bool valid,
 	uint8_t scratch[TRACE_IO_MAX];
 	struct trace_io io;
 	const uint8_t *data;
-	uint32_t n, taken;
+	uint32_t n, taken, x;
+	int32_t y;
 	uint64_t gpa, hashes[4];
 
 	switch (r->type) {
@@ -71,6 +72,14 @@ static void check_views(const struct trace_rec *r, bool valid,
 		break;
 	case TRACE_RTC:
 		(void)tdec_rtc(r);
+		break;
+	case TRACE_VSOCK_HOST:
+	case TRACE_VSOCK_IN:
+	case TRACE_VSOCK_OUT:
+		tdec_vsock(r, &x, &y, &data, &n);
+		FUZZ_CHECK(n <= TRACE_VSOCK_DATA_MAX &&
+			   inside(data, n, buf, len));
+		FUZZ_CHECK(!valid || n == r->len - TRACE_VSOCK_HDR);
 		break;
 	case TRACE_END:
 		FUZZ_CHECK(tdec_end(r, hashes, 4) <= 4);
@@ -136,9 +145,10 @@ static void strict(const uint8_t *buf, size_t len)
 
 static void lenient(const uint8_t *buf, size_t len)
 {
-	static const unsigned max[5] = {0, CONFIG_MAX_DISKS, CONFIG_MAX_NETS, 1,
-					1};
-	unsigned count[5] = {0};
+	/* By kind: blk, net, rng, console, vsock. */
+	static const unsigned max[6] = {
+	    0, CONFIG_MAX_DISKS, CONFIG_MAX_NETS, 1, 1, 1};
+	unsigned count[6] = {0};
 	struct trace_header h;
 	struct trace_rec rec;
 	struct tdec d;
@@ -154,8 +164,11 @@ static void lenient(const uint8_t *buf, size_t len)
 	for (unsigned i = 0; i < h.ndevs; i++) {
 		unsigned k = h.devs[i].kind;
 
-		FUZZ_CHECK(vdev_type_by_trace(k) != NULL);
+		FUZZ_CHECK(vdev_type_by_trace(k) != NULL && k < 6);
 		FUZZ_CHECK(++count[k] <= max[k]);
+		FUZZ_CHECK(k != TRACE_DEV_VSOCK ||
+			   (h.devs[i].cid >= CONFIG_VSOCK_MIN_CID &&
+			    h.devs[i].cid <= CONFIG_VSOCK_MAX_CID));
 		FUZZ_CHECK(i == 0 || h.devs[i - 1].kind <= k);
 		FUZZ_CHECK(k != TRACE_DEV_BLK || (h.devs[i].size >= 512 &&
 						  h.devs[i].size % 512 == 0));

@@ -54,6 +54,7 @@ static unsigned blk_type_counters(void *impl, struct vdev_counter *out)
 
 const struct vdev_type virtio_blk_type = {
     .name = "blk",
+    .host = VDEV_HOST_DISK,
     .trace_kind = VIRTIO_BLK_TRACE_KIND,
     .create = blk_type_create,
     .destroy = blk_type_destroy,

@@ -57,6 +57,7 @@ static unsigned console_type_counters(void *impl, struct vdev_counter *out)
 
 const struct vdev_type virtio_console_type = {
     .name = "console",
+    .host = VDEV_HOST_CONSOLE,
     .option = "console",
     .usage = "  --console             virtio-console on stdio (COM1 then goes\n"
 	     "                        nowhere unless --serial file:PATH)\n",

@@ -56,6 +56,7 @@ static unsigned net_type_counters(void *impl, struct vdev_counter *out)
 
 const struct vdev_type virtio_net_type = {
     .name = "net",
+    .host = VDEV_HOST_TAP,
     .trace_kind = VIRTIO_NET_TRACE_KIND,
     .create = net_type_create,
     .destroy = net_type_destroy,

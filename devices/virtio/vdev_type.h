@@ -17,12 +17,15 @@
  *
  * Two kinds of type:
  *  - "flag" types (option set, no arguments): the command line's --OPTION
- *    or the API turns one on (vm_config.devs); nothing to open on the
- *    host; the trace's device entry is the kind alone. rng today.
- *  - types with host resources (blk: a disk image, net: a tap): the
- *    application parses their options and opens their resources before
- *    the sandbox (vmm/vm/host.c), and hands create a type-specific options
- *    struct (env->opts). option is NULL.
+ *    or the API turns one on (vm_config.devs). rng, console.
+ *  - types configured per device (option NULL): blk (--disk, one each),
+ *    net (--net), vsock (--vsock); the application parses their options.
+ * Each type names the kind of host resource its devices are built over
+ * (host below). A device never sees a host fd: the VM layer opens the
+ * resource of each kind before the sandbox (vmm/vm/host_dev.c, walking
+ * this table) and hands create the port over it in a type-specific
+ * options struct (env->opts); the devices' own calls on it are declared
+ * in syscalls.
  */
 #ifndef VMM_DEVICES_VIRTIO_VDEV_TYPE_H
 #define VMM_DEVICES_VIRTIO_VDEV_TYPE_H
@@ -68,6 +71,17 @@ struct vdev_counter {
  * VM layer keeps a notification per queue. */
 #define VDEV_MAX_QUEUES 3
 
+/* The kinds of host resource a device is built over (vdev_type.host). */
+enum vdev_host_kind {
+	VDEV_HOST_NONE = 0, /* nothing: the device is all in guest memory */
+	VDEV_HOST_DISK,	    /* a disk image file (devices/disk.h) */
+	VDEV_HOST_TAP,	    /* a tap interface (devices/net_port.h) */
+	VDEV_HOST_CONSOLE,  /* the process's stdin and stdout (console.h) */
+	VDEV_HOST_STREAMS,  /* a listening unix socket and the dialer
+			     * (devices/vsock_port.h) */
+	VDEV_HOST_KINDS
+};
+
 /* What the VM layer gives create. */
 struct vdev_env {
 	const struct guest_mem *mem;
@@ -87,6 +101,7 @@ struct vdev_type {
 	const char *option; /* flag types: the command-line flag ("rng"),
 			     * else NULL */
 	const char *usage;  /* flag types: --help's lines for it */
+	uint8_t host;	    /* enum vdev_host_kind */
 	/* The trace header's device entry kind; 0: a device of this type
 	 * cannot be recorded or replayed (the recorder refuses a VM with
 	 * one, and no trace names it). */

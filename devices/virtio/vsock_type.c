@@ -133,6 +133,7 @@ static unsigned vsock_type_counters(void *impl, struct vdev_counter *out)
 
 const struct vdev_type virtio_vsock_type = {
     .name = "vsock",
+    .host = VDEV_HOST_STREAMS,
     .trace_kind = VIRTIO_VSOCK_TRACE_KIND,
     .syscalls = vsock_syscalls,
     .nsyscalls = sizeof(vsock_syscalls) / sizeof(vsock_syscalls[0]),

@@ -38,6 +38,8 @@
 #include "tests/support/mmio_driver.h"
 #include "tests/support/vq_builder.h"
 #include "vmm/trace/trace.h"
+#include "vmm/vm/config.h"
+#include "vmm/vm/host_dev.h"
 
 #define RAM	 0x40000ull
 #define RING(q)	 (0x1000ull + 0x3000ull * (q))
@@ -304,16 +306,50 @@ static void test_table_well_formed(void **state)
 		for (unsigned i = 0; i < a->nsyscalls; i++)
 			assert_true(a->syscalls[i].sys && a->syscalls[i].why &&
 				    strlen(a->syscalls[i].why) >= 8);
+		/* A type configured per device is so for its host
+		 * resource: a kind that host_dev_count counts. */
+		assert_true(a->host < VDEV_HOST_KINDS);
+		if (!a->option)
+			assert_true(a->host == VDEV_HOST_DISK ||
+				    a->host == VDEV_HOST_TAP ||
+				    a->host == VDEV_HOST_STREAMS);
 	}
 	assert_true(n >= 4 && n <= TRACE_MAX_DEVS);
-	/* The trace header's typed entries are these two types'. */
+	/* The trace header's typed entries are these types'. */
 	assert_int_equal(virtio_blk_type.trace_kind, TRACE_DEV_BLK);
 	assert_int_equal(virtio_net_type.trace_kind, TRACE_DEV_NET);
+	assert_int_equal(virtio_vsock_type.trace_kind, TRACE_DEV_VSOCK);
 	assert_ptr_equal(vdev_types[0], &virtio_blk_type);
 	assert_ptr_equal(vdev_types[1], &virtio_net_type);
 	assert_null(vdev_type_find("nope"));
 	assert_null(vdev_type_by_trace(0));
 	assert_null(vdev_input_by_trace(TRACE_RTC));
+}
+
+/* How many devices of each type a configuration asks for, by the type's
+ * kind: disks, nets and the vsock by their options, flag types on or
+ * off. */
+static void test_host_dev_count(void **state)
+{
+	(void)state;
+	struct vm_config c;
+	memset(&c, 0, sizeof(c));
+	for (const struct vdev_type *const *t = vdev_types; *t; t++)
+		assert_int_equal(host_dev_count(&c, *t), 0);
+	c.ndisks = 3;
+	c.nnets = 2;
+	c.vsock.on = true;
+	assert_int_equal(config_dev_add(&c, &virtio_rng_type), 0);
+	assert_int_equal(host_dev_count(&c, &virtio_blk_type), 3);
+	assert_int_equal(host_dev_count(&c, &virtio_net_type), 2);
+	assert_int_equal(host_dev_count(&c, &virtio_rng_type), 1);
+	assert_int_equal(host_dev_count(&c, &virtio_console_type), 0);
+	assert_int_equal(host_dev_count(&c, &virtio_vsock_type), 1);
+	assert_true(host_dev_wants(&c, VDEV_HOST_DISK));
+	assert_true(host_dev_wants(&c, VDEV_HOST_STREAMS));
+	assert_false(host_dev_wants(&c, VDEV_HOST_CONSOLE));
+	assert_int_equal(config_dev_add(&c, &virtio_console_type), 0);
+	assert_true(host_dev_wants(&c, VDEV_HOST_CONSOLE));
 }
 
 /* Every type: save, restore into a fresh one, the same bytes again; a
@@ -409,6 +445,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_well_formed),
+	    cmocka_unit_test(test_host_dev_count),
 	    cmocka_unit_test(test_round_trip_every_type),
 	    cmocka_unit_test(test_options_required),
 	    cmocka_unit_test(test_rng_input_hook),

@@ -21,8 +21,6 @@
 #include <unistd.h>
 
 #include "backends/replay/replay_accel.h"
-#include "devices/virtio/net.h"
-#include "devices/virtio/vsock.h"
 #include "vmm/trace/trace_hash.h"
 
 #define REPLAY_COPY_CHUNK (1u << 20)
@@ -205,9 +203,9 @@ int replay_vm_build(struct replay *rp)
 	unsigned net = 0;
 	for (unsigned i = 0; i < vm_vdev_count(rp->vm); i++) {
 		struct vm_vdev *v = vm_vdev_at(rp->vm, i);
-		if (v->type == &virtio_net_type && net < rp->nnets)
+		if (v->type->host == VDEV_HOST_TAP && net < rp->nnets)
 			rp->net_vdev[net++] = v;
-		if (v->type == &virtio_vsock_type)
+		if (v->type->host == VDEV_HOST_STREAMS)
 			rp->vsock_vdev = v;
 	}
 	return 0;

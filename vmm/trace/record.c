@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "devices/virtio/net.h"
-#include "devices/virtio/vsock.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
 #include "vmm/trace/record_int.h"
 #include "vmm/trace/trace_hash.h"
+#include "vmm/vm/host_dev.h"
 #include "vmm/vm/outfile.h"
 #include "vmm/vm/vcpu.h"
 
@@ -209,29 +209,66 @@ static const struct vm_tracer_ops record_ops = {
 
 /* ---- lifecycle ---- */
 
-static int record_disks(struct recorder *r, const struct vm_config *cfg,
-			const struct vm_host *host, char *err, size_t errlen)
+/* Disk i's header entry: its size, flags, id, and its hash as recording
+ * begins. */
+static int record_disk(struct recorder *r, const struct vm_config *cfg,
+		       const struct vm_host *host, unsigned i,
+		       struct trace_dev *d, char *err, size_t errlen)
 {
-	for (unsigned i = 0; i < cfg->ndisks; i++) {
-		struct trace_dev *d = &r->hdr.devs[r->hdr.ndevs++];
-		int fd = host->disk_fds[i];
-		off_t end = lseek(fd, 0, SEEK_END);
-		if (end < 0 || lseek(fd, 0, SEEK_SET) < 0)
-			return errmsg(err, errlen, -errno,
-				      "--record: disk %s: %s",
-				      cfg->disks[i].path, strerror(errno));
-		d->kind = TRACE_DEV_BLK;
-		d->flags = cfg->disks[i].read_only ? TRACE_BLK_RO : 0;
-		d->size = (uint64_t)end;
-		memcpy(d->id, cfg->disks[i].id,
-		       strnlen(cfg->disks[i].id, TRACE_ID_MAX));
-		int e = thash_fd(fd, d->size, &d->hash);
-		if (e)
-			return errmsg(err, errlen, e, "--record: disk %s: %s",
-				      cfg->disks[i].path, strerror(-e));
-		r->disk_fds[r->ndisks++] = fd;
-	}
+	const struct disk_config *dc = &cfg->disks[i];
+	int fd = host->disk_fds[i];
+	off_t end = lseek(fd, 0, SEEK_END);
+	if (end < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return errmsg(err, errlen, -errno, "--record: disk %s: %s",
+			      dc->path, strerror(errno));
+	d->flags = dc->read_only ? TRACE_BLK_RO : 0;
+	d->size = (uint64_t)end;
+	memcpy(d->id, dc->id, strnlen(dc->id, TRACE_ID_MAX));
+	int e = thash_fd(fd, d->size, &d->hash);
+	if (e)
+		return errmsg(err, errlen, e, "--record: disk %s: %s", dc->path,
+			      strerror(-e));
+	r->disk_fds[r->ndisks++] = fd;
 	return 0;
+}
+
+/* Device i of type t: its header entry, and the recorder put in front of
+ * its host resource (by kind: the disk is hashed, the tap and the vsock's
+ * sockets get the recorder's ports). */
+static int record_dev(struct recorder *r, const struct vdev_type *t, unsigned i,
+		      const struct vm_config *cfg, struct vm_host *host,
+		      char *err, size_t errlen)
+{
+	if (!t->trace_kind)
+		return errmsg(err, errlen, -ENOTSUP,
+			      "--record: a VM with a virtio-%s cannot be "
+			      "recorded (the device has no trace channel)",
+			      t->name);
+	if (r->hdr.ndevs == TRACE_MAX_DEVS)
+		return errmsg(err, errlen, -ENOSPC,
+			      "--record: more than %d devices", TRACE_MAX_DEVS);
+	struct trace_dev *d = &r->hdr.devs[r->hdr.ndevs++];
+	d->kind = t->trace_kind;
+	int e = 0;
+	switch (t->host) {
+	case VDEV_HOST_DISK:
+		return record_disk(r, cfg, host, i, d, err, errlen);
+	case VDEV_HOST_TAP:
+		e = rtap_open(&r->taps[i], r, i, &host->tap_fds[i],
+			      &host->tap_offloads[i], &host->net_ports[i]);
+		r->ntaps = i + 1;
+		return e ? errmsg(err, errlen, e, "--record: tap %s: %s",
+				  cfg->nets[i].tap, strerror(-e))
+			 : 0;
+	case VDEV_HOST_STREAMS:
+		d->cid = cfg->vsock.cid;
+		e = rvsock_open(&r->vsock, r, host);
+		return e ? errmsg(err, errlen, e, "--record: vsock: %s",
+				  strerror(-e))
+			 : 0;
+	default: /* nothing on the host to stand in front of */
+		return 0;
+	}
 }
 
 int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
@@ -257,28 +294,12 @@ int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 	r->hdr.mem_mib = cfg->mem_mib;
 	r->hdr.cpus = cfg->cpus;
 	r->hdr.platform = cfg->acpi ? TRACE_PLATFORM_ACPI : 0;
-	if ((e = record_disks(r, cfg, host, err, errlen)))
-		return e;
-	for (unsigned i = 0; i < cfg->nnets; i++) {
-		e = rtap_open(&r->taps[i], r, i, &host->tap_fds[i],
-			      &host->tap_offloads[i], &host->net_ports[i]);
-		r->ntaps = i + 1;
-		if (e)
-			return errmsg(err, errlen, e, "--record: tap %s: %s",
-				      cfg->nets[i].tap, strerror(-e));
-		r->hdr.devs[r->hdr.ndevs++].kind = TRACE_DEV_NET;
-	}
-	/* The flag types, in the order vmm creates them (vm_virtio.c). */
-	for (const struct vdev_type *const *t = vdev_types; *t; t++)
-		if (config_dev_has(cfg, *t))
-			r->hdr.devs[r->hdr.ndevs++].kind = (*t)->trace_kind;
-	if (cfg->vsock.on) {
-		struct trace_dev *d = &r->hdr.devs[r->hdr.ndevs++];
-		d->kind = TRACE_DEV_VSOCK;
-		d->cid = cfg->vsock.cid;
-		if ((e = rvsock_open(&r->vsock, r, host)))
-			return errmsg(err, errlen, e, "--record: vsock: %s",
-				      strerror(-e));
+	/* In the order vmm creates the devices (vm_virtio.c). */
+	for (const struct vdev_type *const *t = vdev_types; *t; t++) {
+		unsigned n = host_dev_count(cfg, *t);
+		for (unsigned i = 0; i < n; i++)
+			if ((e = record_dev(r, *t, i, cfg, host, err, errlen)))
+				return e;
 	}
 	r->tracer = (struct vm_tracer){.ops = &record_ops, .opaque = r};
 	host->tracer = &r->tracer;
@@ -294,7 +315,7 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 	unsigned net = 0;
 	for (unsigned i = 0; i < vm_vdev_count(vm) && net < r->ntaps; i++) {
 		struct vm_vdev *v = vm_vdev_at(vm, i);
-		if (v->type != &virtio_net_type)
+		if (v->type->host != VDEV_HOST_TAP)
 			continue;
 		const struct virtio_net *n = v->impl;
 		struct trace_dev *d = &r->hdr.devs[r->ndisks + net];
@@ -307,7 +328,7 @@ int record_start(struct recorder *r, struct vm *vm, char *err, size_t errlen)
 	}
 	for (unsigned i = 0; i < vm_vdev_count(vm) && r->vsock.uds_ready; i++) {
 		struct vm_vdev *v = vm_vdev_at(vm, i);
-		if (v->type == &virtio_vsock_type &&
+		if (v->type->host == VDEV_HOST_STREAMS &&
 		    (e = rvsock_start(&r->vsock, vm, v)))
 			return errmsg(err, errlen, e, "record: vsock: %s",
 				      strerror(-e));

@@ -5,19 +5,15 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#include "devices/virtio/console.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
-#include "vmm/vm/disk_raw.h"
 #include "vmm/vm/file.h"
+#include "vmm/vm/host_dev.h"
 #include "vmm/vm/outfile.h"
-#include "vmm/vm/tap.h"
-#include "vmm/vm/vsock_uds.h"
 
 static void host_reset(struct vm_host *h)
 {
@@ -59,7 +55,7 @@ static int host_open_console(const struct vm_config *cfg, struct vm_host *h,
 			     struct file_ids *ids, char *err, size_t errlen)
 {
 	bool stdin_open = fcntl(STDIN_FILENO, F_GETFD) >= 0;
-	bool console = config_dev_has(cfg, &virtio_console_type);
+	bool console = host_dev_wants(cfg, VDEV_HOST_CONSOLE);
 	if (cfg->serial == SERIAL_FILE) {
 		int r = outfile_open("--serial file:", cfg->serial_path, ids,
 				     &h->serial_out_fd, err, errlen);
@@ -79,82 +75,6 @@ static int host_open_console(const struct vm_config *cfg, struct vm_host *h,
 		h->serial_in_fd = STDIN_FILENO;
 	}
 	h->console_escape = h->serial_in_fd >= 0 && isatty(h->serial_in_fd);
-	return 0;
-}
-
-/* The checks of an open image: not given twice (by any path) when either
- * use writes, at least one sector, and O_DIRECT alignment. */
-static int host_check_disk(const struct disk_config *d, int fd,
-			   struct file_ids *ids, char *err, size_t errlen)
-{
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return errmsg(err, errlen, -errno, "--disk %s: %s", d->path,
-			      strerror(errno));
-	for (unsigned i = 0; i < ids->n; i++)
-		if (ids->f[i].dev == st.st_dev && ids->f[i].ino == st.st_ino &&
-		    (!d->read_only || !ids->f[i].read_only))
-			return errmsg(err, errlen, -EEXIST,
-				      "--disk %s: given twice (also %s)",
-				      d->path, ids->f[i].what);
-	if (S_ISREG(st.st_mode) && st.st_size < 512)
-		return errmsg(err, errlen, -EINVAL,
-			      "--disk %s: is %lld bytes; a disk needs at least "
-			      "one 512-byte sector",
-			      d->path, (long long)st.st_size);
-	char why[200];
-	int r = d->direct ? disk_raw_check_direct(fd, why, sizeof(why)) : 0;
-	if (r)
-		return errmsg(err, errlen, r, "--disk %s: %s", d->path, why);
-	r = file_ids_add(ids, NULL, fd, "--disk %s", d->path);
-	if (!r)
-		ids->f[ids->n - 1].read_only = d->read_only;
-	return r ? errmsg(err, errlen, r, "--disk %s: too many files", d->path)
-		 : 0;
-}
-
-static int host_open_disk(const struct disk_config *d, int *fd,
-			  struct file_ids *ids, char *err, size_t errlen)
-{
-	int flags = (d->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY |
-		    O_NONBLOCK | (d->direct ? O_DIRECT : 0);
-	*fd = open(d->path, flags);
-	if (*fd < 0)
-		return errmsg(err, errlen, -errno, "--disk %s: %s%s", d->path,
-			      strerror(errno),
-			      d->direct && errno == EINVAL
-				  ? " (this file system refuses O_DIRECT)"
-				  : "");
-	/* O_NONBLOCK only kept open() from hanging on a FIFO. */
-	if (fcntl(*fd, F_SETFL, flags & ~O_NONBLOCK & ~O_ACCMODE) < 0)
-		return errmsg(err, errlen, -errno, "--disk %s: %s", d->path,
-			      strerror(errno));
-	int r = host_check_disk(d, *fd, ids, err, errlen);
-	if (r)
-		return r;
-	/* Shared for read-only users, exclusive for a writer: two VMMs
-	 * writing one image would corrupt it. */
-	if (flock(*fd, (d->read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0)
-		return errmsg(err, errlen, -errno,
-			      "--disk %s: %s (is another VM using it?)",
-			      d->path, strerror(errno));
-	return 0;
-}
-
-/* The vsock's listening socket. Like Firecracker, vmm does not remove
- * what is at the path: a stale socket is the user's to remove. */
-static int host_open_vsock(const struct vsock_config *vs, struct vm_host *h,
-			   char *err, size_t errlen)
-{
-	int fd = vsock_uds_listen(vs->uds_path);
-	if (fd < 0)
-		return errmsg(err, errlen, fd, "--vsock uds=%s: %s%s",
-			      vs->uds_path, strerror(-fd),
-			      fd == -EADDRINUSE
-				  ? " (a socket left by an earlier run? "
-				    "remove it)"
-				  : "");
-	h->vsock_fd = fd;
 	return 0;
 }
 
@@ -190,19 +110,8 @@ int host_open(const struct vm_config *cfg, struct vm_host *h,
 	if (!r && cfg->initrd)
 		r = file_ids_add(ids, cfg->initrd, -1, "--initrd %s",
 				 cfg->initrd);
-	for (unsigned i = 0; !r && i < cfg->ndisks; i++)
-		r = host_open_disk(&cfg->disks[i], &h->disk_fds[i], ids, err,
-				   errlen);
-	for (unsigned i = 0; !r && i < cfg->nnets; i++) {
-		char why[256];
-		r = tap_open(cfg->nets[i].tap, &h->tap_fds[i],
-			     &h->tap_offloads[i], why, sizeof(why));
-		if (r)
-			r = errmsg(err, errlen, r, "--net tap=%s: %s",
-				   cfg->nets[i].tap, why);
-	}
-	if (!r && cfg->vsock.on)
-		r = host_open_vsock(&cfg->vsock, h, err, errlen);
+	if (!r)
+		r = host_dev_open(cfg, h, ids, err, errlen);
 	/* Outputs last: every input is open and checked by now. */
 	if (!r)
 		r = host_open_console(cfg, h, ids, err, errlen);

@@ -19,6 +19,7 @@
 #include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
 #include "vmm/vm/disk_raw.h"
+#include "vmm/vm/host_dev.h"
 #include "vmm/vm/net_tap.h"
 #include "vmm/vm/vm_int.h"
 #include "vmm/vm/vm_vsock.h"
@@ -200,7 +201,7 @@ static int vdev_prep_blk(struct vm_vdev *v, char *err, size_t errlen)
 }
 
 /* A net: the port a tracer gave, else the tap's. */
-static int vdev_prep_net(struct vm_vdev *v)
+static int vdev_prep_net(struct vm_vdev *v, char *err, size_t errlen)
 {
 	const struct net_config *c = &v->vm->cfg->nets[v->index];
 	struct vdev_res *res = v->res;
@@ -214,7 +215,8 @@ static int vdev_prep_net(struct vm_vdev *v)
 		    net_tap_init(&res->tap, v->tap_fd,
 				 v->vm->host.tap_offloads[i], vdev_want_rx, v);
 		if (e)
-			return e;
+			return errmsg(err, errlen, e, "--net tap=%s: %s",
+				      c->tap, strerror(-e));
 		o->port = &res->tap.port;
 	}
 	if (c->has_mac) {
@@ -227,44 +229,73 @@ static int vdev_prep_net(struct vm_vdev *v)
 	return 0;
 }
 
-/* The VM-layer half of a type with host resources or services: fill
- * v->res and point *opts at the type's options (NULL for the types that
- * need nothing). 0 or -errno, with a reason in err. */
-static int vdev_prep(struct vm_vdev *v, const void **opts, char *err,
-		     size_t errlen)
+static int vdev_prep_vsock(struct vm_vdev *v, char *err, size_t errlen)
 {
-	*opts = &v->res->opts;
-	if (v->type == &virtio_blk_type)
-		return vdev_prep_blk(v, err, errlen);
-	if (v->type == &virtio_net_type)
-		return vdev_prep_net(v);
-	if (v->type == &virtio_vsock_type)
-		return vm_vsock_prep(&v->res->vsock, v, &v->res->opts.vsock,
-				     err, errlen);
-	if (v->type == &virtio_console_type) {
-		v->res->opts.console = (struct virtio_console_host){
-		    .tx = vdev_console_tx,
-		    .rx_space = vdev_console_rx_space,
-		    .opaque = v};
-		return 0;
-	}
-	*opts = NULL;
+	return vm_vsock_prep(&v->res->vsock, v, &v->res->opts.vsock, err,
+			     errlen);
+}
+
+static int vdev_prep_console(struct vm_vdev *v, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	v->res->opts.console =
+	    (struct virtio_console_host){.tx = vdev_console_tx,
+					 .rx_space = vdev_console_rx_space,
+					 .opaque = v};
 	return 0;
 }
 
-/* After create: hook the device into the VM (a net's tap into the I/O
- * thread, disarmed until the device asks for frames; the console as the
- * console). */
+/* A net's tap into the I/O thread, disarmed until the device asks for
+ * frames. */
+static int vdev_attach_net(struct vm_vdev *v)
+{
+	return v->tap_fd >= 0
+		   ? iothread_add(&v->vm->io, v->tap_fd, 0, vdev_tap_ready, v)
+		   : 0;
+}
+
+static int vdev_attach_console(struct vm_vdev *v)
+{
+	v->vm->console_vdev = v;
+	return 0;
+}
+
+static int vdev_attach_vsock(struct vm_vdev *v)
+{
+	return vm_vsock_attach(&v->res->vsock);
+}
+
+/* The VM layer's half of each kind of host resource (vdev_type.host):
+ * prep fills v->res and the type's options before create (0 or -errno
+ * with a reason in err); attach hooks the created device into the VM.
+ * A kind with no prep hands create no options. */
+static const struct {
+	int (*prep)(struct vm_vdev *v, char *err, size_t errlen);
+	int (*attach)(struct vm_vdev *v);
+} vdev_kinds[VDEV_HOST_KINDS] = {
+    [VDEV_HOST_DISK] = {vdev_prep_blk, NULL},
+    [VDEV_HOST_TAP] = {vdev_prep_net, vdev_attach_net},
+    [VDEV_HOST_CONSOLE] = {vdev_prep_console, vdev_attach_console},
+    [VDEV_HOST_STREAMS] = {vdev_prep_vsock, vdev_attach_vsock},
+};
+
+static int vdev_prep(struct vm_vdev *v, const void **opts, char *err,
+		     size_t errlen)
+{
+	unsigned k = v->type->host;
+	*opts = NULL;
+	if (k >= VDEV_HOST_KINDS || !vdev_kinds[k].prep)
+		return 0;
+	*opts = &v->res->opts;
+	return vdev_kinds[k].prep(v, err, errlen);
+}
+
 static int vdev_attach(struct vm_vdev *v)
 {
-	if (v->type == &virtio_net_type && v->tap_fd >= 0)
-		return iothread_add(&v->vm->io, v->tap_fd, 0, vdev_tap_ready,
-				    v);
-	if (v->type == &virtio_console_type)
-		v->vm->console_vdev = v;
-	if (v->type == &virtio_vsock_type)
-		return vm_vsock_attach(&v->res->vsock);
-	return 0;
+	unsigned k = v->type->host;
+	return k < VDEV_HOST_KINDS && vdev_kinds[k].attach
+		   ? vdev_kinds[k].attach(v)
+		   : 0;
 }
 
 /* Create device v of its type. 0 or -errno, with a reason in err. */
@@ -346,19 +377,13 @@ int vm_virtio_setup(struct vm *vm, char *err, size_t errlen)
 	if (r)
 		return errmsg(err, errlen, r, "I/O thread: %s", strerror(-r));
 	vm->io_ready = true;
-	for (unsigned i = 0; i < vm->cfg->ndisks; i++)
-		if ((r = vdev_add(vm, &virtio_blk_type, i, err, errlen)))
-			return r;
-	for (unsigned i = 0; i < vm->cfg->nnets; i++)
-		if ((r = vdev_add(vm, &virtio_net_type, i, err, errlen)))
-			return r;
-	/* The flag types in table order, whatever order they were given. */
-	for (const struct vdev_type *const *t = vdev_types; *t; t++)
-		if (config_dev_has(vm->cfg, *t) &&
-		    (r = vdev_add(vm, *t, 0, err, errlen)))
-			return r;
-	if (vm->cfg->vsock.on)
-		return vdev_add(vm, &virtio_vsock_type, 0, err, errlen);
+	/* In table order, whatever order the options came in. */
+	for (const struct vdev_type *const *t = vdev_types; *t; t++) {
+		unsigned n = host_dev_count(vm->cfg, *t);
+		for (unsigned i = 0; i < n; i++)
+			if ((r = vdev_add(vm, *t, i, err, errlen)))
+				return r;
+	}
 	return 0;
 }
 
@@ -437,7 +462,7 @@ int vm_virtio_swap_disk(struct vm *vm, unsigned index, int fd, char *err,
 {
 	struct vm_vdev *v = NULL;
 	for (unsigned i = 0; i < vm->nvdevs && !v; i++)
-		if (vm->vdevs[i]->type == &virtio_blk_type &&
+		if (vm->vdevs[i]->type->host == VDEV_HOST_DISK &&
 		    vm->vdevs[i]->index == index)
 			v = vm->vdevs[i];
 	if (!v || index >= vm->cfg->ndisks)
