@@ -185,6 +185,12 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 	if ((k = cmd_key(w, len, "tg.mmio=")))
 		return cmd_set(o, w, len, k, 0, UINT32_MAX, "tg.mmio=<count>",
 			       &o->has_mmio, &o->mmio);
+	if ((k = cmd_key(w, len, "tg.checksum="))) {
+		bool has;
+
+		return cmd_set(o, w, len, k, 1, UINT32_MAX,
+			       "tg.checksum=<1..2^32-1>", &has, &o->checksum);
+	}
 	if ((k = cmd_key(w, len, "tg.exitbench="))) {
 		bool has;
 

@@ -31,6 +31,8 @@
  *   tg.insnbench=<N>   N popcnt in a loop (0 .. 2^32-1): where vmm completes
  *                      popcnt, the cost of one completion is the run's
  *                      extra time / N
+ *   tg.checksum=<N>    N steps of a checksum over guest RAM, each printed
+ *                      (csum.h; 1 .. 2^32-1)
  *   tg.exitbench=<N>   benchmark: N PIO then N MMIO writes in a tight loop,
  *                      with marker lines around each (1 .. 2^32-1)
  *   tg.blkbench=<size>,<count>,<r|w|rw>[,<depth>]
@@ -72,6 +74,7 @@ struct cmd_opts {
 	bool insns;	    /* tg.insns */
 	bool kbd;	    /* tg.kbd */
 	bool blkswap;	    /* tg.blkswap */
+	uint64_t checksum;  /* tg.checksum: steps; 0: not asked for */
 	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
 	uint64_t exitbench;
 	bool has_insnbench;

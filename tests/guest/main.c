@@ -9,6 +9,7 @@
 
 #include "bootinfo.h"
 #include "cmdline.h"
+#include "csum.h"
 #include "exitcodes.h"
 #include "io.h"
 #include "mptable.h"
@@ -268,6 +269,8 @@ void guest_main(uint32_t proto, uint64_t info_paddr)
 		ser_printf("testguest: insnbench: %lu popcnt, sum %lu\n",
 			   opt.insnbench, acc);
 	}
+	if (opt.checksum)
+		csum_run(opt.checksum);
 	if (opt.exitbench)
 		vbench_exits(opt.exitbench);
 	if (opt.blkbench_count || opt.netbench_count)

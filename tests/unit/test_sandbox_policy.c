@@ -316,20 +316,21 @@ static void test_constrained(void **s)
 }
 
 /* The dialer's allowlist is exactly its few calls; socket only for unix
- * sockets; openat only with a --disk image's flags (no O_CREAT, O_TRUNC,
- * O_PATH: it creates, truncates and walks nothing); and no other table
- * can make a socket, connect or open. */
+ * sockets; openat only with a --disk image's flags, or to create a new
+ * file for a snapshot (O_CREAT only with O_EXCL; no O_TRUNC, no O_PATH: it
+ * changes no existing file and walks nothing); and no other table can
+ * make a socket, connect or open. */
 static void test_dialer(void **s)
 {
 	(void)s;
 	static const char *const want[] = {
-	    "read",   "socket",	    "connect", "sendmsg",   "close",
-	    "openat", "openat",	    "openat",  "openat",    "fcntl",
-	    "fstat",  "newfstatat", "flock",   "exit_group"};
+	    "read",   "socket", "connect",    "sendmsg", "close",
+	    "openat", "openat", "openat",     "openat",	 "openat",
+	    "fcntl",  "fstat",	"newfstatat", "flock",	 "exit_group"};
 	const uint64_t disk = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	const uint64_t flags[] = {O_RDONLY | disk, O_RDWR | disk,
-				  O_RDONLY | disk | O_DIRECT,
-				  O_RDWR | disk | O_DIRECT};
+	const uint64_t flags[] = {
+	    O_RDONLY | disk, O_RDWR | disk, O_RDONLY | disk | O_DIRECT,
+	    O_RDWR | disk | O_DIRECT, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC};
 	size_t n, opens = 0;
 	const struct policy_rule *r = policy_dialer_rules(&n);
 	assert_int_equal(n, ARRAY_SIZE(want));
@@ -343,6 +344,9 @@ static void test_dialer(void **s)
 			assert_int_equal(r[i].cmp, POLICY_EQ);
 			assert_int_equal(r[i].arg, 2);
 			assert_int_equal(r[i].val, flags[opens]);
+			assert_false(
+			    (r[i].val & O_TRUNC) || (r[i].val & O_PATH) ||
+			    ((r[i].val & O_CREAT) && !(r[i].val & O_EXCL)));
 			opens++;
 		}
 	}

@@ -22,6 +22,7 @@
 #include "vmm/app/logfile.h"
 #include "vmm/base/log.h"
 #include "vmm/vm/vm_pause.h"
+#include "vmm/vm/vm_snapshot.h"
 
 /* What the API thread and the control thread share, under lock. */
 struct api_main {
@@ -60,7 +61,9 @@ static int api_main_start(void *opaque, const struct api_config *ac,
 	while (!m->start_done)
 		pthread_cond_wait(&m->cond, &m->lock);
 	int r = m->start_r;
-	snprintf(fault, cap, "InstanceStart: %s", m->start_fault);
+	snprintf(fault, cap, "%s: %s",
+		 ac->cfg.restore.on ? "snapshot/load" : "InstanceStart",
+		 m->start_fault);
 	pthread_mutex_unlock(&m->lock);
 	return r;
 }
@@ -134,6 +137,23 @@ static int api_main_patch_drive(void *opaque, unsigned index, const char *path,
 	pthread_mutex_unlock(&m->lock);
 	if (!r)
 		log_info("api: drive %u now on %s", index, path);
+	return r;
+}
+
+/* api_ops.snapshot_create, on the API thread: the control thread saves
+ * the paused VM (vm_snapshot_create). */
+static int api_main_snapshot_create(void *opaque, const char *state_path,
+				    const char *mem_path, char *fault,
+				    size_t cap)
+{
+	struct api_main *m = opaque;
+	pthread_mutex_lock(&m->lock);
+	struct vm *vm = api_main_vm(m, NULL, fault, cap);
+	int r = vm ? vm_snapshot_create(vm, state_path, mem_path, fault, cap)
+		   : -ESRCH;
+	pthread_mutex_unlock(&m->lock);
+	if (!r)
+		log_info("api: snapshot taken: %s, %s", state_path, mem_path);
 	return r;
 }
 
@@ -329,6 +349,7 @@ int api_main(const struct vm_config *cfg, const struct accel_ops *accel,
 				    .flush_metrics = api_main_flush_metrics,
 				    .ctrl_alt_del = api_main_ctrl_alt_del,
 				    .patch_drive = api_main_patch_drive,
+				    .snapshot_create = api_main_snapshot_create,
 				    .opaque = m};
 	api_route_init(&m->st, cfg, cfg->id, &ops);
 	/* jansson seeds its hash function from /dev/urandom at its first

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/api/api_json.h"
 #include "vmm/api/api_logger.h"
+#include "vmm/api/api_snapshot.h"
 
 #ifndef VMM_VERSION
 #define VMM_VERSION "0"
@@ -24,8 +26,6 @@ static const char *const route_unsupported[] = {
     "/balloon/hinting/start",
     "/balloon/hinting/status",
     "/balloon/hinting/stop",
-    "/snapshot/create",
-    "/snapshot/load",
     "/cpu-config",
     "/hotplug/memory",
     "/serial",
@@ -282,6 +282,59 @@ static int route_vm(struct api_state *st, const char *body, size_t len,
 	return route_done(rs, r, fault);
 }
 
+/* PUT /snapshot/create: a paused microVM into two new files. */
+static int route_snapshot_create(struct api_state *st, const char *body,
+				 size_t len, struct api_response *rs)
+{
+	char fault[API_FAULT_MAX] = "";
+	char state[CONFIG_PATH_MAX], mem[CONFIG_PATH_MAX];
+	if (st->vm_state != API_PAUSED)
+		return route_fault(rs, "snapshot/create: the microVM must be "
+				       "paused first (PATCH /vm {\"state\": "
+				       "\"Paused\"})");
+	int r = api_snapshot_create_params(body, len, state, mem, fault,
+					   sizeof(fault));
+	if (!r && !st->ops.snapshot_create)
+		r = api_json_fault(fault, sizeof(fault),
+				   "snapshot/create: no VMM to snapshot");
+	char vfault[API_FAULT_MAX - 32] = "";
+	if (!r && (r = st->ops.snapshot_create(st->ops.opaque, state, mem,
+					       vfault, sizeof(vfault))))
+		snprintf(fault, sizeof(fault), "snapshot/create: %s",
+			 vfault[0] ? vfault : strerror(-r));
+	return route_done(rs, r, fault);
+}
+
+/* PUT /snapshot/load: a fresh vmm (nothing configured but the logger
+ * and metrics) boots the snapshot instead of a kernel. */
+static int route_snapshot_load(struct api_state *st, const char *body,
+			       size_t len, struct api_response *rs)
+{
+	char fault[API_FAULT_MAX] = "";
+	struct api_config *ac = &st->pending;
+	if (st->vm_state != API_NOT_STARTED)
+		return route_fault(rs, "snapshot/load: the microVM is started "
+				       "already (load into a new vmm)");
+	if (ac->has_kernel || ac->cfg.ndisks || ac->cfg.nnets ||
+	    ac->cfg.vsock.on || ac->cfg.ndevs)
+		return route_fault(rs, "snapshot/load: the snapshot defines "
+				       "the machine and its devices; load it "
+				       "before configuring any");
+	int r = api_snapshot_load_params(body, len, &ac->cfg.restore, fault,
+					 sizeof(fault));
+	if (!r && !st->ops.start)
+		r = api_json_fault(fault, sizeof(fault),
+				   "snapshot/load: no VMM to start");
+	if (!r)
+		r = st->ops.start(st->ops.opaque, ac, fault, sizeof(fault));
+	if (r)
+		ac->cfg.restore.on = false;
+	else
+		st->vm_state =
+		    ac->cfg.restore.paused ? API_PAUSED : API_RUNNING;
+	return route_done(rs, r, fault);
+}
+
 /* path is prefix + "/" + an id: the id, or NULL. */
 static const char *route_id(const char *path, const char *prefix)
 {
@@ -382,6 +435,10 @@ int api_route(struct api_state *st, const char *method, const char *path,
 			return r;
 		if (!strcmp(path, "/actions"))
 			return route_actions(st, body, len, rs);
+		if (!strcmp(path, "/snapshot/create"))
+			return route_snapshot_create(st, body, len, rs);
+		if (!strcmp(path, "/snapshot/load"))
+			return route_snapshot_load(st, body, len, rs);
 	}
 	if (patch) {
 		if (!strcmp(path, "/vm"))

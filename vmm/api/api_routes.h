@@ -45,6 +45,10 @@ struct api_ops {
 	 * at path (vm_drive_replace). */
 	int (*patch_drive)(void *opaque, unsigned index, const char *path,
 			   char *fault, size_t cap);
+	/* PUT /snapshot/create: save the paused VM into two new files
+	 * (vm_snapshot_create). */
+	int (*snapshot_create)(void *opaque, const char *state_path,
+			       const char *mem_path, char *fault, size_t cap);
 	void *opaque;
 };
 

@@ -9,6 +9,7 @@
 
 #include "devices/virtio/vdev_type.h"
 #include "vmm/api/cli_api.h"
+#include "vmm/app/cli_restore.h"
 #include "vmm/app/cli_vsock.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/sandbox/cli_sandbox.h"
@@ -58,16 +59,19 @@ static int opt_path(const char **dst, const char *opt, const char *v, char *e,
 
 static int opt_kernel(struct vm_config *c, const char *v, char *e, size_t n)
 {
+	c->machine_set = true;
 	return opt_path(&c->kernel, "kernel", v, e, n);
 }
 
 static int opt_initrd(struct vm_config *c, const char *v, char *e, size_t n)
 {
+	c->machine_set = true;
 	return opt_path(&c->initrd, "initrd", v, e, n);
 }
 
 static int opt_cmdline(struct vm_config *c, const char *v, char *e, size_t n)
 {
+	c->machine_set = true;
 	(void)e;
 	(void)n;
 	c->cmdline = v;
@@ -76,6 +80,7 @@ static int opt_cmdline(struct vm_config *c, const char *v, char *e, size_t n)
 
 static int opt_mem(struct vm_config *c, const char *v, char *e, size_t n)
 {
+	c->machine_set = true;
 	uint64_t mib;
 	if (!cli_uint(v, CONFIG_MIN_MEM_MIB, CONFIG_MAX_MEM_MIB, &mib))
 		return errmsg(e, n, -EINVAL,
@@ -89,6 +94,7 @@ static int opt_mem(struct vm_config *c, const char *v, char *e, size_t n)
 
 static int opt_cpus(struct vm_config *c, const char *v, char *e, size_t n)
 {
+	c->machine_set = true;
 	uint64_t cpus;
 	if (!cli_uint(v, 1, CONFIG_MAX_CPUS, &cpus))
 		return errmsg(e, n, -EINVAL,
@@ -304,6 +310,7 @@ static int opt_eventfd(struct vm_config *c, const char *v, char *e, size_t n)
 
 static int opt_acpi(struct vm_config *c, const char *v, char *e, size_t n)
 {
+	c->machine_set = true;
 	if (strcmp(v, "on") == 0)
 		c->acpi = true;
 	else if (strcmp(v, "off") == 0)
@@ -353,6 +360,7 @@ static const struct cli_opt cli_opts[] = {
     {"disk", true, opt_disk},
     {"net", true, opt_net},
     CLI_VSOCK_OPTS,
+    CLI_RESTORE_OPTS,
     {"eventfd", true, opt_eventfd},
     {"acpi", true, opt_acpi},
     CLI_SANDBOX_OPTS,
@@ -379,6 +387,7 @@ static int cli_flag_dev(struct vm_config *cfg, const char *name, size_t nlen,
 			return errmsg(err, errlen, -EINVAL,
 				      "--%s: at most %d device options", opt,
 				      CONFIG_MAX_FLAG_DEVS);
+		cfg->machine_set = true;
 		return 0;
 	}
 	return errmsg(err, errlen, -EINVAL,
@@ -470,6 +479,8 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 		return errmsg(err, errlen, -EINVAL,
 			      "--trace is for --accel replay (record a trace "
 			      "with --record FILE)");
+	if (cfg->restore.on)
+		return cli_restore_check(cfg, err, errlen);
 	if (cfg->api_sock || cfg->config_file || cfg->no_api)
 		return cli_api_check(cfg, err, errlen);
 	if (cfg->metrics_path)
@@ -522,7 +533,8 @@ void cli_usage(FILE *out)
 	    "                        direct: O_DIRECT, bypass the page cache\n"
 	    "  --net tap=NAME[,mac=MAC]\n"
 	    "                        virtio-net on an existing tap interface\n"
-	    "                        (repeatable, up to 4)\n" CLI_VSOCK_USAGE,
+	    "                        (repeatable, up to 4)\n" CLI_VSOCK_USAGE
+		CLI_RESTORE_USAGE,
 	    out);
 	for (const struct vdev_type *const *t = vdev_types; *t; t++)
 		if ((*t)->option)

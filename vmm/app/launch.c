@@ -19,11 +19,15 @@
 #include "vmm/api/api_metrics.h"
 #include "vmm/app/restart.h"
 #include "vmm/base/clock.h"
+#include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
 #include "vmm/sandbox/dialer.h"
 #include "vmm/sandbox/supervise.h"
 #include "vmm/trace/record.h"
 #include "vmm/vm/host.h"
+#include "vmm/vm/snap_load.h"
+#include "vmm/vm/vm_pause.h"
+#include "vmm/vm/vm_state.h"
 
 /* The terminal as we found it; restored on every exit path, including
  * fatal signals. Process state of the binary only. */
@@ -119,6 +123,36 @@ static void launch_fail_in_loop(const struct launch_hooks *hooks, bool ran,
 		log_error("%s", err);
 }
 
+static int launch_host(struct vm_config *cfg, const struct accel_ops *accel,
+		       struct sandbox *sb, const struct launch_hooks *hooks,
+		       struct vm_host *host, struct file_ids *ids,
+		       struct snap_load *snap);
+
+/* --restore, after vm_create: the snapshot's state into the new VM (its
+ * RAM is mapped already), paused if asked. The state file is not needed
+ * after. 0, or -errno with one line in err. */
+static int launch_restore(const struct vm_config *cfg, struct vm *vm,
+			  struct snap_load *snap, char *err, size_t errlen)
+{
+	if (!cfg->restore.on)
+		return 0;
+	struct st_reader r = snap->vmst;
+	int e = vm_state_restore(vm, &r);
+	snap_load_close(snap);
+	if (e)
+		return errmsg(err, errlen, e,
+			      "--restore %s: the VM state does not restore "
+			      "on this host (%s; see the log above)",
+			      cfg->restore.state, strerror(-e));
+	log_info("restored %s (guest RAM from %s)%s", cfg->restore.state,
+		 cfg->restore.mem, cfg->restore.paused ? ", paused" : "");
+	/* Paused: its vCPUs park before their first instruction. */
+	if (cfg->restore.paused && (e = vm_pause(vm)))
+		return errmsg(err, errlen, e, "pausing the restored VM: %s",
+			      strerror(-e));
+	return 0;
+}
+
 int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 	       struct sandbox *sb, const struct launch_hooks *hooks)
 {
@@ -127,57 +161,80 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 	 * host files are opened, and after the first VM is built. */
 	struct vm_host host;
 	struct file_ids ids;
-	if (host_open(cfg, &host, &ids, err, sizeof(err)) != 0) {
+	/* --restore: the snapshot's machine, before anything is opened. */
+	struct snap_load snap = {.ram.fd = -1};
+	if (cfg->restore.on &&
+	    snap_load_open(cfg, &snap, err, sizeof(err)) != 0) {
 		launch_failed(hooks, err);
 		return VM_STATUS_ERROR;
 	}
-	/* Before the jail and the filters: it connects for the vsock. */
-	if (dialer_start(cfg, &host, err, sizeof(err)) != 0) {
+	if (host_open(cfg, &host, &ids, err, sizeof(err)) != 0) {
 		launch_failed(hooks, err);
-		host_close(&host);
+		snap_load_close(&snap);
+		return VM_STATUS_ERROR;
+	}
+	if (cfg->restore.on)
+		host.ram_file = &snap.ram;
+	int status = launch_host(cfg, accel, sb, hooks, &host, &ids, &snap);
+	snap_load_close(&snap);
+	return status;
+}
+
+/* launch_run once the host files are open: the recorder, the jail, and
+ * the VM loop. */
+static int launch_host(struct vm_config *cfg, const struct accel_ops *accel,
+		       struct sandbox *sb, const struct launch_hooks *hooks,
+		       struct vm_host *host, struct file_ids *ids,
+		       struct snap_load *snap)
+{
+	char err[512];
+	/* Before the jail and the filters: it connects for the vsock. */
+	if (dialer_start(cfg, host, err, sizeof(err)) != 0) {
+		launch_failed(hooks, err);
+		host_close(host);
 		return VM_STATUS_ERROR;
 	}
 	/* One limiter for guest-triggered messages, shared by restarts. */
 	struct log_limit guest_log;
 	if (log_limit_init(&guest_log, LOG_LIMIT_BURST, LOG_LIMIT_PERIOD_MS)) {
 		launch_failed(hooks, "out of memory");
-		host_close(&host);
+		host_close(host);
 		return VM_STATUS_ERROR;
 	}
-	host.guest_log = &guest_log;
-	if (host.metrics_fd >= 0) {
-		host.tick = launch_metrics_tick;
-		host.tick_opaque = &guest_log;
-		host.tick_ms = cfg->metrics_interval_s * 1000u;
+	host->guest_log = &guest_log;
+	if (host->metrics_fd >= 0) {
+		host->tick = launch_metrics_tick;
+		host->tick_opaque = &guest_log;
+		host->tick_ms = cfg->metrics_interval_s * 1000u;
 	}
 	/* --record: the trace file, and the taps behind the recorder. */
 	struct recorder *rec = NULL;
-	if (cfg->record && record_open(&rec, cfg->record, cfg, &host, &ids, err,
+	if (cfg->record && record_open(&rec, cfg->record, cfg, host, ids, err,
 				       sizeof(err)) != 0) {
 		launch_failed(hooks, err);
 		record_close(rec);
-		host_close(&host);
+		host_close(host);
 		return VM_STATUS_ERROR;
 	}
 	/* /dev/kvm once for the process: a restart under the filters, or
 	 * in the jail, opens nothing. */
-	if (accel->sys_open && accel->sys_open(&host.accel_sys) != 0) {
+	if (accel->sys_open && accel->sys_open(&host->accel_sys) != 0) {
 		launch_failed(hooks, ""); /* the backend said why */
-		host_close(&host);
+		host_close(host);
 		return VM_STATUS_ERROR;
 	}
 	pid_t child;
 	if (sandbox_jail(sb, &child, err, sizeof(err)) != 0) {
 		launch_failed(hooks, err);
 		if (accel->sys_close)
-			accel->sys_close(host.accel_sys);
-		host_close(&host);
+			accel->sys_close(host->accel_sys);
+		host_close(host);
 		return VM_STATUS_ERROR;
 	}
 	if (child > 0)
-		return launch_supervise(child, accel, &host);
-	host.thread_hook = sandbox_thread_hook;
-	host.thread_hook_opaque = sb;
+		return launch_supervise(child, accel, host);
+	host->thread_hook = sandbox_thread_hook;
+	host->thread_hook_opaque = sb;
 	/* A closed console reader must not kill the VMM: writes then fail
 	 * with EPIPE and serial output is dropped. */
 	signal(SIGPIPE, SIG_IGN);
@@ -185,11 +242,11 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 	struct vm *vm = vm_alloc();
 	if (!vm) {
 		launch_failed(hooks, "out of memory");
-		host_close(&host);
+		host_close(host);
 		return VM_STATUS_ERROR;
 	}
 	/* Jailed, the parent owns the terminal. */
-	if (host.console_escape && !cfg->sandbox.jail)
+	if (host->console_escape && !cfg->sandbox.jail)
 		tty_make_raw();
 
 	struct restart_policy restarts;
@@ -198,7 +255,8 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 	bool ran = false; /* a vm_run has started */
 	for (;;) {
 		err[0] = '\0';
-		if (vm_create(vm, cfg, accel, &host, err, sizeof(err)) != 0) {
+		if (vm_create(vm, cfg, accel, host, err, sizeof(err)) != 0 ||
+		    launch_restore(cfg, vm, snap, err, sizeof(err)) != 0) {
 			launch_fail_in_loop(hooks, ran, err);
 			vm_destroy(vm);
 			status = VM_STATUS_ERROR;
@@ -207,7 +265,7 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		/* Every check has passed: the outputs may be emptied now
 		 * (outfile.h), once, before the sandbox forbids it. */
 		if (!sb->locked &&
-		    host_commit_outputs(&host, err, sizeof(err))) {
+		    host_commit_outputs(host, err, sizeof(err))) {
 			launch_fail_in_loop(hooks, ran, err);
 			vm_destroy(vm);
 			status = VM_STATUS_ERROR;
@@ -217,7 +275,7 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		 * them; otherwise their copies (a vmlinux is tens of MiB)
 		 * would stay resident for the whole run. */
 		if (cfg->on_reset != RESET_RESTART)
-			host_drop_images(&host);
+			host_drop_images(host);
 		if (rec && record_start(rec, vm, err, sizeof(err)) != 0) {
 			launch_fail_in_loop(hooks, ran, err);
 			vm_destroy(vm);
@@ -243,8 +301,8 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		uint64_t t0 = clock_mono_ms();
 		status = vm_run(vm);
 		/* The last metrics line: nothing counted is lost on stop. */
-		if (host.tick)
-			host.tick(host.tick_opaque, vm);
+		if (host->tick)
+			host->tick(host->tick_opaque, vm);
 		if (hooks && hooks->stopped)
 			hooks->stopped(hooks->opaque, vm);
 		if (rec && record_finish(rec, vm, err, sizeof(err)) != 0) {
@@ -256,7 +314,7 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 		/* PATCH /drives may have replaced images: those are what a
 		 * restart boots and host_close closes. */
 		for (unsigned k = 0; k < cfg->ndisks; k++)
-			host.disk_fds[k] = vm_disk_fd(vm, k);
+			host->disk_fds[k] = vm_disk_fd(vm, k);
 		vm_destroy(vm);
 		if (why == VM_STOP_RESET && cfg->on_reset == RESET_RESTART) {
 			if (sig) {
@@ -295,7 +353,7 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 	vm_free(vm);
 	record_close(rec);
 	if (accel->sys_close)
-		accel->sys_close(host.accel_sys);
-	host_close(&host);
+		accel->sys_close(host->accel_sys);
+	host_close(host);
 	return status;
 }

@@ -16,6 +16,12 @@ void gm_init(struct guest_mem *gm)
 int gm_add_ram(struct guest_mem *gm, uint64_t gpa, uint64_t size,
 	       unsigned flags)
 {
+	return gm_add_ram_fd(gm, gpa, size, flags, -1, 0);
+}
+
+int gm_add_ram_fd(struct guest_mem *gm, uint64_t gpa, uint64_t size,
+		  unsigned flags, int fd, uint64_t offset)
+{
 	uint64_t end;
 
 	if (size == 0 || (gpa | size) & (GM_PAGE - 1) ||
@@ -29,10 +35,14 @@ int gm_add_ram(struct guest_mem *gm, uint64_t gpa, uint64_t size,
 			return -EINVAL;
 	}
 
-	void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (fd >= 0 && (offset & (GM_PAGE - 1) || offset > INT64_MAX - size))
+		return -EINVAL;
+	void *p =
+	    mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_NORESERVE | (fd >= 0 ? 0 : MAP_ANONYMOUS),
+		 fd, fd >= 0 ? (off_t)offset : 0);
 	if (p == MAP_FAILED)
-		return -ENOMEM;
+		return fd >= 0 ? -errno : -ENOMEM;
 	/* Guest RAM never belongs in a core dump of the VMM. Failure only
 	 * makes dumps bigger, so it is not fatal. */
 	(void)madvise(p, (size_t)size, MADV_DONTDUMP);

@@ -64,10 +64,19 @@ void gm_init(struct guest_mem *gm);
 int gm_add_ram(struct guest_mem *gm, uint64_t gpa, uint64_t size,
 	       unsigned flags) VMM_WUR;
 
+/* The same, but the region's initial contents are file fd's bytes from
+ * offset (page aligned): mapped MAP_PRIVATE, so guest writes stay in this
+ * process (copy on write) and the file is never changed; pages are read
+ * as the guest touches them (a snapshot's memory file, shared by every
+ * clone through the page cache). fd may be closed afterwards. */
+int gm_add_ram_fd(struct guest_mem *gm, uint64_t gpa, uint64_t size,
+		  unsigned flags, int fd, uint64_t offset) VMM_WUR;
+
 /* Unmap every region and return to the empty map. */
 void gm_destroy(struct guest_mem *gm);
 
-/* Zero every region's contents (harnesses reuse memory between runs). */
+/* Zero every region's contents (harnesses reuse memory between runs).
+ * Anonymous regions only: a file-backed one gets its file's bytes back. */
 void gm_clear(struct guest_mem *gm);
 
 /* Host pointer to [gpa, gpa+len) if it is wholly inside one region, else

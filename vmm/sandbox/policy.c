@@ -123,7 +123,8 @@ static const struct policy_rule policy_table[] = {
     {"writev", V | I, ANY, .why = "virtio-net: frames to the tap"},
     {"preadv", V | I, ANY, .why = "virtio-blk reads"},
     {"pwritev", V | I, ANY, .why = "virtio-blk writes"},
-    {"fdatasync", V | I, ANY, .why = "virtio-blk FLUSH"},
+    {"fdatasync", V | I, ANY,
+     .why = "virtio-blk FLUSH; a snapshot's files (control thread)"},
     {"fallocate", V | I, ANY,
      .why = "virtio-blk DISCARD and WRITE_ZEROES (hole punching)"},
     {"epoll_wait", I, ANY, .why = "the I/O thread's loop"},
@@ -142,6 +143,11 @@ static const struct policy_rule policy_table[] = {
      .why = "glibc's fstat(): an open fd, metadata only"},
     {"fcntl", C, EQ(1, F_GETFL),
      .why = "virtio-blk checks its image's open flags"},
+    {"pwrite64", C, ANY,
+     .why = "snapshot: guest RAM and the state into the files the dialer "
+	    "created"},
+    {"ftruncate", C, ANY,
+     .why = "snapshot: the memory file's size (zero pages are holes)"},
 
     /* ---- ioctl, by request ---- */
     {"ioctl", C, EQ(1, KVM_GET_API_VERSION),
@@ -185,6 +191,21 @@ static const struct policy_rule policy_table[] = {
      .why = "instruction completion: the exception or interrupt it raises"},
     {"ioctl", V, EQ(1, KVM_TRANSLATE),
      .why = "the crash diagnostic: instruction bytes at RIP"},
+    /* PUT /snapshot/create (vmm/vm/snap_save.c): a paused VM's state,
+     * read on each vCPU's own thread (KVM's rule) and, for the VM's
+     * chips and clock, on the control thread. Reads only. */
+    {"ioctl", V, EQ(1, KVM_GET_MP_STATE), .why = "snapshot: MP state"},
+    {"ioctl", V, EQ(1, KVM_GET_XSAVE), .why = "snapshot: FPU/xsave"},
+    {"ioctl", V, EQ(1, KVM_GET_XSAVE2), .why = "snapshot: FPU/xsave"},
+    {"ioctl", V, EQ(1, KVM_GET_XCRS), .why = "snapshot: XCR0"},
+    {"ioctl", V, EQ(1, KVM_GET_DEBUGREGS), .why = "snapshot: debug regs"},
+    {"ioctl", V, EQ(1, KVM_GET_LAPIC), .why = "snapshot: the local APIC"},
+    {"ioctl", V, EQ(1, KVM_GET_MSRS), .why = "snapshot: the MSRs"},
+    {"ioctl", V, EQ(1, KVM_GET_TSC_KHZ), .why = "snapshot: TSC frequency"},
+    {"ioctl", C, EQ(1, KVM_GET_IRQCHIP),
+     .why = "snapshot: both PICs and the IO-APIC"},
+    {"ioctl", C, EQ(1, KVM_GET_PIT2), .why = "snapshot: the PIT"},
+    {"ioctl", C, EQ(1, KVM_GET_CLOCK), .why = "snapshot: kvmclock"},
     {"ioctl", ALL, EQ(1, KVM_IRQ_LINE),
      .why = "serial and virtio interrupts without irqfd"},
     {"ioctl", V | I, EQ(1, TUNSETOFFLOAD),

@@ -2,6 +2,8 @@
 /* The vsock dialer's allowlist (policy.h, dialer.h). */
 #include "vmm/sandbox/policy.h"
 
+#include "vmm/vm/vsock_dial.h"
+
 #include <fcntl.h>
 #include <sys/socket.h>
 
@@ -11,7 +13,8 @@
 
 /* The calls vsock_dial_serve makes (strace of a dial, a refusal, a drive
  * opened and the end), and exit. It connects only to the unix sockets
- * named PATH_PORT, and opens files only as --disk images are opened. */
+ * named PATH_PORT, opens files only as --disk images are opened, and
+ * creates only new files. */
 #define DISK_FLAGS     (O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
 #define DISK_RO	       (O_RDONLY | DISK_FLAGS)
 #define DISK_RW	       (O_RDWR | DISK_FLAGS)
@@ -30,6 +33,8 @@ static const struct policy_rule policy_dialer[] = {
      .why = "PATCH /drives: a read-only image, direct"},
     {"openat", D, EQ(2, DISK_RW_DIRECT),
      .why = "PATCH /drives: an image, direct"},
+    {"openat", D, EQ(2, VSOCK_DIAL_CREATE_FLAGS),
+     .why = "PUT /snapshot/create: a new file (O_EXCL), never an old one"},
     {"fcntl", D, EQ(1, F_SETFL),
      .why = "the image's O_NONBLOCK off (it only kept open from a FIFO)"},
     {"fstat", D, ANY, .why = "a regular file or block device, its size"},

@@ -69,6 +69,20 @@ struct vsock_config {
 
 enum reset_action { RESET_EXIT = 0, RESET_RESTART };
 
+/* --restore STATE,mem=MEM (or the API's PUT /snapshot/load): boot from a
+ * snapshot (vmm/vm/vm_snapshot.h) instead of a kernel. */
+struct restore_config {
+	bool on;
+	char state[CONFIG_PATH_MAX]; /* the state file */
+	char mem[CONFIG_PATH_MAX];   /* the memory file */
+	bool paused;		     /* start paused (the API's resume_vm
+				      * false) */
+	char vsock_uds[CONFIG_VSOCK_PATH_MAX]; /* the API's vsock_override:
+						* the vsock's unix socket
+						* instead of the snapshot's;
+						* empty: none */
+};
+
 /* --seccomp: what a thread's filter does with a call it does not allow
  * (docs/security.md). */
 enum sandbox_seccomp {
@@ -110,6 +124,10 @@ struct vm_config {
 	const struct vdev_type *devs[CONFIG_MAX_FLAG_DEVS];
 	unsigned ndevs;
 	struct vsock_config vsock;
+	struct restore_config restore;
+	/* --kernel, --initrd, --cmdline, --mem, --cpus, --acpi or a device
+	 * flag was given: what a snapshot defines (--restore refuses them). */
+	bool machine_set;
 	bool eventfd; /* virtio notifications and interrupts via eventfds */
 	const char *record; /* --record FILE: trace the run, or NULL */
 	const char *trace;  /* --trace FILE: what --accel replay replays */

@@ -99,12 +99,15 @@ int host_open(const struct vm_config *cfg, struct vm_host *h,
 	host_reset(h);
 	host_check_mem(cfg);
 	memset(ids, 0, sizeof(*ids));
-	int r = host_read("--kernel", cfg->kernel, HOST_MAX_KERNEL_BYTES,
-			  &h->kernel, &h->kernel_len, err, errlen);
+	/* No kernel: a restored snapshot (its RAM holds the guest). */
+	int r = cfg->kernel
+		    ? host_read("--kernel", cfg->kernel, HOST_MAX_KERNEL_BYTES,
+				&h->kernel, &h->kernel_len, err, errlen)
+		    : 0;
 	if (!r && cfg->initrd)
 		r = host_read("--initrd", cfg->initrd, HOST_MAX_INITRD_BYTES,
 			      &h->initrd, &h->initrd_len, err, errlen);
-	if (!r)
+	if (!r && cfg->kernel)
 		r = file_ids_add(ids, cfg->kernel, -1, "--kernel %s",
 				 cfg->kernel);
 	if (!r && cfg->initrd)

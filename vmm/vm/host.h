@@ -17,7 +17,8 @@
 #define HOST_MAX_KERNEL_BYTES ((size_t)512 << 20)
 #define HOST_MAX_INITRD_BYTES ((size_t)4 << 30)
 
-/* Fill *h from cfg: read --kernel and --initrd, open the disks (read-only
+/* Fill *h from cfg: read --kernel (none for a snapshot restore) and
+ * --initrd, open the disks (read-only
  * with ro; O_DIRECT with direct, its alignment checked; an exclusive
  * advisory lock so two VMMs cannot write one image; refused when given
  * twice or smaller than one sector) and the taps, then the outputs

@@ -175,9 +175,11 @@ static int vm_setup_memory(struct vm *vm, char *err, size_t errlen)
 	uint64_t bytes = vm->cfg->mem_mib << 20;
 	uint64_t low = bytes < LAYOUT_MMIO_HOLE ? bytes : LAYOUT_MMIO_HOLE;
 	unsigned flags = vm->cfg->mem_merge ? GM_MERGEABLE : 0;
-	int r = gm_add_ram(&vm->mem, 0, low, flags);
+	int fd = vm->host.ram_file ? vm->host.ram_file->fd : -1;
+	int r = gm_add_ram_fd(&vm->mem, 0, low, flags, fd, 0);
 	if (!r && bytes > low)
-		r = gm_add_ram(&vm->mem, LAYOUT_4G, bytes - low, flags);
+		r = gm_add_ram_fd(&vm->mem, LAYOUT_4G, bytes - low, flags, fd,
+				  low);
 	if (r)
 		return errmsg(err, errlen, r,
 			      "cannot allocate %" PRIu64

@@ -108,6 +108,12 @@ struct vm_host {
 	 * port over vsock_fd): the stream port the vsock device uses
 	 * instead, valid until vm_destroy (vmm/vm/vm_vsock.h). */
 	struct vsock_port *vsock_port;
+	/* Optional (NULL: zeroed RAM): guest RAM from a snapshot's memory
+	 * file (vmm/vm/vm_snapshot.h), fd mapped MAP_PRIVATE (copy on
+	 * write), the regions one after the other from offset 0. */
+	const struct vm_ram_file {
+		int fd;
+	} * ram_file;
 	/* Optional (NULL: none): the recorder or the replay engine sees and
 	 * orders all device work (vmm/vm/vm_tracer.h). */
 	const struct vm_tracer *tracer;

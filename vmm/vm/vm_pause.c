@@ -92,6 +92,16 @@ void vm_resume(struct vm *vm)
 	pthread_mutex_unlock(&p->lock);
 }
 
+void vm_pause_late(struct vm *vm)
+{
+	struct vm_pause *p = &vm->pause;
+	pthread_mutex_lock(&p->lock);
+	bool want = p->requested && !p->io_paused;
+	pthread_mutex_unlock(&p->lock);
+	if (want && vm->io_ready && !iothread_pause(&vm->io))
+		p->io_paused = true;
+}
+
 bool vm_paused(struct vm *vm)
 {
 	struct vm_pause *p = &vm->pause;

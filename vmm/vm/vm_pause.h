@@ -51,6 +51,11 @@ void vm_pause_destroy(struct vm_pause *p);
  * meanwhile (it is then not paused). */
 int vm_pause(struct vm *vm) VMM_WUR;
 
+/* vm_run, once the I/O thread runs: a VM paused before vm_run (a
+ * snapshot restored paused: vm_pause found no thread to park) gets its
+ * I/O thread paused too. No-op otherwise. */
+void vm_pause_late(struct vm *vm);
+
 /* Let the vCPUs and the I/O thread run again. No-op when not paused. */
 void vm_resume(struct vm *vm);
 

@@ -177,6 +177,8 @@ int vm_run(struct vm *vm)
 	if (sfd >= 0 && (r = vm_virtio_start(vm))) {
 		log_error("starting the I/O thread: %s", strerror(-r));
 		vm_request_stop(vm, VM_STOP_ERROR, VM_STATUS_ERROR);
+	} else if (sfd >= 0) {
+		vm_pause_late(vm);
 	}
 	for (unsigned i = 0;
 	     i < vm->ncpus && vm_stop_reason(vm) == VM_STOP_NONE; i++) {

@@ -76,8 +76,15 @@ static int dial_open_one(const struct dial_open_req *q, size_t len)
 {
 	size_t hdr = offsetof(struct dial_open_req, path);
 	if (len <= hdr || q->path[len - hdr - 1] != '\0' ||
-	    (q->flags & ~(VSOCK_DIAL_RO | VSOCK_DIAL_DIRECT)))
+	    (q->flags &
+	     ~(VSOCK_DIAL_RO | VSOCK_DIAL_DIRECT | VSOCK_DIAL_CREATE)))
 		return -EINVAL;
+	if (q->flags & VSOCK_DIAL_CREATE) {
+		if (q->flags != VSOCK_DIAL_CREATE)
+			return -EINVAL;
+		int fd = open(q->path, VSOCK_DIAL_CREATE_FLAGS, 0600);
+		return fd < 0 ? -errno : fd;
+	}
 	bool ro = q->flags & VSOCK_DIAL_RO;
 	int flags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY |
 		    O_NONBLOCK |

@@ -14,9 +14,14 @@
  * least 512 bytes; a shared or exclusive flock). Its inputs are what the
  * API's client names, who could name any disk before boot too.
  *
+ * And it creates a snapshot's two files (the API's PUT /snapshot/create),
+ * new files only: a compromised vmm can add files where the user may,
+ * never change one that exists.
+ *
  * The protocol on a SOCK_SEQPACKET socket pair: a request is one message,
  * either 4 bytes, the port (host order), or VSOCK_DIAL_OPEN (4 bytes), a
- * flags byte (VSOCK_DIAL_RO, VSOCK_DIAL_DIRECT) and the path with its NUL;
+ * flags byte (VSOCK_DIAL_RO, VSOCK_DIAL_DIRECT, or VSOCK_DIAL_CREATE
+ * alone) and the path with its NUL;
  * the reply is one message of 4 bytes, 0 or a positive errno, with the
  * connected socket (non-blocking, close-on-exec) or the open image
  * (close-on-exec) as SCM_RIGHTS when 0.
@@ -24,6 +29,7 @@
 #ifndef VMM_VM_VSOCK_DIAL_H
 #define VMM_VM_VSOCK_DIAL_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +45,11 @@ int vsock_dial(int fd, uint32_t port) VMM_WUR;
 #define VSOCK_DIAL_OPEN	    0xffffffffu
 #define VSOCK_DIAL_RO	    0x01u
 #define VSOCK_DIAL_DIRECT   0x02u
+/* A new file for a snapshot (PUT /snapshot/create): created write-only
+ * with mode 0600, never an existing one (O_EXCL: nothing is overwritten,
+ * and a symbolic link is not followed); alone, without the others. */
+#define VSOCK_DIAL_CREATE	0x04u
+#define VSOCK_DIAL_CREATE_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC)
 #define VSOCK_DIAL_PATH_MAX 4096 /* with the NUL */
 
 /* Ask the dialer on fd to open the disk image at path (flags: the

@@ -39,7 +39,17 @@
 	X(KVM_GET_FPU)                                                         \
 	X(KVM_GET_VCPU_EVENTS)                                                 \
 	X(KVM_SET_VCPU_EVENTS)                                                 \
-	X(KVM_IRQ_LINE)
+	X(KVM_IRQ_LINE)                                                        \
+	X(KVM_GET_MP_STATE)                                                    \
+	X(KVM_GET_XSAVE)                                                       \
+	X(KVM_GET_XSAVE2)                                                      \
+	X(KVM_GET_XCRS)                                                        \
+	X(KVM_GET_DEBUGREGS)                                                   \
+	X(KVM_GET_MSRS)                                                        \
+	X(KVM_GET_TSC_KHZ)                                                     \
+	X(KVM_GET_IRQCHIP)                                                     \
+	X(KVM_GET_PIT2)                                                        \
+	X(KVM_GET_CLOCK)
 
 #define KVM_IOCTL_LINE(name)                                                   \
 	printf("#define %s 0x%lxul\n", #name, (unsigned long)(name));
