@@ -14,12 +14,13 @@ running checksum over guest RAM after each step.
   snapshot + COM1 after it is the reference's, byte for byte, ending
   with the same checksum and PASS, status 0.
 - Bad snapshots are refused in one line, status 1, naming what is wrong:
-  truncated, corrupted (CRC), another format version, a memory file of
-  the wrong size, a device set that does not match.
+  truncated, corrupted (CRC), another format version, another CPU vendor,
+  not a state file, a memory file of the wrong size, a device set that
+  does not match.
 
 usage: snapshot_test.py VMM TESTGUEST WORKDIR
 """
-import hashlib, os, shutil, subprocess, sys, tempfile, time
+import hashlib, os, shutil, struct, subprocess, sys, tempfile, time, zlib
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -213,6 +214,17 @@ ver = bytearray(good)
 ver[8] = 9
 bad(rs + ["%s,mem=%s" % (edited("ver", bytes(ver)), mem)],
     ["version 9", "not supported"], "another format version")
+# Another CPU vendor, the CRC made right again: refused by name.
+other = bytearray(good)
+at = good.index(b"GenuineIntel") if b"GenuineIntel" in good else \
+    good.index(b"AuthenticAMD")
+host = bytes(other[at:at + 12])
+other[at:at + 12] = b"AuthenticAMD" if host == b"GenuineIntel" \
+    else b"GenuineIntel"
+other[24:28] = struct.pack("<I", zlib.crc32(bytes(other[32:])))
+bad(rs + ["%s,mem=%s" % (edited("vendor", bytes(other)), mem)],
+    ["taken on a", "this host's is " + host.decode()],
+    "a snapshot from another CPU vendor")
 bad(rs + ["%s,mem=%s" % (edited("notsnap", b"hello" * 20), mem)],
     ["not a vmm snapshot"], "not a state file")
 short = os.path.join(tmp, "short.mem")
