@@ -191,6 +191,12 @@ static int cmd_word(const char *w, size_t len, struct cmd_opts *o)
 		return cmd_set(o, w, len, k, 1, UINT32_MAX,
 			       "tg.checksum=<1..2^32-1>", &has, &o->checksum);
 	}
+	if ((k = cmd_key(w, len, "tg.blkcsum="))) {
+		bool has;
+
+		return cmd_set(o, w, len, k, 1, UINT32_MAX,
+			       "tg.blkcsum=<1..2^32-1>", &has, &o->blkcsum);
+	}
 	if ((k = cmd_key(w, len, "tg.exitbench="))) {
 		bool has;
 

@@ -33,6 +33,8 @@
  *                      extra time / N
  *   tg.checksum=<N>    N steps of a checksum over guest RAM, each printed
  *                      (csum.h; 1 .. 2^32-1)
+ *   tg.blkcsum=<N>     the same with a disk round trip and entropy in each
+ *                      step, after the virtio checks (csum.h)
  *   tg.exitbench=<N>   benchmark: N PIO then N MMIO writes in a tight loop,
  *                      with marker lines around each (1 .. 2^32-1)
  *   tg.blkbench=<size>,<count>,<r|w|rw>[,<depth>]
@@ -75,6 +77,7 @@ struct cmd_opts {
 	bool kbd;	    /* tg.kbd */
 	bool blkswap;	    /* tg.blkswap */
 	uint64_t checksum;  /* tg.checksum: steps; 0: not asked for */
+	uint64_t blkcsum;   /* tg.blkcsum: the same */
 	/* Benchmarks (vbench.h); a count of 0 means "not asked for". */
 	uint64_t exitbench;
 	bool has_insnbench;

@@ -75,6 +75,9 @@
  *     52  KBD                  tg.kbd: the i8042's CTR lacks the keyboard
  *                              interrupt or translation, or a keyboard
  *                              byte that is not Ctrl-Alt-Del's (kbd.h)
+ *     53  CSUM                 tg.blkcsum: no virtio-blk, a failed disk
+ *                              request, or data read back that differs
+ *                              (csum.h)
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -121,5 +124,6 @@
 #define TG_EXIT_INSNS 50
 #define TG_EXIT_VVSOCK 51
 #define TG_EXIT_KBD    52
+#define TG_EXIT_CSUM   53
 
 #endif

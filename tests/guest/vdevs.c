@@ -2,6 +2,8 @@
 /* virtio-mmio discovery and driver dispatch: see vdevs.h. */
 #include "vdevs.h"
 
+#include "csum.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -249,4 +251,6 @@ void vdevs_run(const char *cmdline, const struct cmd_opts *opt)
 		vhostile_run(victim);
 	}
 	vd_bench(opt, blk, net);
+	if (opt->blkcsum)
+		csum_run_io(opt->blkcsum, blk, rng);
 }

@@ -139,6 +139,8 @@ static int launch_restore(const struct vm_config *cfg, struct vm *vm,
 	struct st_reader r = snap->vmst;
 	int e = vm_state_restore(vm, &r);
 	snap_load_close(snap);
+	if (!e)
+		vm_state_kick_queues(vm);
 	if (e)
 		return errmsg(err, errlen, e,
 			      "--restore %s: the VM state does not restore "

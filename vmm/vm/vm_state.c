@@ -138,3 +138,12 @@ int vm_state_restore(struct vm *vm, struct st_reader *rd)
 		log_error("restoring the VM: %s", strerror(-r));
 	return r;
 }
+
+void vm_state_kick_queues(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvdevs; i++) {
+		struct vm_vdev *v = vm->vdevs[i];
+		for (unsigned q = 0; q < v->dev->nqueues; q++)
+			virtio_mmio_notify(&v->mmio, q);
+	}
+}
