@@ -492,6 +492,15 @@ void virtio_mmio_notify(struct virtio_mmio *m, unsigned q)
 	pthread_mutex_unlock(&m->lock);
 }
 
+void virtio_mmio_kick_all(struct virtio_mmio *m)
+{
+	pthread_mutex_lock(&m->lock);
+	for (unsigned q = 0; q < m->dev->nqueues; q++)
+		if (virtio_mmio_active(m) && m->dev->vqs[q].enabled)
+			queue_notify(m, q);
+	pthread_mutex_unlock(&m->lock);
+}
+
 void virtio_mmio_lock(struct virtio_mmio *m)
 {
 	pthread_mutex_lock(&m->lock);

@@ -72,6 +72,11 @@ void virtio_mmio_destroy(struct virtio_mmio *m);
  * write of q to QueueNotify. */
 void virtio_mmio_notify(struct virtio_mmio *m, unsigned q);
 
+/* Notify every enabled queue of an active device, as QueueNotify writes
+ * would (after a restore: a notification the saved VM had pending is
+ * lost with its process); nothing for a device not yet active. */
+void virtio_mmio_kick_all(struct virtio_mmio *m);
+
 /* For device code woken by the host (not through an op): hold the
  * transport lock around any use of the device or its queues. */
 void virtio_mmio_lock(struct virtio_mmio *m);

@@ -27,6 +27,13 @@
 #                        `VMMTEST waiting for ctrl-alt-del` and wait for it
 #                        (the kernel then reboots: init leaves C_A_D on);
 #                        after 600 s without it, end as usual
+#   vmmtest.wait=input   after the checks, print
+#                        `VMMTEST waiting for a line on the console`, read
+#                        one line from the console, write
+#                        "VMMTEST after LINE NONCE" to sector 10 of
+#                        /dev/vda, print `VMMTEST resumed LINE sector 10
+#                        written`, and end as usual (a snapshot is taken
+#                        while it waits: tests/linux/snapshot_test.py)
 #   vmmtest.reboot=once  after the checks, leave a mark in sector 9 of
 #                        /dev/vda and reboot; the next boot (vmm --on-reset
 #                        restart) finds the mark, prints `VMMTEST rebooted
@@ -174,6 +181,17 @@ result "done"
 if [ "$(param vmmtest.wait none)" = cad ]; then
   result "waiting for ctrl-alt-del"
   sleep 600
+fi
+if [ "$(param vmmtest.wait none)" = input ]; then
+  # A snapshot is taken while it waits; the restored VM gets the line.
+  result "waiting for a line on the console"
+  read -r line
+  printf '%-512s' "VMMTEST after $line $nonce" >/tmp/after
+  if dd if=/tmp/after of=/dev/vda bs=512 seek=10 count=1 conv=fsync 2>/dev/null; then
+    result "resumed $line sector 10 written"
+  else
+    result "resumed fail cannot write sector 10"
+  fi
 fi
 if [ "$reboot" = once ]; then
   printf '%-512s' "$mark" >/tmp/mark

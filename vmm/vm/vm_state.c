@@ -141,9 +141,6 @@ int vm_state_restore(struct vm *vm, struct st_reader *rd)
 
 void vm_state_kick_queues(struct vm *vm)
 {
-	for (unsigned i = 0; i < vm->nvdevs; i++) {
-		struct vm_vdev *v = vm->vdevs[i];
-		for (unsigned q = 0; q < v->dev->nqueues; q++)
-			virtio_mmio_notify(&v->mmio, q);
-	}
+	for (unsigned i = 0; i < vm->nvdevs; i++)
+		virtio_mmio_kick_all(&vm->vdevs[i]->mmio);
 }

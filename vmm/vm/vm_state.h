@@ -31,9 +31,9 @@ int vm_state_save(struct vm *vm, struct st_writer *w) VMM_WUR;
  * destroyed. Guest RAM is the caller's to fill. 0 or -errno. */
 int vm_state_restore(struct vm *vm, struct st_reader *r) VMM_WUR;
 
-/* After vm_state_restore, before vm_run: notify every queue of every
- * virtio device once, as a QueueNotify write would. A notification the
- * old process had not served yet (an ioeventfd the paused I/O thread had
+/* After vm_state_restore, before vm_run: notify every enabled queue of
+ * every active virtio device once, as a QueueNotify write would. A notification
+ * the old process had not served yet (an ioeventfd the paused I/O thread had
  * not read) did not survive it; the driver waits for requests it already
  * made, and a device finds what is new in its rings itself (a queue with
  * nothing new is a no-op, as any spurious notification). */
