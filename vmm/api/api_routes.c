@@ -320,6 +320,11 @@ static int route_snapshot_load(struct api_state *st, const char *body,
 		return route_fault(rs, "snapshot/load: the snapshot defines "
 				       "the machine and its devices; load it "
 				       "before configuring any");
+	if (ac->cfg.on_reset == RESET_RESTART)
+		return route_fault(rs, "snapshot/load: a restored snapshot "
+				       "cannot restart on a guest reset "
+				       "(--on-reset restart): it has no kernel "
+				       "to boot again");
 	int r = api_snapshot_load_params(body, len, &ac->cfg.restore, fault,
 					 sizeof(fault));
 	if (!r && !st->ops.start)

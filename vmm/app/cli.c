@@ -469,10 +469,11 @@ int cli_parse(int argc, char *const argv[], struct vm_config *cfg, char *err,
 		if (!cfg->trace)
 			return errmsg(err, errlen, -EINVAL,
 				      "--accel replay needs --trace FILE");
-		if (cfg->kernel || cfg->record)
+		if (cfg->kernel || cfg->record || cfg->restore.on)
 			return errmsg(err, errlen, -EINVAL,
 				      "--accel replay replays --trace FILE: "
-				      "--kernel and --record do not apply");
+				      "--kernel, --record and --restore do not "
+				      "apply");
 		return 0;
 	}
 	if (cfg->trace)

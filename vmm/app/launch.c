@@ -136,11 +136,16 @@ static int launch_restore(const struct vm_config *cfg, struct vm *vm,
 {
 	if (!cfg->restore.on)
 		return 0;
+	if (!snap->buf)
+		return errmsg(err, errlen, -EINVAL,
+			      "--restore %s: restored once already (a restored "
+			      "VM cannot be booted again)",
+			      cfg->restore.state);
 	struct st_reader r = snap->vmst;
 	int e = vm_state_restore(vm, &r);
 	snap_load_close(snap);
 	if (!e)
-		vm_state_kick_queues(vm);
+		vm_state_kick_queues_later(vm);
 	if (e)
 		return errmsg(err, errlen, e,
 			      "--restore %s: the VM state does not restore "
@@ -165,6 +170,12 @@ int launch_run(struct vm_config *cfg, const struct accel_ops *accel,
 	struct file_ids ids;
 	/* --restore: the snapshot's machine, before anything is opened. */
 	struct snap_load snap = {.ram.fd = -1};
+	if (cfg->restore.on && cfg->on_reset == RESET_RESTART) {
+		launch_failed(hooks, "a restored snapshot cannot restart on a "
+				     "guest reset (--on-reset restart): it "
+				     "has no kernel to boot again");
+		return VM_STATUS_ERROR;
+	}
 	if (cfg->restore.on &&
 	    snap_load_open(cfg, &snap, err, sizeof(err)) != 0) {
 		launch_failed(hooks, err);

@@ -35,7 +35,8 @@ int gm_add_ram_fd(struct guest_mem *gm, uint64_t gpa, uint64_t size,
 			return -EINVAL;
 	}
 
-	if (fd >= 0 && (offset & (GM_PAGE - 1) || offset > INT64_MAX - size))
+	if (fd >= 0 && (offset & (GM_PAGE - 1) || size > INT64_MAX ||
+			offset > INT64_MAX - size))
 		return -EINVAL;
 	void *p =
 	    mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,

@@ -167,6 +167,7 @@ void snap_load_close(struct snap_load *l)
 	free(l->buf);
 	l->buf = NULL;
 	l->len = 0;
+	st_reader_init(&l->vmst, NULL, 0);
 	if (l->ram.fd >= 0)
 		close(l->ram.fd);
 	l->ram.fd = -1;

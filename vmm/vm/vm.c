@@ -182,8 +182,8 @@ static int vm_setup_memory(struct vm *vm, char *err, size_t errlen)
 				  low);
 	if (r)
 		return errmsg(err, errlen, r,
-			      "cannot allocate %" PRIu64
-			      " MiB of guest RAM: %s",
+			      "cannot %s %" PRIu64 " MiB of guest RAM: %s",
+			      fd >= 0 ? "map the memory file's" : "allocate",
 			      vm->cfg->mem_mib, strerror(-r));
 	for (unsigned i = 0; i < vm->mem.nregions; i++) {
 		const struct gm_region *g = &vm->mem.regions[i];

@@ -59,6 +59,9 @@ struct vm {
 	_Atomic int signal_seen; /* a SIGINT/SIGTERM/SIGHUP vm_run read, even
 				  * one that lost the race to another stop */
 	_Atomic uint64_t metrics_lost; /* lines the metrics file refused */
+	/* vm_state_kick_queues_later: notify every queue once the VM runs
+	 * (not paused), on the control thread (vm_run's loop). */
+	_Atomic bool kick_pending;
 };
 
 #endif

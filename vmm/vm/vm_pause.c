@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmm/base/log.h"
 #include "vmm/vm/vm_int.h"
@@ -67,9 +68,9 @@ int vm_pause(struct vm *vm)
 	while (p->parked < p->live && !vm_pause_stopping(vm))
 		pthread_cond_wait(&p->cond, &p->lock);
 	bool stopped = vm_pause_stopping(vm);
-	pthread_mutex_unlock(&p->lock);
 	if (!stopped && vm->io_ready && !iothread_pause(&vm->io))
 		p->io_paused = true;
+	pthread_mutex_unlock(&p->lock);
 	if (stopped || vm_pause_stopping(vm)) {
 		vm_resume(vm);
 		return -ECANCELED;
@@ -82,24 +83,32 @@ int vm_pause(struct vm *vm)
 void vm_resume(struct vm *vm)
 {
 	struct vm_pause *p = &vm->pause;
+	pthread_mutex_lock(&p->lock);
 	if (p->io_paused) {
 		iothread_resume(&vm->io);
 		p->io_paused = false;
 	}
-	pthread_mutex_lock(&p->lock);
 	p->requested = false;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+	/* The control loop may have work that waited for the resume (the
+	 * queue notifications after a restore). */
+	uint64_t one = 1;
+	ssize_t w =
+	    vm->wake_fd >= 0 ? write(vm->wake_fd, &one, sizeof(one)) : 0;
+	(void)w; /* a full counter: the loop is awake already */
 }
 
 void vm_pause_late(struct vm *vm)
 {
 	struct vm_pause *p = &vm->pause;
+	/* Under the lock: a resume cannot come between the check and the
+	 * I/O thread's pause. */
 	pthread_mutex_lock(&p->lock);
-	bool want = p->requested && !p->io_paused;
-	pthread_mutex_unlock(&p->lock);
-	if (want && vm->io_ready && !iothread_pause(&vm->io))
+	if (p->requested && !p->io_paused && vm->io_ready &&
+	    !iothread_pause(&vm->io))
 		p->io_paused = true;
+	pthread_mutex_unlock(&p->lock);
 }
 
 bool vm_paused(struct vm *vm)
@@ -114,10 +123,23 @@ bool vm_paused(struct vm *vm)
 int vm_pause_on_each_vcpu(struct vm *vm, vm_vcpu_fn fn, void *opaque)
 {
 	struct vm_pause *p = &vm->pause;
+	unsigned started = 0;
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		started += vm->vcpus[i].started;
 	pthread_mutex_lock(&p->lock);
-	if (!p->requested || p->parked < p->live) {
+	if (!p->requested) {
 		pthread_mutex_unlock(&p->lock);
 		return -EINVAL;
+	}
+	/* A vCPU thread just started may not have entered its loop yet: it
+	 * parks at its first pause point; wait for it, so it gets the work
+	 * (one that parked after the work was posted would skip it). */
+	while ((p->live < started || p->parked < p->live) &&
+	       !vm_pause_stopping(vm))
+		pthread_cond_wait(&p->cond, &p->lock);
+	if (vm_pause_stopping(vm)) {
+		pthread_mutex_unlock(&p->lock);
+		return -ECANCELED;
 	}
 	p->work = fn;
 	p->work_opaque = opaque;
@@ -143,6 +165,7 @@ void vm_pause_vcpu_enter(struct vm *vm)
 	struct vm_pause *p = &vm->pause;
 	pthread_mutex_lock(&p->lock);
 	p->live++;
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -14,6 +14,7 @@
 #include "vmm/base/clock.h"
 #include "vmm/base/log.h"
 #include "vmm/vm/escape.h"
+#include "vmm/vm/vm_state.h"
 #include "vmm/vm/vcpu.h"
 #include "vmm/vm/vm_int.h"
 
@@ -114,6 +115,8 @@ static void run_loop(struct vm *vm, int sfd)
 	uint64_t next_tick = 0;
 
 	while (vm_stop_reason(vm) == VM_STOP_NONE) {
+		/* After a restore: the queues' lost notifications. */
+		vm_state_kick_due(vm);
 		struct pollfd p[3] = {
 		    {.fd = vm->wake_fd, .events = POLLIN},
 		    {.fd = sfd, .events = POLLIN},

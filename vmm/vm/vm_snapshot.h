@@ -7,7 +7,7 @@
  *    thread (vm_ctl), whose filter allows it.
  *  - Restoring one: snap_load.h opens the files before the sandbox and
  *    makes the configuration; vm_create maps guest RAM from the memory
- *    file (vm_host.ram_fd) and vm_state_restore sets the rest.
+ *    file (vm_host.ram_file) and vm_state_restore sets the rest.
  */
 #ifndef VMM_VM_VM_SNAPSHOT_H
 #define VMM_VM_VM_SNAPSHOT_H
@@ -19,9 +19,11 @@
 struct vm;
 
 /* Save paused VM vm into two new files the dialer creates (never
- * overwriting one; both made before either is written): mem_path (guest
- * RAM, zero pages as holes), then state_path. 0, or -errno with one line in
- * err: not paused (-EINVAL), no dialer (-ENOTSUP), a file that exists
+ * overwriting one): state_path is created first (if it exists nothing is
+ * done), then mem_path (if that one exists, an empty state file is left);
+ * guest RAM is written (zero pages as holes), then the state. 0, or -errno with
+ * one line in err: not paused (-EINVAL), no dialer (-ENOTSUP), a file that
+ * exists
  * (-EEXIST), a write that failed, the VM stopped (-ECANCELED). On failure the
  * files made so far are left as they are (an incomplete state file fails its
  * CRC check). */

@@ -65,8 +65,15 @@ int vm_state_save(struct vm *vm, struct st_writer *w)
 	for (unsigned i = 0; i < vm->ncpus && !r; i++)
 		if (!(v.buf[i] = malloc(VMST_VCPU_MAX)))
 			r = -ENOMEM;
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		v.len[i] = -EIO; /* until its thread reports */
 	if (!r)
 		r = vm_pause_on_each_vcpu(vm, vmst_save_vcpu, &v);
+	for (unsigned i = 0; i < vm->ncpus && !r; i++)
+		if (v.len[i] <= 0) {
+			log_error("saving the VM: vCPU %u gave no state", i);
+			r = -EIO;
+		}
 	if (!r) {
 		size_t mark = st_section_begin(w, VMST_TAG, VMST_VERSION);
 		st_put_u32(w, vm->ncpus);
@@ -139,8 +146,16 @@ int vm_state_restore(struct vm *vm, struct st_reader *rd)
 	return r;
 }
 
-void vm_state_kick_queues(struct vm *vm)
+void vm_state_kick_queues_later(struct vm *vm)
 {
+	atomic_store(&vm->kick_pending, true);
+}
+
+void vm_state_kick_due(struct vm *vm)
+{
+	if (!atomic_load(&vm->kick_pending) || vm_paused(vm))
+		return;
+	atomic_store(&vm->kick_pending, false);
 	for (unsigned i = 0; i < vm->nvdevs; i++)
 		virtio_mmio_kick_all(&vm->vdevs[i]->mmio);
 }

@@ -31,12 +31,17 @@ int vm_state_save(struct vm *vm, struct st_writer *w) VMM_WUR;
  * destroyed. Guest RAM is the caller's to fill. 0 or -errno. */
 int vm_state_restore(struct vm *vm, struct st_reader *r) VMM_WUR;
 
-/* After vm_state_restore, before vm_run: notify every enabled queue of
- * every active virtio device once, as a QueueNotify write would. A notification
- * the old process had not served yet (an ioeventfd the paused I/O thread had
+/* After vm_state_restore, before vm_run: have vm_run's control loop
+ * notify every enabled queue of every active virtio device once, as a
+ * QueueNotify write would, as soon as the VM runs and is not paused (so
+ * after the sandbox's lockdown, and not while paused). A notification the
+ * old process had not served yet (an ioeventfd the paused I/O thread had
  * not read) did not survive it; the driver waits for requests it already
  * made, and a device finds what is new in its rings itself (a queue with
  * nothing new is a no-op, as any spurious notification). */
-void vm_state_kick_queues(struct vm *vm);
+void vm_state_kick_queues_later(struct vm *vm);
+
+/* vm_run's loop: do that kick now if it is due and the VM not paused. */
+void vm_state_kick_due(struct vm *vm);
 
 #endif
