@@ -136,4 +136,8 @@ int kvm_vcpu_set_regs(struct accel_vcpu *vcpu,
 int kvm_vcpu_set_sregs(struct accel_vcpu *vcpu,
 		       const struct accel_sregs *s) VMM_WUR;
 
+/* KVM_CHECK_EXTENSION of cap on fd (/dev/kvm or a VM): its value, 0 when
+ * absent or on error (kvm_vm.c). */
+int kvm_check_cap(int fd, long cap);
+
 #endif

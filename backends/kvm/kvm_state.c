@@ -387,6 +387,33 @@ static const struct {
 		{"PIC1", KVM_IRQCHIP_PIC_SLAVE},
 		{"IOAP", KVM_IRQCHIP_IOAPIC}};
 
+/* What saving or restoring a VM needs of KVM, checked before either, so
+ * that a host that lacks one is refused by name. 0 or -ENOTSUP. */
+static int ks_caps(const struct accel_vm *vm, const char *what)
+{
+	static const struct {
+		long cap;
+		const char *name;
+	} need[] = {
+	    {KVM_CAP_VCPU_EVENTS, "KVM_CAP_VCPU_EVENTS"},
+	    {KVM_CAP_XSAVE, "KVM_CAP_XSAVE"},
+	    {KVM_CAP_XCRS, "KVM_CAP_XCRS"},
+	    {KVM_CAP_DEBUGREGS, "KVM_CAP_DEBUGREGS"},
+	    {KVM_CAP_MP_STATE, "KVM_CAP_MP_STATE"},
+	    {KVM_CAP_PIT_STATE2, "KVM_CAP_PIT_STATE2"},
+	    {KVM_CAP_ADJUST_CLOCK, "KVM_CAP_ADJUST_CLOCK"},
+	    {KVM_CAP_GET_TSC_KHZ, "KVM_CAP_GET_TSC_KHZ"},
+	};
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!kvm_check_cap(vm->kvm_fd, need[i].cap)) {
+			log_error("/dev/kvm lacks %s: it cannot %s a VM's "
+				  "state",
+				  need[i].name, what);
+			return -ENOTSUP;
+		}
+	return 0;
+}
+
 int kvm_vm_save(struct accel_vm *vm, struct st_writer *w)
 {
 	struct kvm_irqchip chips[3];
@@ -395,7 +422,7 @@ int kvm_vm_save(struct accel_vm *vm, struct st_writer *w)
 	memset(chips, 0, sizeof(chips));
 	memset(&pit, 0, sizeof(pit));
 	memset(&clock, 0, sizeof(clock));
-	int r = 0;
+	int r = ks_caps(vm, "save");
 	for (unsigned i = 0; !r && i < 3; i++) {
 		chips[i].chip_id = ks_chips[i].chip_id;
 		r = ks_ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &chips[i],
@@ -425,6 +452,9 @@ int kvm_vm_restore(struct accel_vm *vm, struct st_reader *rd)
 	struct kvm_clock_data clock;
 	uint16_t ver;
 	struct st_reader sub;
+	int e = ks_caps(vm, "restore");
+	if (e)
+		return e;
 	st_section_open(rd, "KVVM", KS_VERSION, &ver, &sub);
 	for (unsigned i = 0; i < 3; i++) {
 		ks_get(&sub, ks_chips[i].tag, &chips[i], sizeof(chips[i]));

@@ -11,7 +11,7 @@
 #include "backends/kvm/kvm_internal.h"
 #include "vmm/base/log.h"
 
-static int kvm_check_cap(int fd, long cap)
+int kvm_check_cap(int fd, long cap)
 {
 	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
 	return r < 0 ? 0 : r;
