@@ -19,6 +19,7 @@
 #include "vmm/platform/x86/cpuid.h"
 #include "vmm/vm/snap_file.h"
 #include "vmm/vm/vm_int.h"
+#include "vmm/vm/vm_pause.h"
 #include "vmm/vm/vm_state.h"
 #include "vmm/vm/vsock_dial.h"
 
@@ -130,6 +131,10 @@ static int snap_take(struct vm *vm, void *arg)
 	if (!vm_paused(vm))
 		return errmsg(q->err, q->errlen, -EINVAL,
 			      "the microVM must be paused first");
+	if (!vm_pause_settled(vm))
+		return errmsg(q->err, q->errlen, -EBUSY,
+			      "the microVM's threads are not all parked yet; "
+			      "try again");
 	if (vm->host.vsock_dial_fd < 0)
 		return errmsg(q->err, q->errlen, -ENOTSUP,
 			      "no dialer to create the files with");

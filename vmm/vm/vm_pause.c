@@ -120,6 +120,16 @@ bool vm_paused(struct vm *vm)
 	return r;
 }
 
+bool vm_pause_settled(struct vm *vm)
+{
+	struct vm_pause *p = &vm->pause;
+	pthread_mutex_lock(&p->lock);
+	bool r = p->requested && p->parked == p->live &&
+		 (p->io_paused || !vm->io_ready || !vm->io.running);
+	pthread_mutex_unlock(&p->lock);
+	return r;
+}
+
 int vm_pause_on_each_vcpu(struct vm *vm, vm_vcpu_fn fn, void *opaque)
 {
 	struct vm_pause *p = &vm->pause;

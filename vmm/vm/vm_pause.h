@@ -62,6 +62,10 @@ void vm_resume(struct vm *vm);
 /* Whether the VM is paused. */
 bool vm_paused(struct vm *vm);
 
+/* Whether it is paused and nothing of it runs: the vCPUs parked and the
+ * I/O thread parked too, or not running (what a snapshot needs). */
+bool vm_pause_settled(struct vm *vm);
+
 /* On a paused VM, run fn(c, opaque) on every parked vCPU's thread and
  * wait for all of them; for a vCPU whose thread never started (a VM not
  * yet run), on the calling thread. 0, the first -errno fn returned, -EINVAL
