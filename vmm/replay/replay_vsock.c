@@ -43,10 +43,18 @@ void replay_vsock_desc(char *buf, size_t cap, const struct trace_rec *r)
 		replay_bytes_desc(buf + at, cap - (size_t)at, data, len);
 }
 
-/* The vsock-in record for this call (op on x), or NULL (reported when
- * strict). */
-static const struct trace_rec *rv_take(struct replay *rp, unsigned op,
-				       uint32_t x)
+/* The answer a vsock-in record gives one port call. */
+struct rv_answer {
+	const struct trace_rec *rec;
+	int32_t y;
+	const uint8_t *data;
+	uint32_t len;
+};
+
+/* The vsock-in record for this call (op on x), decoded into *a; false
+ * when there is none usable (reported when strict). */
+static bool rv_take(struct replay *rp, unsigned op, uint32_t x,
+		    struct rv_answer *a)
 {
 	const struct trace_rec *q = replay_input_take(rp, TRACE_VSOCK_IN);
 	const char *name = trace_vsock_op_name(TRACE_VSOCK_IN, op);
@@ -57,12 +65,11 @@ static const struct trace_rec *rv_take(struct replay *rp, unsigned op,
 				       "%" PRIu32 ") but the trace has no "
 				       "vsock-in record for this event",
 				       name, x);
-		return NULL;
+		return false;
 	}
-	uint32_t qx, len;
-	int32_t y;
-	const uint8_t *data;
-	tdec_vsock(q, &qx, &y, &data, &len);
+	uint32_t qx;
+	a->rec = q;
+	tdec_vsock(q, &qx, &a->y, &a->data, &a->len);
 	if ((q->a != op || qx != x) && !rp->lenient) {
 		char want[96];
 		replay_vsock_desc(want, sizeof(want), q);
@@ -70,9 +77,9 @@ static const struct trace_rec *rv_take(struct replay *rp, unsigned op,
 			       "expected %s, the vsock device made the port "
 			       "call %s %" PRIu32,
 			       want, name, x);
-		return NULL;
+		return false;
 	}
-	return q;
+	return true;
 }
 
 static size_t rv_iov_len(const struct iovec *iov, unsigned n)
@@ -83,88 +90,8 @@ static size_t rv_iov_len(const struct iovec *iov, unsigned n)
 	return len;
 }
 
-static int rv_connect(struct vsock_port *p, uint32_t port)
-{
-	struct replay *rp = rv_rp(p);
-	const struct trace_rec *q = rv_take(rp, TRACE_VSOCK_DIAL, port);
-	if (!q)
-		return -ECONNREFUSED;
-	uint32_t x, len;
-	int32_t y;
-	const uint8_t *data;
-	tdec_vsock(q, &x, &y, &data, &len);
-	return y;
-}
-
-static ssize_t rv_send(struct vsock_port *p, int h, const struct iovec *iov,
-		       unsigned n)
-{
-	struct replay *rp = rv_rp(p);
-	const struct trace_rec *q = rv_take(rp, TRACE_VSOCK_SENT, (uint32_t)h);
-	if (!q)
-		return -EIO;
-	uint32_t x, len;
-	int32_t y;
-	const uint8_t *data;
-	tdec_vsock(q, &x, &y, &data, &len);
-	size_t have = rv_iov_len(iov, n);
-	if (y > 0 && (size_t)y > have) {
-		if (!rp->lenient)
-			replay_diverge(rp, q->index,
-				       "the host took %" PRId32 " bytes, but "
-				       "the vsock device offered %zu",
-				       y, have);
-		return -EIO;
-	}
-	if (y <= 0)
-		return y;
-	uint8_t hdr[TRACE_VSOCK_HDR] = {0};
-	trace_put32(hdr, (uint32_t)h);
-	replay_eff_add(rp, TRACE_VSOCK_OUT, TRACE_VSOCK_DATA, 0, hdr,
-		       sizeof(hdr), false);
-	size_t left = (size_t)y;
-	for (unsigned i = 0; i < n && left; i++) {
-		size_t k = iov[i].iov_len < left ? iov[i].iov_len : left;
-		replay_eff_add(rp, TRACE_VSOCK_OUT, TRACE_VSOCK_DATA, 0,
-			       iov[i].iov_base, k, true);
-		left -= k;
-	}
-	return y;
-}
-
-static ssize_t rv_recv(struct vsock_port *p, int h, const struct iovec *iov,
-		       unsigned n)
-{
-	struct replay *rp = rv_rp(p);
-	const struct trace_rec *q = rv_take(rp, TRACE_VSOCK_RECV, (uint32_t)h);
-	if (!q)
-		return -EIO;
-	uint32_t x, len;
-	int32_t y;
-	const uint8_t *data;
-	tdec_vsock(q, &x, &y, &data, &len);
-	if (y <= 0)
-		return y;
-	size_t have = rv_iov_len(iov, n);
-	if (((size_t)y != len || len > have) && !rp->lenient) {
-		replay_diverge(rp, q->index,
-			       "the host's read returned %" PRId32
-			       " with %" PRIu32
-			       " bytes recorded, into %zu bytes of buffers",
-			       y, len, have);
-		return -EIO;
-	}
-	size_t done = 0;
-	for (unsigned i = 0; i < n && done < len; i++) {
-		size_t k =
-		    iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-		memcpy(iov[i].iov_base, data + done, k);
-		done += k;
-	}
-	return (ssize_t)done;
-}
-
-/* An effect with no bytes. */
+/* An effect: x the handle, y, and no bytes (bytes may follow, added as
+ * a stream onto it). */
 static void rv_effect(struct replay *rp, unsigned op, int h, int32_t y)
 {
 	uint8_t hdr[TRACE_VSOCK_HDR];
@@ -172,6 +99,70 @@ static void rv_effect(struct replay *rp, unsigned op, int h, int32_t y)
 	trace_put32(hdr + 4, (uint32_t)y);
 	replay_eff_add(rp, TRACE_VSOCK_OUT, (uint8_t)op, 0, hdr, sizeof(hdr),
 		       false);
+}
+
+static int rv_connect(struct vsock_port *p, uint32_t port)
+{
+	struct rv_answer a;
+	return rv_take(rv_rp(p), TRACE_VSOCK_DIAL, port, &a) ? a.y
+							     : -ECONNREFUSED;
+}
+
+static ssize_t rv_send(struct vsock_port *p, int h, const struct iovec *iov,
+		       unsigned n)
+{
+	struct replay *rp = rv_rp(p);
+	struct rv_answer a;
+	if (!rv_take(rp, TRACE_VSOCK_SENT, (uint32_t)h, &a))
+		return -EIO;
+	size_t have = rv_iov_len(iov, n);
+	if (a.y > 0 && (size_t)a.y > have) {
+		if (!rp->lenient)
+			replay_diverge(rp, a.rec->index,
+				       "the host took %" PRId32 " bytes, but "
+				       "the vsock device offered %zu",
+				       a.y, have);
+		return -EIO;
+	}
+	if (a.y <= 0)
+		return a.y;
+	rv_effect(rp, TRACE_VSOCK_DATA, h, 0);
+	size_t left = (size_t)a.y;
+	for (unsigned i = 0; i < n && left; i++) {
+		size_t k = iov[i].iov_len < left ? iov[i].iov_len : left;
+		replay_eff_add(rp, TRACE_VSOCK_OUT, TRACE_VSOCK_DATA, 0,
+			       iov[i].iov_base, k, true);
+		left -= k;
+	}
+	return a.y;
+}
+
+static ssize_t rv_recv(struct vsock_port *p, int h, const struct iovec *iov,
+		       unsigned n)
+{
+	struct replay *rp = rv_rp(p);
+	struct rv_answer a;
+	if (!rv_take(rp, TRACE_VSOCK_RECV, (uint32_t)h, &a))
+		return -EIO;
+	if (a.y <= 0)
+		return a.y;
+	size_t have = rv_iov_len(iov, n);
+	if (((size_t)a.y != a.len || a.len > have) && !rp->lenient) {
+		replay_diverge(rp, a.rec->index,
+			       "the host's read returned %" PRId32
+			       " with %" PRIu32
+			       " bytes recorded, into %zu bytes of buffers",
+			       a.y, a.len, have);
+		return -EIO;
+	}
+	size_t done = 0;
+	for (unsigned i = 0; i < n && done < a.len; i++) {
+		size_t k = iov[i].iov_len < a.len - done ? iov[i].iov_len
+							 : a.len - done;
+		memcpy(iov[i].iov_base, a.data + done, k);
+		done += k;
+	}
+	return (ssize_t)done;
 }
 
 static void rv_accepted(struct vsock_port *p, int h, uint32_t local_port)

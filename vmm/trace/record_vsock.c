@@ -74,13 +74,19 @@ static int rv_connect(struct vsock_port *p, uint32_t port)
 	return k;
 }
 
+/* A vsock-out effect without bytes, when in an event. */
+static void rv_effect(struct rvsock *t, unsigned op, int h, int32_t y)
+{
+	if (record_in_event(t->rec))
+		tenc_vsock(&t->rec->eff, TRACE_VSOCK_OUT, op, (uint32_t)h, y,
+			   NULL, 0);
+}
+
 static void rv_accepted(struct vsock_port *p, int h, uint32_t local_port)
 {
 	struct rvsock *t = rv_of(p);
 	rv_inner(t)->accepted(&t->uds.port, h, local_port);
-	if (record_in_event(t->rec))
-		tenc_vsock(&t->rec->eff, TRACE_VSOCK_OUT, TRACE_VSOCK_ACCEPTED,
-			   (uint32_t)h, rv_y(local_port), NULL, 0);
+	rv_effect(t, TRACE_VSOCK_ACCEPTED, h, rv_y(local_port));
 }
 
 static ssize_t rv_send(struct vsock_port *p, int h, const struct iovec *iov,
@@ -119,18 +125,14 @@ static void rv_shutdown_send(struct vsock_port *p, int h)
 {
 	struct rvsock *t = rv_of(p);
 	rv_inner(t)->shutdown_send(&t->uds.port, h);
-	if (record_in_event(t->rec))
-		tenc_vsock(&t->rec->eff, TRACE_VSOCK_OUT, TRACE_VSOCK_SHUTDOWN,
-			   (uint32_t)h, 0, NULL, 0);
+	rv_effect(t, TRACE_VSOCK_SHUTDOWN, h, 0);
 }
 
 static void rv_close(struct vsock_port *p, int h)
 {
 	struct rvsock *t = rv_of(p);
 	rv_inner(t)->close(&t->uds.port, h);
-	if (record_in_event(t->rec))
-		tenc_vsock(&t->rec->eff, TRACE_VSOCK_OUT, TRACE_VSOCK_CLOSE,
-			   (uint32_t)h, 0, NULL, 0);
+	rv_effect(t, TRACE_VSOCK_CLOSE, h, 0);
 }
 
 static const struct vsock_port_ops rv_ops = {
@@ -150,8 +152,7 @@ static int rv_host_connect(void *opaque, int h, uint32_t guest_port)
 	struct rvsock *t = opaque;
 	const struct vsock_sink *d = t->dev_sink;
 	int r = d->host_connect(d->dev, h, guest_port);
-	tenc_vsock(&t->rec->eff, TRACE_VSOCK_OUT, TRACE_VSOCK_ANSWER,
-		   (uint32_t)h, r, NULL, 0);
+	rv_effect(t, TRACE_VSOCK_ANSWER, h, r);
 	tenc_vsock(&t->rec->out, TRACE_VSOCK_HOST, TRACE_VSOCK_CONNECT,
 		   (uint32_t)h, rv_y(guest_port), NULL, 0);
 	record_commit(t->rec);
