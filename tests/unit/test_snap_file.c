@@ -146,36 +146,51 @@ struct head {
 };
 static const struct head ok_head = {128, 128ull << 20, 1};
 
-/* A machine section from put() behind a valid header and CRC. */
-static void bad_machine(void (*put)(struct st_writer *w, const struct head *h),
-			const struct head *h, const char *msg)
-{
-	static uint8_t buf[BUF];
-	struct st_writer w;
-	st_writer_init(&w, buf, BUF);
-	snap_file_begin(&w);
-	put(&w, h);
-	long n = st_writer_end(&w);
-	assert_true(n > 0);
-	snap_file_finish(buf, (size_t)n);
-	refused(buf, (size_t)n, -EINVAL, msg);
-}
-
-static void put_head(struct st_writer *w, const struct head *h)
-{
-	st_put_u64(w, h->mem);
-	st_put_u32(w, h->cpus);
-	st_put_bool(w, true);
-	st_put_bytes(w, "AuthenticAMD", 12);
-	st_put_u64(w, h->bytes);
-}
-
 static void put_str(struct st_writer *w, const char *s)
 {
 	st_put_u16(w, (uint16_t)strlen(s));
 	st_put_bytes(w, s, strlen(s));
 }
 
+/* What follows the machine section. */
+enum after { VMST, NO_VMST, VMST_THEN_BYTE };
+
+/* A state file into buf, behind a valid header and CRC: the machine
+ * section (h's fields, then fields()), then `after`. Its length. */
+static size_t build_machine(uint8_t *buf, const struct head *h,
+			    void (*fields)(struct st_writer *w),
+			    enum after after)
+{
+	struct st_writer w;
+	st_writer_init(&w, buf, BUF);
+	snap_file_begin(&w);
+	size_t m = st_section_begin(&w, SNAP_MCFG_TAG, 1);
+	st_put_u64(&w, h->mem);
+	st_put_u32(&w, h->cpus);
+	st_put_bool(&w, true);
+	st_put_bytes(&w, "AuthenticAMD", 12);
+	st_put_u64(&w, h->bytes);
+	fields(&w);
+	st_section_end(&w, m);
+	if (after != NO_VMST)
+		st_section_end(&w, st_section_begin(&w, "VMST", 1));
+	if (after == VMST_THEN_BYTE)
+		st_put_u8(&w, 1);
+	long n = st_writer_end(&w);
+	assert_true(n > 0);
+	snap_file_finish(buf, (size_t)n);
+	return (size_t)n;
+}
+
+static void bad_machine(const struct head *h,
+			void (*fields)(struct st_writer *w), enum after after,
+			const char *msg)
+{
+	static uint8_t buf[BUF];
+	refused(buf, build_machine(buf, h, fields, after), -EINVAL, msg);
+}
+
+/* No disks, nets or vsock. */
 static void put_tail(struct st_writer *w)
 {
 	st_put_u32(w, 0); /* disks */
@@ -185,70 +200,43 @@ static void put_tail(struct st_writer *w)
 	put_str(w, "");
 }
 
-static void put_vmst(struct st_writer *w)
+/* The fields after the head, each machine's: */
+static void f_valid(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, "VMST", 1);
-	st_section_end(w, m);
-}
-
-static void m_range(struct st_writer *w, const struct head *h)
-{
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
-	st_put_u32(w, 0);
+	st_put_u32(w, 0); /* no flag devices */
 	put_tail(w);
-	st_section_end(w, m);
-	put_vmst(w);
 }
 
-static void m_unknown_dev(struct st_writer *w, const struct head *h)
+static void f_unknown_dev(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
 	st_put_u32(w, 1);
 	put_str(w, "floppy");
 	put_tail(w);
-	st_section_end(w, m);
-	put_vmst(w);
 }
 
-static void m_typed_dev(struct st_writer *w, const struct head *h)
+static void f_typed_dev(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
 	st_put_u32(w, 1);
 	put_str(w, "blk"); /* not a flag type */
 	put_tail(w);
-	st_section_end(w, m);
-	put_vmst(w);
 }
 
-static void m_repeated_dev(struct st_writer *w, const struct head *h)
+static void f_repeated_dev(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
 	st_put_u32(w, 2);
 	put_str(w, "rng");
 	put_str(w, "rng");
 	put_tail(w);
-	st_section_end(w, m);
-	put_vmst(w);
 }
 
-static void m_too_many_disks(struct st_writer *w, const struct head *h)
+static void f_too_many_disks(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
 	st_put_u32(w, 0);
 	st_put_u32(w, CONFIG_MAX_DISKS + 1);
-	st_section_end(w, m);
-	put_vmst(w);
 }
 
-static void m_nul_in_path(struct st_writer *w, const struct head *h)
+static void f_nul_in_path(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
 	st_put_u32(w, 0);
 	st_put_u32(w, 1);
 	st_put_u16(w, 3);
@@ -256,49 +244,22 @@ static void m_nul_in_path(struct st_writer *w, const struct head *h)
 	put_str(w, "");
 	st_put_bool(w, false);
 	st_put_bool(w, false);
-	st_section_end(w, m);
-	put_vmst(w);
 }
 
-static void m_bad_cid(struct st_writer *w, const struct head *h)
+static void f_bad_cid(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
 	st_put_u32(w, 0);
 	st_put_u32(w, 0);
 	st_put_u32(w, 0);
 	st_put_bool(w, true);
 	st_put_u32(w, 2); /* the host's CID */
 	put_str(w, "/v");
-	st_section_end(w, m);
-	put_vmst(w);
 }
 
-static void m_leftover(struct st_writer *w, const struct head *h)
+static void f_leftover(struct st_writer *w)
 {
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
-	st_put_u32(w, 0);
-	put_tail(w);
+	f_valid(w);
 	st_put_u8(w, 0);
-	st_section_end(w, m);
-	put_vmst(w);
-}
-
-static void m_no_vmst(struct st_writer *w, const struct head *h)
-{
-	size_t m = st_section_begin(w, SNAP_MCFG_TAG, 1);
-	put_head(w, h);
-	st_put_u32(w, 0);
-	put_tail(w);
-	st_section_end(w, m);
-}
-
-static void m_after_vmst(struct st_writer *w, const struct head *h)
-{
-	m_no_vmst(w, h);
-	put_vmst(w);
-	st_put_u8(w, 1);
 }
 
 static void test_machine(void **state)
@@ -308,32 +269,26 @@ static void test_machine(void **state)
 			  nocpu = {128, 128ull << 20, 0},
 			  cpus = {128, 128ull << 20, 65},
 			  size = {128, 64ull << 20, 1};
-	bad_machine(m_range, &small, "out of range");
-	bad_machine(m_range, &nocpu, "out of range");
-	bad_machine(m_range, &cpus, "out of range");
-	bad_machine(m_range, &size, "out of range");
-	bad_machine(m_unknown_dev, &ok_head, "the device list");
-	bad_machine(m_typed_dev, &ok_head, "the device list");
-	bad_machine(m_repeated_dev, &ok_head, "the device list");
-	bad_machine(m_too_many_disks, &ok_head, "the disks");
-	bad_machine(m_nul_in_path, &ok_head, "the disks");
-	bad_machine(m_bad_cid, &ok_head, "the vsock");
-	bad_machine(m_leftover, &ok_head, "bytes after its fields");
-	bad_machine(m_no_vmst, &ok_head, "no VM state");
-	bad_machine(m_after_vmst, &ok_head, "bytes after it");
+	bad_machine(&small, f_valid, VMST, "out of range");
+	bad_machine(&nocpu, f_valid, VMST, "out of range");
+	bad_machine(&cpus, f_valid, VMST, "out of range");
+	bad_machine(&size, f_valid, VMST, "out of range");
+	bad_machine(&ok_head, f_unknown_dev, VMST, "the device list");
+	bad_machine(&ok_head, f_typed_dev, VMST, "the device list");
+	bad_machine(&ok_head, f_repeated_dev, VMST, "the device list");
+	bad_machine(&ok_head, f_too_many_disks, VMST, "the disks");
+	bad_machine(&ok_head, f_nul_in_path, VMST, "the disks");
+	bad_machine(&ok_head, f_bad_cid, VMST, "the vsock");
+	bad_machine(&ok_head, f_leftover, VMST, "bytes after its fields");
+	bad_machine(&ok_head, f_valid, NO_VMST, "no VM state");
+	bad_machine(&ok_head, f_valid, VMST_THEN_BYTE, "bytes after it");
 	/* And the valid one passes, so each refusal is its edit's. */
 	static uint8_t buf[BUF];
-	struct st_writer w;
-	st_writer_init(&w, buf, BUF);
-	snap_file_begin(&w);
-	m_range(&w, &ok_head);
-	long n = st_writer_end(&w);
-	snap_file_finish(buf, (size_t)n);
+	size_t n = build_machine(buf, &ok_head, f_valid, VMST);
 	struct snap_machine m;
 	struct st_reader v;
 	char err[256];
-	assert_int_equal(
-	    snap_file_parse(buf, (size_t)n, &m, &v, err, sizeof(err)), 0);
+	assert_int_equal(snap_file_parse(buf, n, &m, &v, err, sizeof(err)), 0);
 }
 
 /* The snapshot's machine, the user's devices where given. */
