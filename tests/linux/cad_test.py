@@ -14,33 +14,10 @@ import os, subprocess, sys, tempfile, time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "api"))
 from fc_client import FcClient  # noqa: E402
+from lx_api import Com1, host_kind, image, lib  # noqa: E402
 
 vmm = sys.argv[1]
-kind = subprocess.run([os.path.join(here, "..", "kvm", "hostkind.sh")],
-                      capture_output=True, text=True).stdout.strip()
-if kind == "none":
-    print("SKIPPED: /dev/kvm is missing or not accessible")
-    sys.exit(77)
-
-
-def image(script, *args):
-    p = subprocess.run([os.path.join(here, script)] + list(args),
-                       stdout=subprocess.PIPE, text=True)
-    if p.returncode == 77:
-        print("SKIPPED: %s cannot build the image here" % script)
-        sys.exit(77)
-    if p.returncode or not p.stdout.strip():
-        print("FAIL: %s failed (status %d)" % (script, p.returncode))
-        sys.exit(1)
-    return p.stdout.strip().splitlines()[-1]
-
-
-def lib(func):
-    return subprocess.run(["bash", "-c", '. "$1"; ' + func, "-",
-                           os.path.join(here, "lib.sh")],
-                          capture_output=True, text=True,
-                          check=True).stdout.strip()
-
+kind = host_kind()
 
 kdir = image("build-kernel.sh")
 initrd = image("build-initramfs.sh", "minimal")
@@ -62,21 +39,7 @@ p = subprocess.Popen([vmm, "--api-sock", sock, "--serial", "file:" + com1,
                      stdout=log, stderr=log)
 
 
-def serial():
-    try:
-        with open(com1, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def wait_for(text, secs):
-    end = time.time() + secs
-    while time.time() < end and p.poll() is None:
-        if text in serial():
-            return True
-        time.sleep(0.5)
-    return text in serial()
+guest = Com1(com1, p)
 
 
 status = None
@@ -91,7 +54,8 @@ try:
         st, b = c.request("PUT", path, body)
         if st != 204:
             fails.append("PUT %s: %s %s" % (path, st, b))
-    if not fails and not wait_for("VMMTEST waiting for ctrl-alt-del", 900):
+    if not fails and not guest.wait_for("VMMTEST waiting for ctrl-alt-del",
+                                        900):
         fails.append("/init never waited for ctrl-alt-del")
     if not fails:
         print("  ok     /init waits (%.0f s)" % (time.time() - t0))
@@ -110,7 +74,7 @@ finally:
     if p.poll() is None:
         p.kill()
         p.wait()
-out = serial()
+out = guest.text()
 for what, text in [("the i8042's keyboard port", "serio: i8042 KBD port"),
                    ("atkbd bound (translated)",
                     "input: AT Translated Set 2 keyboard"),
