@@ -10,23 +10,6 @@
 #include "devices/virtio/vdev_type.h"
 #include "vmm/base/errmsg.h"
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
-}
-
 static uint32_t snap_crc(const uint8_t *p, size_t len)
 {
 	uLong c = crc32(0L, Z_NULL, 0);
@@ -92,14 +75,14 @@ void snap_file_put_machine(struct st_writer *w, const struct vm_config *cfg,
 
 void snap_file_finish(uint8_t *buf, size_t len)
 {
-	uint64_t n = len - SNAP_HDR_LEN;
-	memcpy(buf, SNAP_MAGIC, 8);
-	put_le32(buf + 8, SNAP_VERSION);
-	put_le32(buf + 12, SNAP_ARCH_X86_64);
-	put_le32(buf + 16, (uint32_t)n);
-	put_le32(buf + 20, (uint32_t)(n >> 32));
-	put_le32(buf + 24, snap_crc(buf + SNAP_HDR_LEN, len - SNAP_HDR_LEN));
-	put_le32(buf + 28, 0);
+	struct st_writer w;
+	st_writer_init(&w, buf, SNAP_HDR_LEN);
+	st_put_bytes(&w, SNAP_MAGIC, 8);
+	st_put_u32(&w, SNAP_VERSION);
+	st_put_u32(&w, SNAP_ARCH_X86_64);
+	st_put_u64(&w, len - SNAP_HDR_LEN);
+	st_put_u32(&w, snap_crc(buf + SNAP_HDR_LEN, len - SNAP_HDR_LEN));
+	st_put_u32(&w, 0);
 }
 
 /* ---- reading ---- */
@@ -231,7 +214,11 @@ int snap_file_parse(const uint8_t *buf, size_t len, struct snap_machine *m,
 		return errmsg(err, errlen, -EINVAL,
 			      "not a vmm snapshot (no \"%s\" at the start)",
 			      SNAP_MAGIC);
-	uint32_t ver = get_le32(buf + 8), arch = get_le32(buf + 12);
+	struct st_reader h;
+	st_reader_init(&h, buf + 8, SNAP_HDR_LEN - 8);
+	uint32_t ver = st_get_u32(&h), arch = st_get_u32(&h);
+	uint64_t n = st_get_u64(&h);
+	uint32_t crc = st_get_u32(&h), zero = st_get_u32(&h);
 	if (ver != SNAP_VERSION)
 		return errmsg(err, errlen, -EPROTONOSUPPORT,
 			      "snapshot format version %" PRIu32
@@ -242,13 +229,12 @@ int snap_file_parse(const uint8_t *buf, size_t len, struct snap_machine *m,
 			      "snapshot of architecture %" PRIu32
 			      " (this vmm restores x86-64, %d)",
 			      arch, SNAP_ARCH_X86_64);
-	uint64_t n = get_le64(buf + 16);
-	if (n != len - SNAP_HDR_LEN || get_le32(buf + 28))
+	if (n != len - SNAP_HDR_LEN || zero)
 		return errmsg(err, errlen, -EINVAL,
 			      "truncated or corrupted: the header says %" PRIu64
 			      " bytes follow it, the file has %zu",
 			      n, len - SNAP_HDR_LEN);
-	if (get_le32(buf + 24) != snap_crc(buf + SNAP_HDR_LEN, (size_t)n))
+	if (crc != snap_crc(buf + SNAP_HDR_LEN, (size_t)n))
 		return errmsg(err, errlen, -EINVAL,
 			      "corrupted: its CRC does not match its contents");
 	struct st_reader r;

@@ -58,7 +58,7 @@ static bool snap_page_zero(const uint8_t *p)
 
 /* Guest RAM into fd, region after region; runs of non-zero pages are
  * written, zero pages left as holes, and the file sized to the whole. */
-static int snap_write_mem(const struct guest_mem *gm, int fd, uint64_t *total)
+static int snap_write_mem(const struct guest_mem *gm, int fd)
 {
 	uint64_t off = 0;
 	for (unsigned i = 0; i < gm->nregions; i++) {
@@ -80,7 +80,6 @@ static int snap_write_mem(const struct guest_mem *gm, int fd, uint64_t *total)
 		}
 		off += g->size;
 	}
-	*total = off;
 	return ftruncate(fd, (off_t)off) < 0 || fdatasync(fd) < 0 ? -errno : 0;
 }
 
@@ -116,14 +115,6 @@ static int snap_create(struct vm *vm, const char *path, const char *what,
 	return fd;
 }
 
-static uint64_t snap_mem_bytes(const struct guest_mem *gm)
-{
-	uint64_t n = 0;
-	for (unsigned i = 0; i < gm->nregions; i++)
-		n += gm->regions[i].size;
-	return n;
-}
-
 /* On the control thread. */
 static int snap_take(struct vm *vm, void *arg)
 {
@@ -142,22 +133,22 @@ static int snap_take(struct vm *vm, void *arg)
 	uint8_t *buf = malloc(cap);
 	if (!buf)
 		return errmsg(q->err, q->errlen, -ENOMEM, "out of memory");
-	uint64_t mem_bytes = snap_mem_bytes(&vm->mem), written = 0;
-	long len = snap_build(vm, buf, cap, mem_bytes);
+	long len = snap_build(vm, buf, cap, gm_total(&vm->mem));
 	int r = len < 0 ? errmsg(q->err, q->errlen, (int)len,
 				 "saving the microVM's state: %s",
 				 strerror((int)-len))
 			: 0;
 	int mfd = -1, sfd = -1;
-	/* Both made before anything is written: an existing file stops it
-	 * with nothing done. */
+	/* Both made before anything is written: an existing state file
+	 * stops it with nothing done; an existing memory file leaves the
+	 * state file empty. */
 	if (!r && (sfd = snap_create(vm, q->state_path, "snapshot_path", q->err,
 				     q->errlen)) < 0)
 		r = sfd;
 	if (!r && (mfd = snap_create(vm, q->mem_path, "mem_file_path", q->err,
 				     q->errlen)) < 0)
 		r = mfd;
-	if (!r && (r = snap_write_mem(&vm->mem, mfd, &written)))
+	if (!r && (r = snap_write_mem(&vm->mem, mfd)))
 		r = errmsg(q->err, q->errlen, r, "mem_file_path %s: %s",
 			   q->mem_path, strerror(-r));
 	if (!r && ((r = snap_write_at(sfd, buf, (size_t)len, 0)) ||
