@@ -19,6 +19,32 @@ int api_json_fault(char *fault, size_t cap, const char *fmt, ...)
 /* Parse body (len bytes, not NUL-terminated) as one JSON object whose
  * members are all in `m` and which has every required one. *out: a new
  * reference, or NULL on error (fault set). */
+int api_json_members(const char *what, json_t *obj,
+		     const struct api_json_member *m, size_t nm, char *fault,
+		     size_t cap)
+{
+	if (!json_is_object(obj))
+		return api_json_fault(fault, cap, "%s must be a JSON object",
+				      what);
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		size_t i;
+		for (i = 0; i < nm && strcmp(m[i].name, key); i++)
+			;
+		if (i == nm)
+			return api_json_fault(
+			    fault, cap, "%s: unknown field '%.64s'", what, key);
+	}
+	for (size_t i = 0; i < nm; i++)
+		if (m[i].required && !json_object_get(obj, m[i].name))
+			return api_json_fault(fault, cap,
+					      "%s: missing field '%s'", what,
+					      m[i].name);
+	return 0;
+}
+
 int api_json_object(const char *what, const char *body, size_t len,
 		    const struct api_json_member *m, size_t nm, json_t **out,
 		    char *fault, size_t cap)
@@ -38,28 +64,11 @@ int api_json_object(const char *what, const char *body, size_t len,
 				      "object",
 				      what);
 	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(root, key, v)
-	{
-		size_t i;
-		for (i = 0; i < nm && strcmp(m[i].name, key); i++)
-			;
-		if (i == nm) {
-			/* key is root's: name it before letting go. */
-			int r = api_json_fault(
-			    fault, cap, "%s: unknown field '%.64s'", what, key);
-			json_decref(root);
-			return r;
-		}
-	}
-	for (size_t i = 0; i < nm; i++) {
-		if (m[i].required && !json_object_get(root, m[i].name)) {
-			json_decref(root);
-			return api_json_fault(fault, cap,
-					      "%s: missing field '%s'", what,
-					      m[i].name);
-		}
+	/* The fault names a key of root's: written before letting go. */
+	int r = api_json_members(what, root, m, nm, fault, cap);
+	if (r) {
+		json_decref(root);
+		return r;
 	}
 	*out = root;
 	return 0;

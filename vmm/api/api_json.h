@@ -35,6 +35,12 @@ int api_json_object(const char *what, const char *body, size_t len,
 		    const struct api_json_member *m, size_t nm, json_t **out,
 		    char *fault, size_t cap) VMM_WUR;
 
+/* obj (a member's value, say) must be an object whose members are all
+ * in m[0..nm) and which has every required one. */
+int api_json_members(const char *what, json_t *obj,
+		     const struct api_json_member *m, size_t nm, char *fault,
+		     size_t cap) VMM_WUR;
+
 /* obj.name as a string of 1..bufcap-1 bytes without NUL, copied into
  * buf with its NUL; absent: buf untouched. *set (may be NULL): whether
  * it was there. */

@@ -40,31 +40,22 @@ int api_snapshot_create_params(const char *body, size_t len, char *state,
 static int api_snapshot_backend(json_t *mb, char *path, char *fault, size_t cap)
 {
 	static const char what[] = "snapshot/load: mem_backend";
-	if (!json_is_object(mb))
-		return api_json_fault(fault, cap, "%s must be an object", what);
-	const char *key;
-	json_t *v;
-	json_object_foreach(mb, key, v)
-	{
-		if (strcmp(key, "backend_type") && strcmp(key, "backend_path"))
-			return api_json_fault(
-			    fault, cap, "%s: unknown field '%.64s'", what, key);
-	}
-	json_t *t = json_object_get(mb, "backend_type");
-	if (!json_is_string(t))
-		return api_json_fault(
-		    fault, cap, "%s: backend_type is required (File)", what);
-	if (strcmp(json_string_value(t), "File"))
-		return api_json_fault(fault, cap,
-				      "%s: backend_type %.32s is not supported "
-				      "by vmm (File only)",
-				      what, json_string_value(t));
-	bool set = false;
-	int r = api_json_string(what, mb, "backend_path", path, CONFIG_PATH_MAX,
-				&set, fault, cap);
-	if (!r && !set)
-		r = api_json_fault(fault, cap, "%s: backend_path is required",
-				   what);
+	static const struct api_json_member m[] = {{"backend_type", true},
+						   {"backend_path", true}};
+	char type[16];
+	int r = api_json_members(what, mb, m, ARRAY_SIZE(m), fault, cap);
+	if (!r)
+		r = api_json_string(what, mb, "backend_type", type,
+				    sizeof(type), NULL, fault, cap);
+	if (!r && strcmp(type, "File"))
+		r = api_json_fault(
+		    fault, cap,
+		    "%s: backend_type %s is not supported by vmm "
+		    "(File only)",
+		    what, type);
+	if (!r)
+		r = api_json_string(what, mb, "backend_path", path,
+				    CONFIG_PATH_MAX, NULL, fault, cap);
 	return r;
 }
 
@@ -106,22 +97,15 @@ static int api_snapshot_vsock_override(const char *what, json_t *o,
 				       struct restore_config *rc, char *fault,
 				       size_t cap)
 {
+	static const struct api_json_member m[] = {{"uds_path", true}};
 	json_t *v = json_object_get(o, "vsock_override");
 	if (!v)
 		return 0;
-	if (!json_is_object(v) || json_object_size(v) != 1)
-		return api_json_fault(
-		    fault, cap,
-		    "%s: vsock_override must be {\"uds_path\": "
-		    "PATH}",
-		    what);
-	bool set = false;
-	int r = api_json_string(what, v, "uds_path", rc->vsock_uds,
-				sizeof(rc->vsock_uds), &set, fault, cap);
-	return !r && !set
-		   ? api_json_fault(fault, cap,
-				    "%s: vsock_override needs uds_path", what)
-		   : r;
+	int r = api_json_members("snapshot/load: vsock_override", v, m,
+				 ARRAY_SIZE(m), fault, cap);
+	return r ? r
+		 : api_json_string(what, v, "uds_path", rc->vsock_uds,
+				   sizeof(rc->vsock_uds), NULL, fault, cap);
 }
 
 int api_snapshot_load_params(const char *body, size_t len,
