@@ -16,8 +16,10 @@
 
 static struct virtio_blk_outhdr vblk_hdr;
 static volatile uint8_t vblk_status;
-static uint8_t vblk_wbuf[VBLK_BYTES] __attribute__((aligned(4096)));
-static uint8_t vblk_rbuf[VBLK_BYTES] __attribute__((aligned(4096)));
+/* Not cleared at boot: the pattern fills vblk_wbuf and each read fills
+ * vblk_rbuf before either is looked at. */
+static uint8_t vblk_wbuf[VBLK_BYTES] TG_NOCLEAR __attribute__((aligned(4096)));
+static uint8_t vblk_rbuf[VBLK_BYTES] TG_NOCLEAR __attribute__((aligned(4096)));
 static char vblk_id[VIRTIO_BLK_ID_BYTES + 1];
 
 void vblk_setup(struct vio_dev *d)
