@@ -47,6 +47,7 @@ struct accel_vm {
 	int run_size; /* mmap size of struct kvm_run */
 	unsigned ncpus;
 	bool emul_insn_bytes; /* KVM_CAP_EXIT_ON_EMULATION_FAILURE enabled */
+	bool platform;	      /* kvm_vm_platform has created the irqchip+PIT */
 	struct kvm_slot slots[KVM_MAX_SLOTS];
 	unsigned nslots;
 	struct cpuid_entry supported[KVM_MAX_CPUID];
@@ -101,6 +102,12 @@ void kvm_sys_close(struct accel_sys *sys);
 int kvm_vm_create(const struct accel_vm_config *cfg,
 		  struct accel_vm **out) VMM_WUR;
 void kvm_vm_destroy(struct accel_vm *vm);
+/* Create the VM's in-kernel interrupt controllers (PIC, IOAPIC) and PIT
+ * once, at the first call that needs them (a vCPU, an IRQ line, an
+ * irqfd): after the memory slots, which KVM sets several milliseconds
+ * slower right after the irqchip's routing grace period. 0, or -errno
+ * with a message logged. */
+int kvm_vm_platform(struct accel_vm *vm) VMM_WUR;
 int kvm_vm_map_memory(struct accel_vm *vm, uint32_t slot, uint64_t gpa,
 		      uint64_t size, void *hva) VMM_WUR;
 int kvm_vm_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level) VMM_WUR;

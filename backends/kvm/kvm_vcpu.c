@@ -143,8 +143,11 @@ int kvm_vcpu_create(struct accel_vm *vm, unsigned index,
 	v->index = index;
 	kvm_complete_init(v);
 	v->run = MAP_FAILED;
+	v->fd = -1;
 	atomic_init(&v->thread_ready, false);
-	int r;
+	int r = kvm_vm_platform(vm);
+	if (r)
+		goto fail;
 
 	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
 	if (v->fd < 0) {

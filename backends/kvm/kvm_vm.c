@@ -182,14 +182,8 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 			 "KVM_SET_IDENTITY_MAP_ADDR");
 	if (r)
 		goto fail;
-	r = kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL, "KVM_CREATE_IRQCHIP");
-	if (r)
-		goto fail;
-	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
-	r = kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit, "KVM_CREATE_PIT2");
-	if (r)
-		goto fail;
-
+	/* The interrupt controllers and the PIT come later, at the first
+	 * call that needs them (kvm_vm_platform): after the memory slots. */
 	/* Ask for the instruction bytes on emulation failures, for the
 	 * diagnostic. Optional: without it, kvm_diag reads guest memory. */
 	if (kvm_check_cap(vm->vm_fd, KVM_CAP_EXIT_ON_EMULATION_FAILURE)) {
@@ -202,6 +196,31 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 fail:
 	kvm_vm_destroy(vm);
 	return r;
+}
+
+int kvm_vm_platform(struct accel_vm *vm)
+{
+	if (vm->platform)
+		return 0;
+	int r =
+	    kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL, "KVM_CREATE_IRQCHIP");
+	if (r)
+		return r;
+	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
+	r = kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit, "KVM_CREATE_PIT2");
+	if (r)
+		return r;
+	/* Lost PIT ticks are dropped, not re-injected (QEMU's
+	 * lost_tick_policy=discard): guests keep time from kvmclock or the
+	 * TSC, re-injection makes KVM inhibit AVIC, and turning it off here
+	 * spares the VM's teardown two back-to-back SRCU grace periods
+	 * (up to 30 ms seen at exit on emulating hosts). */
+	struct kvm_reinject_control rc = {.pit_reinject = 0};
+	r = kvm_vm_ioctl(vm, KVM_REINJECT_CONTROL, &rc, "KVM_REINJECT_CONTROL");
+	if (r)
+		return r;
+	vm->platform = true;
+	return 0;
 }
 
 void kvm_vm_destroy(struct accel_vm *vm)
@@ -243,6 +262,9 @@ int kvm_vm_map_memory(struct accel_vm *vm, uint32_t slot, uint64_t gpa,
 int kvm_vm_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level)
 {
 	struct kvm_irq_level irq = {.irq = gsi, .level = level ? 1 : 0};
+	int r = kvm_vm_platform(vm);
+	if (r)
+		return r;
 	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
 		return -errno;
 	return 0;
@@ -275,6 +297,9 @@ int kvm_vm_irqfd(struct accel_vm *vm, uint32_t gsi, int fd, bool assign)
 	    .gsi = gsi,
 	    .flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN,
 	};
+	int r = kvm_vm_platform(vm);
+	if (r)
+		return r;
 	if (ioctl(vm->vm_fd, KVM_IRQFD, &irq) < 0) {
 		int e = errno;
 		log_error("KVM_IRQFD for GSI %u: %s", gsi, strerror(e));

@@ -161,6 +161,8 @@ static const struct policy_rule policy_table[] = {
     {"ioctl", C, EQ(1, KVM_SET_IDENTITY_MAP_ADDR), .why = "VM creation"},
     {"ioctl", C, EQ(1, KVM_CREATE_IRQCHIP), .why = "VM creation"},
     {"ioctl", C, EQ(1, KVM_CREATE_PIT2), .why = "VM creation"},
+    {"ioctl", C, EQ(1, KVM_REINJECT_CONTROL),
+     .why = "VM creation: PIT ticks not re-injected"},
     {"ioctl", C, EQ(1, KVM_ENABLE_CAP),
      .why = "VM creation: instruction bytes on emulation failures"},
     {"ioctl", C, EQ(1, KVM_SET_USER_MEMORY_REGION),

@@ -19,6 +19,7 @@
 	X(KVM_SET_IDENTITY_MAP_ADDR)                                           \
 	X(KVM_CREATE_IRQCHIP)                                                  \
 	X(KVM_CREATE_PIT2)                                                     \
+	X(KVM_REINJECT_CONTROL)                                                \
 	X(KVM_ENABLE_CAP)                                                      \
 	X(KVM_SET_USER_MEMORY_REGION)                                          \
 	X(KVM_IOEVENTFD)                                                       \
