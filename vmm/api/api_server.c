@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vmm/api/mhd_lib.h"
 #include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
 
@@ -24,33 +25,35 @@ struct api_server_req {
 };
 
 /* Queue status + body (malloc'd or NULL) on conn; takes body. */
-static enum MHD_Result api_server_reply(struct MHD_Connection *conn,
+static enum MHD_Result api_server_reply(const struct mhd_lib *lib,
+					struct MHD_Connection *conn,
 					unsigned status, char *body)
 {
 	struct MHD_Response *resp =
-	    body ? MHD_create_response_from_buffer(strlen(body), body,
-						   MHD_RESPMEM_MUST_FREE)
-		 : MHD_create_response_from_buffer(0, NULL,
-						   MHD_RESPMEM_PERSISTENT);
+	    body ? lib->create_response_from_buffer(strlen(body), body,
+						    MHD_RESPMEM_MUST_FREE)
+		 : lib->create_response_from_buffer(0, NULL,
+						    MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		free(body);
 		return MHD_NO;
 	}
 	if (body)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-					"application/json");
-	enum MHD_Result r = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
+		lib->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					 "application/json");
+	enum MHD_Result r = lib->queue_response(conn, status, resp);
+	lib->destroy_response(resp);
 	return r;
 }
 
-static enum MHD_Result api_server_too_big(struct MHD_Connection *conn)
+static enum MHD_Result api_server_too_big(const struct mhd_lib *lib,
+					  struct MHD_Connection *conn)
 {
 	char msg[128];
 	snprintf(msg, sizeof(msg),
 		 "the request body is larger than the limit of %d bytes",
 		 API_BODY_MAX);
-	return api_server_reply(conn, 400, api_route_fault_json(msg));
+	return api_server_reply(lib, conn, 400, api_route_fault_json(msg));
 }
 
 /* MHD's access handler: called once with the headers, then with each
@@ -68,12 +71,12 @@ static enum MHD_Result api_server_access(void *cls, struct MHD_Connection *conn,
 		if (!(rq = calloc(1, sizeof(*rq))))
 			return MHD_NO;
 		*req_cls = rq;
-		const char *cl = MHD_lookup_connection_value(
+		const char *cl = s->lib.lookup_connection_value(
 		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl &&
 		    (strlen(cl) > 9 || strtoul(cl, NULL, 10) > API_BODY_MAX)) {
 			rq->too_big = true;
-			return api_server_too_big(conn);
+			return api_server_too_big(&s->lib, conn);
 		}
 		return MHD_YES;
 	}
@@ -97,13 +100,13 @@ static enum MHD_Result api_server_access(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (rq->too_big)
-		return api_server_too_big(conn);
+		return api_server_too_big(&s->lib, conn);
 	struct api_response rs;
 	if (api_route(s->st, method, url, rq->body ? rq->body : "", rq->len,
 		      &rs) != 0)
-		return api_server_reply(conn, 500,
+		return api_server_reply(&s->lib, conn, 500,
 					api_route_fault_json("out of memory"));
-	return api_server_reply(conn, rs.status, rs.body);
+	return api_server_reply(&s->lib, conn, rs.status, rs.body);
 }
 
 static void api_server_done(void *cls, struct MHD_Connection *conn,
@@ -128,11 +131,11 @@ static void *api_server_thread(void *opaque)
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	while (!r && !atomic_load(&s->stop))
-		if (MHD_run_wait(s->mhd, API_SERVER_TICK_MS) != MHD_YES)
+		if (s->lib.run_wait(s->mhd, API_SERVER_TICK_MS) != MHD_YES)
 			log_warn("api: the HTTP server's poll failed");
 	/* Here, under this thread's filter: closing the connections needs
 	 * calls the control thread's does not allow (shutdown). */
-	MHD_stop_daemon(s->mhd);
+	s->lib.stop_daemon(s->mhd);
 	return NULL;
 }
 
@@ -144,23 +147,30 @@ int api_server_start(struct api_server *s, int listen_fd, struct api_state *st,
 	s->st = st;
 	s->init = init;
 	s->init_opaque = opaque;
+	int r = mhd_lib_open(&s->lib, err, errlen);
+	if (r) {
+		close(listen_fd);
+		return r;
+	}
 	/* External polling, on our own thread: MHD starts no thread. */
-	s->mhd = MHD_start_daemon(
+	s->mhd = s->lib.start_daemon(
 	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, api_server_access,
 	    s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_SERVER_CONNECTIONS,
 	    MHD_OPTION_NOTIFY_COMPLETED, api_server_done, s, MHD_OPTION_END);
 	if (!s->mhd) {
 		close(listen_fd);
+		mhd_lib_close(&s->lib);
 		return errmsg(err, errlen, -EIO,
 			      "api: the HTTP server did not start");
 	}
-	int r = -pthread_mutex_init(&s->lock, NULL);
+	r = -pthread_mutex_init(&s->lock, NULL);
 	if (!r && (r = -pthread_cond_init(&s->cond, NULL)))
 		pthread_mutex_destroy(&s->lock);
 	if (r) {
-		MHD_stop_daemon(s->mhd);
+		s->lib.stop_daemon(s->mhd);
 		s->mhd = NULL;
+		mhd_lib_close(&s->lib);
 		return errmsg(err, errlen, r, "api: %s", strerror(-r));
 	}
 	if ((r = -pthread_create(&s->thread, NULL, api_server_thread, s))) {
@@ -189,11 +199,12 @@ void api_server_stop(struct api_server *s)
 		pthread_join(s->thread, NULL);
 		s->started = false;
 	} else if (s->mhd) {
-		MHD_stop_daemon(s->mhd);
+		s->lib.stop_daemon(s->mhd);
 	}
 	if (s->mhd) {
 		s->mhd = NULL;
 		pthread_cond_destroy(&s->cond);
 		pthread_mutex_destroy(&s->lock);
 	}
+	mhd_lib_close(&s->lib);
 }

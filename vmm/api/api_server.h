@@ -19,11 +19,11 @@
 #include <stddef.h>
 
 #include "vmm/api/api_routes.h"
+#include "vmm/api/mhd_lib.h"
 #include "vmm/base/compiler.h"
 
-struct MHD_Daemon;
-
 struct api_server {
+	struct mhd_lib lib; /* loaded by api_server_start */
 	struct MHD_Daemon *mhd;
 	struct api_state *st; /* borrowed; only the server's thread uses it */
 	pthread_t thread;
