@@ -269,6 +269,39 @@ static void test_zero(void **state)
 	assert_int_equal(gm_zero(gm, B_END, 1), -EFAULT);
 }
 
+/* Whole pages of anonymous RAM are dropped, not written: a page that was
+ * never touched stays out of memory, a dirty one reads back as zeros, and
+ * the partial pages at either end are cleared byte by byte. */
+static void test_zero_pages(void **state)
+{
+	(void)state;
+	struct guest_mem gm;
+	gm_init(&gm);
+	assert_int_equal(gm_add_ram(&gm, 0, 8 * PAGE, 0), 0);
+	uint8_t *h = gm.regions[0].hva;
+	unsigned char vec[8];
+
+	memset(h + PAGE, 0xab, 4 * PAGE);
+	assert_int_equal(gm_zero(&gm, PAGE + 0x80, 6 * PAGE), 0);
+	/* Before reading them (a read maps the zero page): pages 2..6 were
+	 * whole inside the range, so dropped; 5 and 6 were never touched
+	 * and stay so. */
+	assert_int_equal(mincore(h, 8 * PAGE, vec), 0);
+	for (unsigned i = 2; i < 7; i++)
+		assert_int_equal(vec[i] & 1, 0);
+	assert_int_equal(vec[1] & 1, 1); /* partial: written */
+	assert_true(all_byte(h + PAGE, 0x80, 0xab));
+	assert_true(all_byte(h + PAGE + 0x80, 6 * PAGE, 0));
+
+	/* Under a page: no page to drop, the bytes are cleared. */
+	memset(h, 0xcd, 0x40);
+	assert_int_equal(gm_zero(&gm, 0x10, 0x20), 0);
+	assert_true(all_byte(h, 0x10, 0xcd));
+	assert_true(all_byte(h + 0x10, 0x20, 0));
+	assert_true(all_byte(h + 0x30, 0x10, 0xcd));
+	gm_destroy(&gm);
+}
+
 static void test_end_of_region(void **state)
 {
 	struct guest_mem *gm = *state;
@@ -574,18 +607,17 @@ int main(void)
 					    teardown_abc),
 	    cmocka_unit_test_setup_teardown(test_read_write_inside, setup_abc,
 					    teardown_abc),
-	    cmocka_unit_test_setup_teardown(test_zero, setup_abc,
-					    teardown_abc),
+	    cmocka_unit_test_setup_teardown(test_zero, setup_abc, teardown_abc),
 	    cmocka_unit_test_setup_teardown(test_end_of_region, setup_abc,
 					    teardown_abc),
 	    cmocka_unit_test_setup_teardown(test_straddle, setup_abc,
 					    teardown_abc),
-	    cmocka_unit_test_setup_teardown(test_gaps, setup_abc,
-					    teardown_abc),
+	    cmocka_unit_test_setup_teardown(test_gaps, setup_abc, teardown_abc),
 	    cmocka_unit_test_setup_teardown(test_overflow_and_huge_len,
 					    setup_abc, teardown_abc),
 	    cmocka_unit_test(test_region_near_top),
 	    cmocka_unit_test(test_total),
+	    cmocka_unit_test(test_zero_pages),
 	    cmocka_unit_test_setup_teardown(test_clear, setup_abc,
 					    teardown_abc),
 	    cmocka_unit_test(test_destroy_then_access),

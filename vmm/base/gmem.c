@@ -60,8 +60,8 @@ int gm_add_ram_fd(struct guest_mem *gm, uint64_t gpa, uint64_t size,
 		gm->regions[at] = gm->regions[at - 1];
 		at--;
 	}
-	gm->regions[at] =
-	    (struct gm_region){.gpa = gpa, .size = size, .hva = p};
+	gm->regions[at] = (struct gm_region){
+	    .gpa = gpa, .size = size, .hva = p, .anon = fd < 0};
 	gm->nregions++;
 	return 0;
 }
@@ -200,11 +200,20 @@ int gm_write(const struct guest_mem *gm, uint64_t gpa, const void *src,
 
 int gm_zero(const struct guest_mem *gm, uint64_t gpa, uint64_t len)
 {
-	void *p = gm_host(gm, gpa, len);
-	if (!p)
+	const struct gm_region *r = gm_lookup(gm, gpa, len);
+	if (!r)
 		return -EFAULT;
-	if (len)
+	uint8_t *p = r->hva + (gpa - r->gpa);
+	/* The whole pages inside [p, p+len), if any: [a, b). */
+	uintptr_t a = ((uintptr_t)p + GM_PAGE - 1) & ~(uintptr_t)(GM_PAGE - 1);
+	uintptr_t b = ((uintptr_t)p + (size_t)len) & ~(uintptr_t)(GM_PAGE - 1);
+	if (r->anon && a < b &&
+	    madvise((void *)a, (size_t)(b - a), MADV_DONTNEED) == 0) {
+		memset(p, 0, (size_t)((uint8_t *)a - p));
+		memset((void *)b, 0, (size_t)(p + len - (uint8_t *)b));
+	} else if (len) {
 		memset(p, 0, (size_t)len);
+	}
 	gm_note_write(gm, gpa, NULL, len);
 	return 0;
 }

@@ -23,6 +23,7 @@ struct gm_region {
 	uint64_t gpa;  /* page aligned */
 	uint64_t size; /* page aligned, > 0 */
 	uint8_t *hva;  /* host mapping of the region */
+	bool anon;     /* anonymous memory: a dropped page reads as zeros */
 };
 
 /*
@@ -107,7 +108,9 @@ int gm_read(const struct guest_mem *gm, uint64_t gpa, void *dst,
 int gm_write(const struct guest_mem *gm, uint64_t gpa, const void *src,
 	     uint64_t len) VMM_WUR;
 
-/* Set [gpa, gpa+len) to zero. 0 or -EFAULT. */
+/* Set [gpa, gpa+len) to zero. 0 or -EFAULT. Whole pages of anonymous
+ * RAM are dropped rather than written (MADV_DONTNEED): no page is
+ * allocated to hold zeros, and fresh RAM stays untouched. */
 int gm_zero(const struct guest_mem *gm, uint64_t gpa, uint64_t len) VMM_WUR;
 
 /* True if [gpa, gpa+len) is wholly inside one region. */
