@@ -41,7 +41,8 @@ _Static_assert(sizeof(struct boot_e820_entry) == BP_E820_ENTRY_LEN,
 _Static_assert(E820_MAX_ENTRIES_ZEROPAGE == BP_E820_MAX, "zero-page.rst");
 
 /* The zero page is copied here whole: too big for the 16 KiB stack. */
-static struct boot_params bi_bp;
+/* Not cleared at boot: bi_copy_linux fills it before any field is read. */
+static struct boot_params bi_bp TG_NOCLEAR;
 
 const char *bi_proto_name(unsigned proto)
 {

@@ -2,9 +2,11 @@
 #include "insns.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "exitcodes.h"
+#include "io.h"
 #include "serial.h"
 #include "tgexit.h"
 
@@ -27,7 +29,11 @@ struct __attribute__((packed)) idtr {
 	uint64_t base;
 };
 
-static uint64_t insns_idt[256 * 2] __attribute__((aligned(16)));
+void *memset(void *dst, int c, size_t n);
+
+/* Not cleared at boot: insns_soft_int clears it (every other vector not
+ * present). */
+static uint64_t insns_idt[256 * 2] TG_NOCLEAR __attribute__((aligned(16)));
 
 static void insns_fail(const char *what, uint64_t got, uint64_t want)
 {
@@ -71,6 +77,7 @@ static void insns_soft_int(void)
 				(uint64_t)(uintptr_t)insns_idt};
 	uint16_t cs;
 	__asm__ __volatile__("mov %%cs, %0" : "=r"(cs));
+	memset(insns_idt, 0, sizeof(insns_idt));
 	insns_gate(3, insns_stub3, cs);
 	insns_gate(0x80, insns_stub80, cs);
 	__asm__ __volatile__("sidt %0" : "=m"(old));

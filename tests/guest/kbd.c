@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "kbd.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "exitcodes.h"
@@ -57,7 +58,11 @@ struct __attribute__((packed)) kbd_idtr {
 	uint64_t base;
 };
 
-static uint64_t kbd_idt[256 * 2] __attribute__((aligned(16)));
+void *memset(void *dst, int c, size_t n);
+
+/* Not cleared at boot: kbd_idt_init clears it (every other vector not
+ * present). */
+static uint64_t kbd_idt[256 * 2] TG_NOCLEAR __attribute__((aligned(16)));
 
 /* Ctrl, Alt, Delete pressed, then released (scancode set 1). */
 static const uint8_t kbd_chord[] = {0x1d, 0x38, 0xe0, 0x53,
@@ -89,6 +94,7 @@ static void kbd_idt_init(void)
 {
 	uint16_t cs;
 	__asm__ __volatile__("mov %%cs, %0" : "=r"(cs));
+	memset(kbd_idt, 0, sizeof(kbd_idt));
 	uint64_t a = (uint64_t)(uintptr_t)kbd_stub;
 	kbd_idt[KBD_VECTOR * 2] = (a & 0xffff) | (uint64_t)cs << 16 |
 				  (uint64_t)0x8e << 40 |
