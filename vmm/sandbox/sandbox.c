@@ -17,6 +17,8 @@
 #include "vmm/base/errmsg.h"
 #include "vmm/base/log.h"
 #include "vmm/sandbox/caps.h"
+#include "vmm/sandbox/filter.h"
+#include "vmm/sandbox/filter_pre.h"
 #include "vmm/sandbox/jail.h"
 #include "vmm/sandbox/policy.h"
 #include "vmm/sandbox/sigsys.h"
@@ -118,8 +120,14 @@ int sandbox_lockdown(struct sandbox *sb, char *err, size_t errlen)
 		return 0;
 	}
 	for (int c = VM_THREAD_CONTROL; c <= VM_THREAD_IO; c++) {
-		r = filter_build((enum vm_thread_class)c, mode, sb->pid,
-				 &sb->prog[c], err, errlen);
+		/* Compiled at build time where it could be (filter_pre.h). */
+		r = filter_pre_build((enum vm_thread_class)c, mode, sb->pid,
+				     &sb->prog[c]);
+		if (r == -ENOENT)
+			r = filter_build((enum vm_thread_class)c, mode, sb->pid,
+					 &sb->prog[c], err, errlen);
+		else if (r)
+			r = errmsg(err, errlen, r, "seccomp: %s", strerror(-r));
 		if (r)
 			return r;
 	}
