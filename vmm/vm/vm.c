@@ -4,6 +4,7 @@
 #include "vmm/vm/vm_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -274,7 +275,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 	      const struct accel_ops *accel, const struct vm_host *host,
 	      char *err, size_t errlen)
 {
-	memset(vm, 0, sizeof(*vm));
+	memset(vm, 0, offsetof(struct vm, vcpus));
+	memset(vm->vcpus, 0,
+	       sizeof(vm->vcpus[0]) *
+		   (cfg->cpus < CONFIG_MAX_CPUS ? cfg->cpus : CONFIG_MAX_CPUS));
+	vm->cmdline[0] = '\0';
 	vm->cfg = cfg;
 	vm->accel = accel;
 	vm->host = *host;
