@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "vmm/base/gcov.h"
 #include "vmm/base/layout.h"
 
 void tu_mem_init(struct guest_mem *gm, uint64_t mib)
@@ -31,4 +32,10 @@ void tu_write_temp(const void *data, size_t len, char *path, size_t cap)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, len), (ssize_t)len);
 	assert_int_equal(close(fd), 0);
+}
+
+void tu_child_exit(int code)
+{
+	gcov_write_last();
+	_exit(code);
 }

@@ -16,4 +16,8 @@ void tu_mem_init(struct guest_mem *gm, uint64_t mib);
  * static-free caller buffer `path` of `cap` bytes. Fails the test on error. */
 void tu_write_temp(const void *data, size_t len, char *path, size_t cap);
 
+/* End a forked test child with _exit(code), gcov's counters written
+ * first in coverage builds (vmm/base/gcov.h): _exit alone loses them. */
+_Noreturn void tu_child_exit(int code);
+
 #endif

@@ -15,6 +15,7 @@
 #endif
 
 #include "vmm/base/errmsg.h"
+#include "vmm/base/gcov.h"
 #include "vmm/base/log.h"
 #include "vmm/sandbox/caps.h"
 #include "vmm/sandbox/filter.h"
@@ -98,6 +99,8 @@ int sandbox_jail(struct sandbox *sb, pid_t *child, char *err, size_t errlen)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	/* Coverage builds: the jail hides the build tree's .gcda files. */
+	gcov_write_last();
 	r = jail_pivot(sb->cfg->jail, err, errlen);
 	if (!r)
 		r = jail_limits(err, errlen);
