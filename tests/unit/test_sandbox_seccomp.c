@@ -6,8 +6,13 @@
  * call, its number and the class named on stderr in enforce mode, and
  * fail with EPERM in errno mode; allowed calls still work. prctl only
  * names the calling thread, and only under the control filter. The
- * --jail supervisor's filter: kill and wait4 only for its child. Also
- * the SIGSYS message itself.
+ * --jail supervisor's filter: kill and wait4 only for its child. The
+ * API thread's filter: the same, and no ioctl or prctl. Also the SIGSYS
+ * message itself, and a handler that cannot be installed.
+ *
+ * Coverage builds: a child killed under the control, supervisor or API
+ * filter has written gcov's counters in its SIGSYS handler
+ * (vmm/base/gcov.h); the others' filters do not allow gcov's calls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +34,8 @@
 
 #include <cmocka.h>
 
+#include "tests/support/fault_sys.h"
+#include "tests/support/test_util.h"
 #include "vmm/kvm_ioctls.h"
 #include "vmm/sandbox/filter.h"
 #include "vmm/sandbox/policy.h"
@@ -109,11 +116,11 @@ struct outcome {
 };
 
 /* Fork; in the child load the filters of `classes` (in order, as a
- * thread created by a filtered thread stacks its own) for `mode` and
- * make call c. */
-static void run_child(const enum vm_thread_class *classes, size_t n,
-		      enum sandbox_seccomp mode, enum call c,
-		      struct outcome *out)
+ * thread created by a filtered thread stacks its own), or with `api`
+ * the API thread's alone, for `mode` and make call c. */
+static void run_filtered(bool api, const enum vm_thread_class *classes,
+			 size_t n, enum sandbox_seccomp mode, enum call c,
+			 struct outcome *out)
 {
 	int errp[2], fdp[2];
 	assert_int_equal(pipe(errp), 0);
@@ -130,21 +137,30 @@ static void run_child(const enum vm_thread_class *classes, size_t n,
 		/* Compiled first: a loaded filter forbids compiling. */
 		struct filter_prog p[2];
 		char e[256];
-		for (size_t i = 0; i < n && i < 2; i++)
+		if (api &&
+		    (filter_build_api(mode, getpid(), &p[0], e, sizeof(e)) ||
+		     filter_load(&p[0])))
+			_exit(CHILD_SETUP);
+		if (api)
+			sigsys_set_class(POLICY_API);
+		for (size_t i = 0; !api && i < n && i < 2; i++)
 			if (filter_build(classes[i], mode, getpid(), &p[i], e,
 					 sizeof(e)))
 				_exit(CHILD_SETUP);
-		for (size_t i = 0; i < n && i < 2; i++) {
+		for (size_t i = 0; !api && i < n && i < 2; i++) {
 			if (filter_load(&p[i]))
 				_exit(CHILD_SETUP);
 			sigsys_set_class(policy_class_name(classes[i]));
 		}
 		long r = do_call(c, fdp[1]);
-		if (r == -1 && errno == EPERM)
-			_exit(CHILD_EPERM);
-		if (r == -2)
-			_exit(CHILD_SETUP);
-		_exit(CHILD_PASSED);
+		int code = r == -1 && errno == EPERM ? CHILD_EPERM
+			   : r == -2		     ? CHILD_SETUP
+						     : CHILD_PASSED;
+		/* The API filter lets its thread end (exit), not the process
+		 * (exit_group); the child has one thread either way. */
+		if (api)
+			syscall(SYS_exit, code);
+		_exit(code);
 	}
 	close(errp[1]);
 	close(fdp[0]);
@@ -157,6 +173,13 @@ static void run_child(const enum vm_thread_class *classes, size_t n,
 	out->err[len] = '\0';
 	close(errp[0]);
 	assert_int_equal(waitpid(pid, &out->status, 0), pid);
+}
+
+static void run_child(const enum vm_thread_class *classes, size_t n,
+		      enum sandbox_seccomp mode, enum call c,
+		      struct outcome *out)
+{
+	run_filtered(false, classes, n, mode, c, out);
 }
 
 static void expect_sigsys(const struct outcome *o, const char *cls, enum call c)
@@ -227,6 +250,31 @@ static void test_io_forbidden(void **s)
 {
 	(void)s;
 	forbidden_calls(VM_THREAD_IO);
+}
+
+/* The API thread's filter (sandbox_api_thread): the same forbidden
+ * calls, and no ioctl and no prctl at all (it names itself first). */
+static void test_api_forbidden(void **s)
+{
+	(void)s;
+	static const enum call more[] = {CALL_KVM_RUN, CALL_PRCTL_NAME};
+	struct outcome o;
+	for (size_t i = 0; i < ARRAY_SIZE(forbidden) + ARRAY_SIZE(more); i++) {
+		enum call c = i < ARRAY_SIZE(forbidden)
+				  ? forbidden[i]
+				  : more[i - ARRAY_SIZE(forbidden)];
+		/* Test builds add the control thread's runtime rules. */
+		if (policy_sanitizer_build() &&
+		    (c == CALL_OPEN || c == CALL_PTRACE ||
+		     c == CALL_PRCTL_OTHER || c == CALL_PRCTL_NAME))
+			continue;
+		run_filtered(true, NULL, 0, SANDBOX_SECCOMP_ENFORCE, c, &o);
+		expect_sigsys(&o, POLICY_API, c);
+		run_filtered(true, NULL, 0, SANDBOX_SECCOMP_ERRNO, c, &o);
+		expect_exit(&o, CHILD_EPERM);
+	}
+	run_filtered(true, NULL, 0, SANDBOX_SECCOMP_ENFORCE, CALL_WRITE, &o);
+	expect_exit(&o, CHILD_PASSED);
 }
 
 /* ioctl by request number: KVM_RUN passes the vCPU filter (and fails
@@ -411,6 +459,37 @@ static void test_sigsys_message(void **s)
 	n = sigsys_format(buf, 16, SYS_ioctl, "vcpu", args);
 	assert_int_equal(n, 15);
 	assert_int_equal(strlen(buf), 15);
+	/* No room: nothing written. A number no table has, negative (a
+	 * forged si_syscall): its sign kept. No class: "?". */
+	buf[0] = 'x';
+	assert_int_equal(sigsys_format(buf, 0, SYS_ioctl, "vcpu", args), 0);
+	assert_int_equal(buf[0], 'x');
+	sigsys_format(buf, sizeof(buf), -5, NULL, args);
+	assert_non_null(strstr(buf, "the ? thread"));
+	assert_non_null(strstr(buf, "allow: unknown (-5) args"));
+	assert_null(sigsys_name(100000));
+}
+
+/* The handler cannot be installed: sigsys_install says so (-errno). */
+static void test_sigsys_install_fails(void **s)
+{
+	(void)s;
+	if (getuid() != 0)
+		skip(); /* fault_sys_install needs CAP_SYS_ADMIN */
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const struct fault_sys f =
+		    FAULT1(SYS_rt_sigaction, EINVAL, 0, SIGSYS);
+		if (fault_sys_install(&f, 1))
+			tu_child_exit(CHILD_SETUP);
+		tu_child_exit(sigsys_install() == -EINVAL ? 0 : 1);
+	}
+	int ws;
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	assert_true(WIFEXITED(ws));
+	assert_int_equal(WEXITSTATUS(ws), 0);
 }
 
 int main(void)
@@ -419,11 +498,13 @@ int main(void)
 	    cmocka_unit_test(test_control_forbidden),
 	    cmocka_unit_test(test_vcpu_forbidden),
 	    cmocka_unit_test(test_io_forbidden),
+	    cmocka_unit_test(test_api_forbidden),
 	    cmocka_unit_test(test_ioctl_by_request),
 	    cmocka_unit_test(test_stacked_filters),
 	    cmocka_unit_test(test_prctl_name),
 	    cmocka_unit_test(test_supervisor),
 	    cmocka_unit_test(test_sigsys_message),
+	    cmocka_unit_test(test_sigsys_install_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
