@@ -35,6 +35,9 @@ struct api_main {
 	/* InstanceStart: the API thread's request and its result. */
 	struct vm_config boot; /* a copy of the pending config to boot */
 	bool start_asked, start_done;
+	/* InstanceStarts asked so far: which request an answer is for (the
+	 * client may ask again as soon as it has one). */
+	unsigned start_seq;
 	int start_r;
 	char start_fault[API_FAULT_MAX];
 	struct vm *vm; /* the running VM, or NULL */
@@ -51,6 +54,7 @@ static int api_main_start(void *opaque, const struct api_config *ac,
 	m->boot = ac->cfg;
 	m->start_asked = true;
 	m->start_done = false;
+	m->start_seq++;
 	uint64_t one = 1;
 	if (write(m->wake_fd, &one, sizeof(one)) != sizeof(one)) {
 		m->start_asked = false;
@@ -170,13 +174,9 @@ static int api_main_flush_metrics(void *opaque, char *fault, size_t cap)
 	return r;
 }
 
-/* launch_hooks.started, on the control thread. */
-static void api_main_started(void *opaque, struct vm *vm, int r,
-			     const char *err)
+/* Under m->lock: answer the InstanceStart under way, if not yet. */
+static void api_main_answer(struct api_main *m, int r, const char *err)
 {
-	struct api_main *m = opaque;
-	pthread_mutex_lock(&m->lock);
-	m->vm = vm;
 	if (m->start_asked && !m->start_done) {
 		m->start_r = r;
 		snprintf(m->start_fault, sizeof(m->start_fault), "%s",
@@ -187,7 +187,35 @@ static void api_main_started(void *opaque, struct vm *vm, int r,
 		m->start_done = true;
 		pthread_cond_broadcast(&m->cond);
 	}
+}
+
+/* launch_hooks.started, on the control thread. */
+static void api_main_started(void *opaque, struct vm *vm, int r,
+			     const char *err)
+{
+	struct api_main *m = opaque;
+	pthread_mutex_lock(&m->lock);
+	m->vm = vm;
+	api_main_answer(m, r, err);
 	pthread_mutex_unlock(&m->lock);
+}
+
+/* On the control thread, once request `seq` is over (its VM, if any,
+ * gone): answer it with r and err if nothing has (launch_run's hooks
+ * answer first), and end it; a request asked since is left to the next
+ * round, untouched. Whether request seq booted. */
+static bool api_main_done(struct api_main *m, unsigned seq, int r,
+			  const char *err)
+{
+	pthread_mutex_lock(&m->lock);
+	m->vm = NULL;
+	if (m->start_seq == seq) {
+		api_main_answer(m, r, err);
+		m->start_asked = false;
+	}
+	bool booted = m->start_r == 0;
+	pthread_mutex_unlock(&m->lock);
+	return booted;
 }
 
 /* launch_hooks.stopped, on the control thread. */
@@ -249,6 +277,7 @@ static int api_main_boot_file(struct api_main *m, const char *path)
 		m->st.vm_state = API_RUNNING;
 		m->start_asked = true;
 		m->start_done = false;
+		m->start_seq++;
 		m->from_file = true;
 		uint64_t one = 1;
 		if (write(m->wake_fd, &one, sizeof(one)) != sizeof(one)) {
@@ -298,16 +327,14 @@ static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
 		}
 		pthread_mutex_lock(&m->lock);
 		struct vm_config cfg = m->boot;
+		unsigned seq = m->start_seq;
 		pthread_mutex_unlock(&m->lock);
 		/* PUT /logger: where the log goes from this boot on. */
 		char lerr[API_FAULT_MAX];
 		int lr = api_main_logger(&cfg, lerr, sizeof(lerr));
 		if (lr) {
 			log_error("%s", lerr);
-			api_main_started(m, NULL, lr, lerr);
-			pthread_mutex_lock(&m->lock);
-			m->start_asked = false;
-			pthread_mutex_unlock(&m->lock);
+			api_main_done(m, seq, lr, lerr);
 			if (m->from_file)
 				return VM_STATUS_ERROR;
 			continue;
@@ -317,11 +344,8 @@ static int api_main_serve(struct api_main *m, const struct accel_ops *accel,
 		int status = launch_run(&cfg, accel, m->sb, &hooks);
 		/* Every path of launch_run reports to the hooks; this is
 		 * in case one did not. */
-		api_main_started(m, NULL, -EIO, "the VM did not start");
-		pthread_mutex_lock(&m->lock);
-		bool booted = m->start_r == 0;
-		m->start_asked = false;
-		pthread_mutex_unlock(&m->lock);
+		bool booted =
+		    api_main_done(m, seq, -EIO, "the VM did not start");
 		/* A boot that failed before the sandbox was locked down
 		 * (a missing kernel, a bad disk) can be fixed and retried,
 		 * as Firecracker allows; after that, vmm exits. */
