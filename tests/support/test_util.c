@@ -13,6 +13,35 @@
 #include "vmm/base/gcov.h"
 #include "vmm/base/layout.h"
 
+int tu_fork_stderr(int *errfd)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		dup2(p[1], STDERR_FILENO);
+		close(p[1]);
+		return 0;
+	}
+	close(p[1]);
+	*errfd = p[0];
+	return (int)pid;
+}
+
+void tu_read_all(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t k;
+	while (len + 1 < cap && (k = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += (size_t)k;
+	if (cap)
+		buf[len] = '\0';
+	close(fd);
+}
+
 void tu_mem_init(struct guest_mem *gm, uint64_t mib)
 {
 	uint64_t bytes = mib << 20;

@@ -338,15 +338,9 @@ static void run_spawn(const struct fault_sys *f, size_t n)
 {
 	memset(seen, 0, sizeof(*seen));
 	seen->parent_rc = seen->child_rc = 1;
-	int errp[2];
-	assert_int_equal(pipe(errp), 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
+	int errfd;
+	pid_t pid = tu_fork_stderr(&errfd);
 	if (pid == 0) {
-		close(errp[0]);
-		dup2(errp[1], STDERR_FILENO);
-		close(errp[1]);
 		if (fault_sys_install(f, n))
 			tu_child_exit(2);
 		pid_t child = -1;
@@ -363,14 +357,7 @@ static void run_spawn(const struct fault_sys *f, size_t n)
 			waitpid(child, NULL, 0);
 		tu_child_exit(0);
 	}
-	close(errp[1]);
-	size_t len = 0;
-	ssize_t k;
-	while ((k = read(errp[0], seen->log + len,
-			 sizeof(seen->log) - 1 - len)) > 0)
-		len += (size_t)k;
-	seen->log[len] = '\0';
-	close(errp[0]);
+	tu_read_all(errfd, seen->log, sizeof(seen->log));
 	int ws;
 	assert_int_equal(waitpid(pid, &ws, 0), pid);
 	assert_true(WIFEXITED(ws));

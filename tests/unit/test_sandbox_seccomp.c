@@ -122,14 +122,10 @@ static void run_filtered(bool api, const enum vm_thread_class *classes,
 			 size_t n, enum sandbox_seccomp mode, enum call c,
 			 struct outcome *out)
 {
-	int errp[2], fdp[2];
-	assert_int_equal(pipe(errp), 0);
+	int errfd, fdp[2];
 	assert_int_equal(pipe(fdp), 0); /* a harmless fd for ioctl/write */
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
+	pid_t pid = tu_fork_stderr(&errfd);
 	if (pid == 0) {
-		dup2(errp[1], STDERR_FILENO);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(CHILD_SETUP);
 		if (mode == SANDBOX_SECCOMP_ENFORCE && sigsys_install())
@@ -162,16 +158,9 @@ static void run_filtered(bool api, const enum vm_thread_class *classes,
 			syscall(SYS_exit, code);
 		_exit(code);
 	}
-	close(errp[1]);
 	close(fdp[0]);
 	close(fdp[1]);
-	size_t len = 0;
-	ssize_t k;
-	while ((k = read(errp[0], out->err + len, sizeof(out->err) - 1 - len)) >
-	       0)
-		len += (size_t)k;
-	out->err[len] = '\0';
-	close(errp[0]);
+	tu_read_all(errfd, out->err, sizeof(out->err));
 	assert_int_equal(waitpid(pid, &out->status, 0), pid);
 }
 
@@ -342,13 +331,9 @@ enum sup_call {
 static void run_supervisor(enum sandbox_seccomp mode, enum sup_call c,
 			   struct outcome *out)
 {
-	int errp[2];
-	assert_int_equal(pipe(errp), 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
+	int errfd;
+	pid_t pid = tu_fork_stderr(&errfd);
 	if (pid == 0) {
-		dup2(errp[1], STDERR_FILENO);
 		pid_t other = getppid(), self = getpid();
 		pid_t child = fork();
 		if (child < 0)
@@ -393,14 +378,7 @@ static void run_supervisor(enum sandbox_seccomp mode, enum sup_call c,
 			_exit(CHILD_EPERM);
 		_exit(CHILD_PASSED);
 	}
-	close(errp[1]);
-	size_t len = 0;
-	ssize_t k;
-	while ((k = read(errp[0], out->err + len, sizeof(out->err) - 1 - len)) >
-	       0)
-		len += (size_t)k;
-	out->err[len] = '\0';
-	close(errp[0]);
+	tu_read_all(errfd, out->err, sizeof(out->err));
 	assert_int_equal(waitpid(pid, &out->status, 0), pid);
 }
 

@@ -115,15 +115,8 @@ static pid_t start(enum stand_in what, const struct fault_sys *f, size_t nf,
 {
 	memset(sh, 0, sizeof(*sh));
 	sh->rc = -1000;
-	int errp[2];
-	assert_int_equal(pipe(errp), 0);
-	fflush(NULL);
-	pid_t sup = fork();
-	assert_true(sup >= 0);
+	pid_t sup = tu_fork_stderr(errfd);
 	if (sup == 0) {
-		close(errp[0]);
-		dup2(errp[1], STDERR_FILENO);
-		close(errp[1]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		pid_t c = getppid(); /* not a child of ours */
 		if (what != CHILD_NONE) {
@@ -142,8 +135,6 @@ static pid_t start(enum stand_in what, const struct fault_sys *f, size_t nf,
 		fflush(stderr);
 		tu_child_exit(0);
 	}
-	close(errp[1]);
-	*errfd = errp[0];
 	return sup;
 }
 
@@ -152,12 +143,7 @@ static void finish(pid_t sup, int fd)
 {
 	int ws;
 	assert_int_equal(waitpid(sup, &ws, 0), sup);
-	size_t len = 0;
-	ssize_t k;
-	while ((k = read(fd, sh->err + len, sizeof(sh->err) - 1 - len)) > 0)
-		len += (size_t)k;
-	sh->err[len] = '\0';
-	close(fd);
+	tu_read_all(fd, sh->err, sizeof(sh->err));
 	if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
 		fail_msg("the supervisor ended with status 0x%x; stderr: %s",
 			 ws, sh->err);
