@@ -25,6 +25,10 @@ int tu_fork_stderr(int *errfd);
  * kept), then close it. */
 void tu_read_all(int fd, char *buf, size_t cap);
 
+/* `size` zeroed bytes shared with the children this process forks
+ * (MAP_SHARED anonymous memory; munmap it). Fails the test on error. */
+void *tu_shared(size_t size);
+
 /* End a forked test child with _exit(code), gcov's counters written
  * first in coverage builds (vmm/base/gcov.h): _exit alone loses them. */
 _Noreturn void tu_child_exit(int code);

@@ -58,9 +58,8 @@ static struct seen *seen;
 static int setup(void **state)
 {
 	(void)state;
-	seen = mmap(NULL, sizeof(*seen), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	return seen == MAP_FAILED ? -1 : 0;
+	seen = tu_shared(sizeof(*seen));
+	return 0;
 }
 
 static int teardown(void **state)

@@ -85,9 +85,7 @@ static int setup(void **state)
 	int fd = open(marker, O_WRONLY | O_CREAT, 0644);
 	assert_true(fd >= 0);
 	close(fd);
-	seen = mmap(NULL, sizeof(*seen), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert_true(seen != MAP_FAILED);
+	seen = tu_shared(sizeof(*seen));
 	return 0;
 }
 
@@ -543,9 +541,7 @@ static void test_netns_join(void **state)
 	(void)state;
 	if (getuid() != 0)
 		skip();
-	struct netns_seen *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
-				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert_true(s != MAP_FAILED);
+	struct netns_seen *s = tu_shared(sizeof(*s));
 	fflush(NULL);
 	pid_t pid = fork();
 	assert_true(pid >= 0);

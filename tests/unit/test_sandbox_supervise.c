@@ -58,9 +58,8 @@ static struct shared *sh;
 static int setup(void **state)
 {
 	(void)state;
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	return sh == MAP_FAILED ? -1 : 0;
+	sh = tu_shared(sizeof(*sh));
+	return 0;
 }
 
 static int teardown(void **state)
