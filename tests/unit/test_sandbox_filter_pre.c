@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -26,13 +25,9 @@ static void check_same(enum vm_thread_class cls, enum sandbox_seccomp mode,
 	int r = filter_pre_build(cls, mode, pid, &pre);
 	if (r == -ENOENT) {
 		/* Only for a pid that is another constant of the program. */
-		bool found = false;
-		for (size_t i = 0; i < filter_pre_count; i++)
-			if (filter_pre_table[i].cls == (int)cls &&
-			    filter_pre_table[i].mode == (int)mode)
-				found = filter_pre_collides(
-				    &filter_pre_table[i], pid);
-		assert_true(found);
+		const struct filter_pre *p = filter_pre_find(cls, mode);
+		assert_non_null(p);
+		assert_true(filter_pre_collides(p, pid));
 		return;
 	}
 	assert_int_equal(r, 0);

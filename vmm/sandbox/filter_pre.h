@@ -36,6 +36,10 @@ struct filter_pre {
 extern const struct filter_pre filter_pre_table[];
 extern const size_t filter_pre_count;
 
+/* The table's program for cls and mode, or NULL. */
+const struct filter_pre *filter_pre_find(enum vm_thread_class cls,
+					 enum sandbox_seccomp mode);
+
 /* Whether `self` is, as a number, a constant of p other than its pid
  * (the generator's pid_at are in increasing order). */
 bool filter_pre_collides(const struct filter_pre *p, pid_t self);
