@@ -420,7 +420,8 @@ int main(int argc, char **argv)
 	    "pio",	    "bzimage",	      "elf",	    "cmdline",
 	    "cli",	    "escape",	      "trace",	    "trace_text",
 	    "replay_blk",   "replay_net",     "replay_rng", "replay_console",
-	    "replay_vsock", "state",	      "vm_state"};
+	    "replay_vsock", "state",	      "vm_state",   "arm64_fdt",
+	    "arm64_image"};
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s CORPUS_DIR TRACES_DIR\n", argv[0]);
@@ -441,5 +442,6 @@ int main(int argc, char **argv)
 	seeds_trace(argv[2]);
 	seeds_state();
 	seeds_vm_state();
+	seeds_arm64();
 	return 0;
 }

@@ -40,6 +40,10 @@ void seeds_state(void);
  * the replay backend (seedgen_vm_state.c). */
 void seeds_vm_state(void);
 
+/* Seeds of the aarch64 device tree and Image harnesses
+ * (seedgen_arm64.c). */
+void seeds_arm64(void);
+
 /* Seeds of the trace and replay harnesses from the text traces in the
  * directory `traces` (seedgen_trace.c). */
 void seeds_trace(const char *traces);
