@@ -114,7 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(net_tap_init(&f->tap, f->sv[0], offloads, want_rx, f) == 0);
 	o.port = &f->tap.port;
 	memcpy(o.mac, "\x52\x54\x00\x00\x00\x01", 6);
-	memcpy(o.mac, mac, fz_bytes(&in, 6, &mac));
+	/* Two statements: the order a call's arguments are evaluated in is
+	 * unspecified, and fz_bytes sets mac. */
+	size_t nmac = fz_bytes(&in, 6, &mac);
+	memcpy(o.mac, mac, nmac);
 	h.opaque = &f->drv;
 	FUZZ_CHECK(virtio_net_init(&f->net, gm, &o) == 0);
 	if (virtio_mmio_init(&f->m, &f->net.dev, &h) == 0) {
