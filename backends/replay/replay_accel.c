@@ -7,6 +7,7 @@
  * cannot run.
  */
 #include "backends/replay/replay_accel.h"
+#include "backends/replay/replay_regs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -117,64 +118,15 @@ static int replay_accel_set_sregs(struct accel_vcpu *c,
 	return 0;
 }
 
-/* State (accel.h): the registers it was given, field by field, in
- * section "RPCP"; the VM has none of its own ("RPVM", empty). */
+/* State (accel.h): the registers it was given, field by field, in the
+ * architecture's section (replay_regs.h); the VM has none of its own
+ * ("RPVM", empty). */
 #define RP_STATE_VERSION 1
-
-#define RP_NREGS 18
-
-/* The general registers of r, in saved order. */
-static void rp_regs(struct accel_regs *r, uint64_t *g[RP_NREGS])
-{
-	uint64_t *all[RP_NREGS] = {
-	    &r->rax, &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi,
-	    &r->rsp, &r->rbp, &r->r8,  &r->r9,	&r->r10, &r->r11,
-	    &r->r12, &r->r13, &r->r14, &r->r15, &r->rip, &r->rflags};
-	memcpy(g, all, sizeof(all));
-}
-
-static void rp_put_seg(struct st_writer *w, const struct accel_segment *g)
-{
-	st_put_u64(w, g->base);
-	st_put_u32(w, g->limit);
-	st_put_u16(w, g->selector);
-	const uint8_t b[] = {g->type, g->present, g->dpl, g->db,      g->s,
-			     g->l,    g->g,	  g->avl, g->unusable};
-	st_put_bytes(w, b, sizeof(b));
-}
-
-static void rp_get_seg(struct st_reader *r, struct accel_segment *g)
-{
-	g->base = st_get_u64(r);
-	g->limit = st_get_u32(r);
-	g->selector = st_get_u16(r);
-	uint8_t *f[] = {&g->type, &g->present, &g->dpl, &g->db,	     &g->s,
-			&g->l,	  &g->g,       &g->avl, &g->unusable};
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		*f[i] = st_get_u8(r);
-}
 
 static int replay_accel_vcpu_save(struct accel_vcpu *c, struct st_writer *w)
 {
-	size_t mark = st_section_begin(w, "RPCP", RP_STATE_VERSION);
-	struct accel_regs regs = c->regs;
-	uint64_t *g[RP_NREGS];
-	rp_regs(&regs, g);
-	for (size_t i = 0; i < RP_NREGS; i++)
-		st_put_u64(w, *g[i]);
-	const struct accel_sregs *s = &c->sregs;
-	const struct accel_segment *segs[] = {&s->cs, &s->ds, &s->es, &s->fs,
-					      &s->gs, &s->ss, &s->tr, &s->ldt};
-	for (size_t i = 0; i < 8; i++)
-		rp_put_seg(w, segs[i]);
-	st_put_u64(w, s->gdt.base);
-	st_put_u16(w, s->gdt.limit);
-	st_put_u64(w, s->idt.base);
-	st_put_u16(w, s->idt.limit);
-	const uint64_t cr[] = {s->cr0, s->cr2,	s->cr3,	     s->cr4,
-			       s->cr8, s->efer, s->apic_base};
-	for (size_t i = 0; i < 7; i++)
-		st_put_u64(w, cr[i]);
+	size_t mark = st_section_begin(w, RP_REGS_SECTION, RP_STATE_VERSION);
+	rp_regs_put(w, &c->regs, &c->sregs);
 	st_section_end(w, mark);
 	long n = st_writer_end(w);
 	return n < 0 ? (int)n : 0;
@@ -186,23 +138,8 @@ static int replay_accel_vcpu_restore(struct accel_vcpu *c, struct st_reader *r)
 	struct accel_sregs s;
 	uint16_t ver;
 	struct st_reader sub;
-	st_section_open(r, "RPCP", RP_STATE_VERSION, &ver, &sub);
-	uint64_t *g[RP_NREGS];
-	rp_regs(&regs, g);
-	for (size_t i = 0; i < RP_NREGS; i++)
-		*g[i] = st_get_u64(&sub);
-	struct accel_segment *segs[] = {&s.cs, &s.ds, &s.es, &s.fs,
-					&s.gs, &s.ss, &s.tr, &s.ldt};
-	for (size_t i = 0; i < 8; i++)
-		rp_get_seg(&sub, segs[i]);
-	s.gdt.base = st_get_u64(&sub);
-	s.gdt.limit = st_get_u16(&sub);
-	s.idt.base = st_get_u64(&sub);
-	s.idt.limit = st_get_u16(&sub);
-	uint64_t *cr[] = {&s.cr0, &s.cr2,  &s.cr3,	&s.cr4,
-			  &s.cr8, &s.efer, &s.apic_base};
-	for (size_t i = 0; i < 7; i++)
-		*cr[i] = st_get_u64(&sub);
+	st_section_open(r, RP_REGS_SECTION, RP_STATE_VERSION, &ver, &sub);
+	rp_regs_get(&sub, &regs, &s);
 	st_section_close(r, &sub);
 	if (!st_ok(r))
 		return -EINVAL;

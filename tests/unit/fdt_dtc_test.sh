@@ -3,6 +3,7 @@
 #
 #   fdt_dtc_test.sh FDT_DUMP EXPECTED_DIR WORKDIR
 #
+# (with VMM_EMULATOR set, FDT_DUMP runs under it: a cross build's)
 # FDT_DUMP (tests/unit/fdt_dump.c) writes each fixed machine's blob. Per
 # machine:
 #  - `dtc -I dtb -O dts` decompiles it with status 0 and no warning (dtc
@@ -46,7 +47,7 @@ for k in sorted(out):
 PY
 }
 
-names=$("$dump" "$dir") || { echo "FAIL: $dump"; exit 1; }
+names=$(${VMM_EMULATOR:-} "$dump" "$dir") || { echo "FAIL: $dump"; exit 1; }
 for m in $names; do
   if ! dtc -I dtb -O dts -o "$dir/$m.dts" "$dir/$m.dtb" 2>"$dir/$m.err" ||
      [ -s "$dir/$m.err" ]; then

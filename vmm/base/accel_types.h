@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The accelerator interface's plain types (backends/accel.h has the ops):
- * an exit record, a vCPU's registers and segment state. In the base layer
+ * an exit record, a vCPU's registers and system state, of the host's
+ * architecture (an accelerator runs guests of its own). In the base layer
  * so that the x86 platform (CPU setup) and the devices' callers can fill
  * and read them without depending on a backend.
  */
@@ -47,6 +48,8 @@ struct accel_exit {
 	char detail[ACCEL_EXIT_DETAIL_MAX];
 };
 
+#if defined(__x86_64__)
+
 /* General purpose registers (x86-64). */
 struct accel_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
@@ -73,5 +76,25 @@ struct accel_sregs {
 	struct accel_dtable gdt, idt;
 	uint64_t cr0, cr2, cr3, cr4, cr8, efer, apic_base;
 };
+
+#elif defined(__aarch64__)
+
+/* General purpose registers (aarch64): x0-x30, SP_EL0, PC and PSTATE, as
+ * KVM's user_pt_regs. */
+struct accel_regs {
+	uint64_t x[31];
+	uint64_t sp, pc, pstate;
+};
+
+/* The EL1 registers KVM's kvm_regs has besides them: SP_EL1, ELR_EL1 and
+ * the five SPSRs. */
+struct accel_sregs {
+	uint64_t sp_el1, elr_el1;
+	uint64_t spsr[5];
+};
+
+#else
+#error "vmm runs on x86-64 and aarch64 hosts only"
+#endif
 
 #endif

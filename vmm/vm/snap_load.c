@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "vmm/base/errmsg.h"
-#include "vmm/platform/x86/cpuid.h"
+#include "vmm/base/host_cpu.h"
 #include "vmm/vm/file.h"
 
 static int snap_merge_disks(const struct vm_config *s, struct vm_config *c,
@@ -145,7 +145,7 @@ int snap_load_open(struct vm_config *cfg, struct snap_load *l, char *err,
 	if (!r)
 		r = snap_load_merge(&m, cfg, why, sizeof(why));
 	char vendor[SNAP_VENDOR_LEN + 1];
-	cpuid_host_vendor(vendor);
+	host_cpu_vendor(vendor);
 	if (!r && strcmp(vendor, m.vendor))
 		r = errmsg(why, sizeof(why), -EINVAL,
 			   "taken on a %s CPU, this host's is %s (the guest "

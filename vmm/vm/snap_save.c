@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "vmm/base/errmsg.h"
-#include "vmm/platform/x86/cpuid.h"
+#include "vmm/base/host_cpu.h"
 #include "vmm/vm/snap_file.h"
 #include "vmm/vm/vm_int.h"
 #include "vmm/vm/vm_pause.h"
@@ -88,7 +88,7 @@ static long snap_build(struct vm *vm, uint8_t *buf, size_t cap,
 		       uint64_t mem_bytes)
 {
 	char vendor[SNAP_VENDOR_LEN + 1];
-	cpuid_host_vendor(vendor);
+	host_cpu_vendor(vendor);
 	struct st_writer w;
 	st_writer_init(&w, buf, cap);
 	snap_file_begin(&w);

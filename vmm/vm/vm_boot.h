@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Loading a VM's kernel and platform tables, and the boot CPU's state. */
+/* Loading a VM's kernel and platform tables, and the boot CPU's state
+ * (the x86 machine: vm_boot_x86.c). */
 #ifndef VMM_VM_BOOT_H
 #define VMM_VM_BOOT_H
 

@@ -3,7 +3,6 @@
  * PMU and hypervisor leaves adjusted. */
 #include "vmm/platform/x86/cpuid.h"
 
-#include <cpuid.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -119,15 +118,4 @@ const struct cpuid_entry *cpuid_find(const struct cpuid_entry *t, unsigned n,
 		return &t[i];
 	}
 	return NULL;
-}
-
-void cpuid_host_vendor(char out[13])
-{
-	unsigned a, b, c, d;
-	__cpuid(0, a, b, c, d);
-	(void)a;
-	memcpy(out, &b, 4);
-	memcpy(out + 4, &d, 4);
-	memcpy(out + 8, &c, 4);
-	out[12] = '\0';
 }

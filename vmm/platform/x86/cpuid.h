@@ -33,8 +33,4 @@ int cpuid_build(const struct cpuid_entry *supported, unsigned n, unsigned vcpu,
 const struct cpuid_entry *cpuid_find(const struct cpuid_entry *t, unsigned n,
 				     uint32_t function, uint32_t index);
 
-/* The host CPU's vendor string from CPUID leaf 0 ("GenuineIntel",
- * "AuthenticAMD", ...), 12 bytes and a NUL, into out. */
-void cpuid_host_vendor(char out[13]);
-
 #endif
