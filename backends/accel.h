@@ -75,6 +75,11 @@ struct accel_ops {
 	int (*irqfd)(struct accel_vm *vm, uint32_t gsi, int fd,
 		     bool assign) VMM_WUR;
 
+	/* Optional (aarch64 backends; NULL elsewhere): the version of the
+	 * GIC the VM's in-kernel interrupt controller emulates, 2 or 3,
+	 * fixed when vm_create returns (the device tree describes it). */
+	unsigned (*gic_version)(struct accel_vm *vm);
+
 	/* Create vCPU `index` (0 is the boot CPU) with the platform's reset
 	 * state, CPUID and MSRs. 0 and *out, or -errno. */
 	int (*vcpu_create)(struct accel_vm *vm, unsigned index,

@@ -127,11 +127,11 @@ static void test_v3_tree(void **state)
 	assert_int_equal(cell("/rtc@9010000", "clocks", 0),
 			 cell("/apb-pclk", "phandle", 0));
 	/* virtio-mmio: edge-triggered SPIs */
-	assert_int_equal(cell64("/virtio_mmio@a000200", "reg", 0),
+	assert_int_equal(cell64("/virtio_mmio@a001000", "reg", 0),
 			 ARM64_VIRTIO_BASE + ARM64_VIRTIO_STRIDE);
-	assert_int_equal(cell("/virtio_mmio@a000200", "interrupts", 1),
+	assert_int_equal(cell("/virtio_mmio@a001000", "interrupts", 1),
 			 ARM64_VIRTIO_SPI + 1);
-	assert_int_equal(cell("/virtio_mmio@a000200", "interrupts", 2), 1);
+	assert_int_equal(cell("/virtio_mmio@a001000", "interrupts", 2), 1);
 	/* /chosen */
 	assert_str("/chosen", "bootargs", "console=ttyS0 panic=-1");
 	assert_str("/chosen", "stdout-path", "/serial@9000000");

@@ -12,6 +12,7 @@
 #include "devices/acpi_pm.h"
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
+#include "devices/pl031.h"
 #include "devices/pvpanic.h"
 #include "devices/rtc.h"
 #include "devices/serial.h"
@@ -38,6 +39,7 @@ struct vm {
 	struct debug_exit debug_exit;
 	struct acpi_pm acpi_pm;	   /* registered with --acpi on */
 	struct pvpanic pvpanic;	   /* registered with --acpi on */
+	struct pl031 pl031;	   /* the arm64 machine's RTC */
 	unsigned devices_ready;	   /* bitmask of initialised devices */
 	struct conout serial_out;  /* COM1 to host.serial_out_fd */
 	struct conout console_out; /* virtio console to host.console_out_fd */
@@ -68,5 +70,14 @@ struct vm {
 	struct vcpu vcpus[CONFIG_MAX_CPUS];
 	char cmdline[LAYOUT_CMDLINE_MAX];
 };
+
+/* vm.c: device host callbacks every machine uses (opaque is the vm). */
+void vm_cb_serial_tx(void *opaque, uint8_t byte);   /* to serial_out */
+void vm_cb_serial_rx_space(void *opaque);	    /* wakes the loop */
+int64_t vm_cb_now(void *opaque);		    /* RTC time, traced */
+void vm_cb_debug_exit(void *opaque, uint8_t value); /* stops the VM */
+/* Drive interrupt line `irq` to `level` for device `who`: traced first,
+ * a failure logged (rate-limited). */
+void vm_set_line(struct vm *vm, const char *who, uint32_t irq, int level);
 
 #endif

@@ -22,12 +22,8 @@
 #include "vmm/vm/host_dev.h"
 #include "vmm/vm/net_tap.h"
 #include "vmm/vm/vm_int.h"
+#include "vmm/vm/vm_machine.h"
 #include "vmm/vm/vm_vsock.h"
-
-/* IRQs for virtio devices, in order: the free ISA lines, then the
- * IO-APIC's pins 16-23. 4 is COM1; 8 the RTC; 12 the i8042 aux port. */
-static const uint8_t vdev_irqs[] = {5,	6,  7,	9,  10, 11, 13, 14, 15,
-				    16, 17, 18, 19, 20, 21, 22, 23};
 
 /* ---- event path ---- */
 
@@ -329,7 +325,10 @@ static int vdev_create(struct vm_vdev *v, char *err, size_t errlen)
 static int vdev_add(struct vm *vm, const struct vdev_type *type, unsigned i,
 		    char *err, size_t errlen)
 {
-	if (vm->nvdevs == VM_MAX_VDEVS || vm->nvdevs == sizeof(vdev_irqs))
+	uint64_t base;
+	uint32_t irq;
+	if (vm->nvdevs == VM_MAX_VDEVS ||
+	    vm_machine_virtio_slot(vm->nvdevs, &base, &irq))
 		return errmsg(err, errlen, -ENOSPC,
 			      "too many virtio devices (at most %d)",
 			      VM_MAX_VDEVS);
@@ -343,9 +342,8 @@ static int vdev_add(struct vm *vm, const struct vdev_type *type, unsigned i,
 	v->irq_fd = v->tap_fd = -1;
 	for (unsigned q = 0; q < VDEV_MAX_QUEUES; q++)
 		v->notify[q].fd = -1;
-	v->base = LAYOUT_VIRTIO_MMIO +
-		  (uint64_t)(vm->nvdevs - 1) * VIRTIO_MMIO_RANGE_LEN;
-	v->irq = vdev_irqs[vm->nvdevs - 1];
+	v->base = base;
+	v->irq = irq;
 
 	int r = vdev_create(v, err, errlen);
 	if (r)

@@ -28,10 +28,15 @@
 #define ARM64_RTC_SIZE 0x1000ull
 #define ARM64_RTC_SPI  2u
 
-/* virtio-mmio devices: ARM64_VIRTIO_STRIDE apart from ARM64_VIRTIO_BASE,
- * device i on SPI ARM64_VIRTIO_SPI + i. */
+/* The debug-exit register for test guests (devices/debug_exit.h): not in
+ * the device tree, as the x86 port 0xf4 is in no table. */
+#define ARM64_DEBUG_EXIT_BASE 0x09020000ull
+
+/* virtio-mmio devices: ARM64_VIRTIO_STRIDE apart from ARM64_VIRTIO_BASE
+ * (one transport window each, devices/virtio/mmio.h), device i on SPI
+ * ARM64_VIRTIO_SPI + i. */
 #define ARM64_VIRTIO_BASE   0x0a000000ull
-#define ARM64_VIRTIO_STRIDE 0x200ull
+#define ARM64_VIRTIO_STRIDE 0x1000ull
 #define ARM64_VIRTIO_SPI    16u
 
 /* Where devices may be: [0, ARM64_MMIO_END). */

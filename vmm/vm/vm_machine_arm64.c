@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The arm64 machine (vm_machine.h) on the memory map of
+ * vmm/platform/arm64/memmap.h: one RAM region from ARM64_RAM_BASE, a
+ * 16550 UART, a PL031 RTC and the test guests' debug-exit register on
+ * the MMIO bus, virtio-mmio devices on their own SPIs. The GIC, the
+ * timer and PSCI are the accelerator's (KVM's in-kernel vGIC). */
+#include "vmm/vm/vm_machine.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/base/errmsg.h"
+#include "vmm/platform/arm64/memmap.h"
+#include "vmm/vm/vm_int.h"
+
+_Static_assert(ARM64_VIRTIO_STRIDE >= VIRTIO_MMIO_RANGE_LEN,
+	       "a virtio slot must hold the transport's window");
+_Static_assert(ARM64_VIRTIO_BASE +
+			   (uint64_t)VM_MAX_VDEVS * ARM64_VIRTIO_STRIDE <=
+		       ARM64_MMIO_END &&
+		   ARM64_VIRTIO_SPI + VM_MAX_VDEVS <= ARM64_SPI_COUNT,
+	       "every virtio device must fit the map and the SPIs");
+
+enum {
+	DEV_SERIAL = 1u << 0,
+	DEV_PL031 = 1u << 1,
+};
+
+int vm_machine_virtio_slot(unsigned slot, uint64_t *base, uint32_t *irq)
+{
+	if (slot >= VM_MAX_VDEVS)
+		return -ENOSPC;
+	*base = ARM64_VIRTIO_BASE + (uint64_t)slot * ARM64_VIRTIO_STRIDE;
+	*irq = ARM64_VIRTIO_SPI + slot;
+	return 0;
+}
+
+int vm_machine_ctrl_alt_del(struct vm *vm)
+{
+	(void)vm;
+	return -ENOTSUP; /* no keyboard: a guest powers off through PSCI */
+}
+
+static void vm_arm64_serial_irq(void *opaque, int level)
+{
+	vm_set_line(opaque, "serial", ARM64_UART_SPI, level);
+}
+
+int vm_machine_memory(struct vm *vm, char *err, size_t errlen)
+{
+	uint64_t bytes = vm->cfg->mem_mib << 20;
+	if (bytes == 0 || bytes > ARM64_RAM_MAX)
+		return errmsg(err, errlen, -EINVAL,
+			      "--mem %" PRIu64 " MiB: the arm64 machine has "
+			      "1 MiB to %llu GiB of RAM",
+			      vm->cfg->mem_mib, ARM64_RAM_MAX >> 30);
+	unsigned flags = vm->cfg->mem_merge ? GM_MERGEABLE : 0;
+	int fd = vm->host.ram_file ? vm->host.ram_file->fd : -1;
+	int r = gm_add_ram_fd(&vm->mem, ARM64_RAM_BASE, bytes, flags, fd, 0);
+	if (r)
+		return errmsg(err, errlen, r,
+			      "cannot %s %" PRIu64 " MiB of guest RAM: %s",
+			      fd >= 0 ? "map the memory file's" : "allocate",
+			      vm->cfg->mem_mib, strerror(-r));
+	const struct gm_region *g = &vm->mem.regions[0];
+	r = vm->accel->map_memory(vm->avm, 0, g->gpa, g->size, g->hva);
+	return r ? errmsg(err, errlen, r, "%s", "") : 0;
+}
+
+int vm_machine_devices(struct vm *vm, char *err, size_t errlen)
+{
+	struct serial_host sh = {.tx = vm_cb_serial_tx,
+				 .set_irq = vm_arm64_serial_irq,
+				 .rx_space = vm_cb_serial_rx_space,
+				 .opaque = vm};
+	struct pl031_host rh = {.now = vm_cb_now, .opaque = vm};
+	int r;
+
+	if ((r = serial_init(&vm->serial, &sh)))
+		return errmsg(err, errlen, r, "serial: %s", strerror(-r));
+	vm->devices_ready |= DEV_SERIAL;
+	if ((r = pl031_init(&vm->pl031, &rh)))
+		return errmsg(err, errlen, r, "pl031: %s", strerror(-r));
+	vm->devices_ready |= DEV_PL031;
+	vm->debug_exit =
+	    (struct debug_exit){.exit = vm_cb_debug_exit, .opaque = vm};
+
+	const struct {
+		uint64_t base, len;
+		const struct bus_dev_ops *ops;
+		void *dev;
+		const char *name;
+	} mmio[] = {
+	    {ARM64_UART_BASE, SERIAL_NREGS, &serial_ops, &vm->serial, "serial"},
+	    {ARM64_RTC_BASE, PL031_RANGE_LEN, &pl031_ops, &vm->pl031, "pl031"},
+	    {ARM64_DEBUG_EXIT_BASE, DEBUG_EXIT_RANGE_LEN, &debug_exit_ops,
+	     &vm->debug_exit, "debug-exit"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(mmio); i++) {
+		r = bus_register(&vm->mmio, mmio[i].base, mmio[i].len,
+				 mmio[i].ops, mmio[i].dev, mmio[i].name);
+		if (r)
+			return errmsg(err, errlen, r,
+				      "registering %s at 0x%" PRIx64 ": %s",
+				      mmio[i].name, mmio[i].base, strerror(-r));
+	}
+	return 0;
+}
+
+void vm_machine_destroy(struct vm *vm)
+{
+	if (vm->devices_ready & DEV_SERIAL)
+		serial_destroy(&vm->serial);
+	if (vm->devices_ready & DEV_PL031)
+		pl031_destroy(&vm->pl031);
+}
