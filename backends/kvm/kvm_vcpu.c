@@ -12,12 +12,8 @@
 #include <unistd.h>
 
 #include "backends/kvm/kvm_internal.h"
+#include "backends/kvm/kvm_kick.h"
 #include "vmm/base/log.h"
-
-/* The signal that kicks a vCPU thread out of KVM_RUN. It is blocked on
- * vCPU threads except inside KVM_RUN (KVM_SET_SIGNAL_MASK), so a kick that
- * arrives between runs stays pending and ends the next KVM_RUN at once. */
-#define KVM_KICK_SIGNAL SIGUSR1
 
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_SYSENTER_CS 0x174
@@ -197,36 +193,11 @@ void kvm_vcpu_destroy(struct accel_vcpu *v)
 	free(v);
 }
 
-static void kvm_kick_handler(int sig) { (void)sig; }
-
 int kvm_vcpu_thread_init(struct accel_vcpu *v)
 {
-	/* The handler only has to exist so that the kick does not kill the
-	 * process; installing it again is harmless. */
-	struct sigaction sa = {.sa_handler = kvm_kick_handler};
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(KVM_KICK_SIGNAL, &sa, NULL) < 0)
-		return -errno;
-
-	sigset_t block, run_mask;
-	sigemptyset(&block);
-	sigaddset(&block, KVM_KICK_SIGNAL);
-	int r = pthread_sigmask(SIG_BLOCK, &block, &run_mask);
+	int r = kvm_kick_thread_init(v->fd);
 	if (r)
-		return -r;
-	/* Inside KVM_RUN: this thread's mask without the kick signal. */
-	sigdelset(&run_mask, KVM_KICK_SIGNAL);
-	/* The kernel's sigset_t is 64 bits here: room for it after the
-	 * header's flexible array. */
-	union {
-		struct kvm_signal_mask hdr;
-		uint8_t buf[sizeof(struct kvm_signal_mask) + 8];
-	} km;
-	km.hdr.len = 8;
-	memcpy(km.hdr.sigset, &run_mask, 8);
-	if (ioctl(v->fd, KVM_SET_SIGNAL_MASK, &km) < 0)
-		return -errno;
-
+		return r;
 	v->thread = pthread_self();
 	atomic_store(&v->thread_ready, true);
 	return 0;
@@ -236,17 +207,6 @@ void kvm_vcpu_kick(struct accel_vcpu *v)
 {
 	if (atomic_load(&v->thread_ready))
 		pthread_kill(v->thread, KVM_KICK_SIGNAL);
-}
-
-/* Consume a pending kick so the next KVM_RUN does not return at once. */
-static void kvm_vcpu_eat_kick(void)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, KVM_KICK_SIGNAL);
-	struct timespec zero = {0, 0};
-	while (sigtimedwait(&s, NULL, &zero) > 0)
-		;
 }
 
 static void kvm_vcpu_io_exit(struct accel_vcpu *v, struct accel_exit *exit)
@@ -279,7 +239,7 @@ int kvm_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 	if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 		int e = errno;
 		if (e == EINTR || e == EAGAIN) {
-			kvm_vcpu_eat_kick();
+			kvm_kick_eat();
 			exit->reason = ACCEL_EXIT_INTR;
 			return 0;
 		}

@@ -125,5 +125,9 @@
 #define TG_EXIT_VVSOCK 51
 #define TG_EXIT_KBD    52
 #define TG_EXIT_CSUM   53
+/* arm64 (arm64/main.c): a PSCI call failed (version below 0.2, CPU_ON);
+ * the architected timer does not count or reports no frequency. */
+#define TG_EXIT_PSCI 54
+#define TG_EXIT_TIMER 55
 
 #endif

@@ -123,6 +123,9 @@ static int api_main_ctrl_alt_del(void *opaque, char *fault, size_t cap)
 		snprintf(fault, cap, "SendCtrlAltDel: %s",
 			 r == -ENOSPC ? "the i8042 keyboard's buffer is full "
 					"(the guest does not read its keyboard)"
+			 : r == -ENOTSUP   ? "this machine has no keyboard "
+					     "(aarch64: the guest powers off "
+					     "through PSCI)"
 			 : r == -ECANCELED ? "the microVM stopped"
 					   : strerror(-r));
 	pthread_mutex_unlock(&m->lock);

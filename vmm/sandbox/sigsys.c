@@ -102,11 +102,19 @@ static void sigsys_die(void)
 static void sigsys_handler(int sig, siginfo_t *si, void *ucv)
 {
 	const ucontext_t *uc = ucv;
+#if defined(__x86_64__)
 	unsigned long args[3] = {
 	    (unsigned long)uc->uc_mcontext.gregs[REG_RDI],
 	    (unsigned long)uc->uc_mcontext.gregs[REG_RSI],
 	    (unsigned long)uc->uc_mcontext.gregs[REG_RDX],
 	};
+#else /* aarch64: x0-x2 */
+	unsigned long args[3] = {
+	    (unsigned long)uc->uc_mcontext.regs[0],
+	    (unsigned long)uc->uc_mcontext.regs[1],
+	    (unsigned long)uc->uc_mcontext.regs[2],
+	};
+#endif
 	char msg[256];
 	(void)sig;
 	size_t n =

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The aarch64 KVM backend, VM level (kvm_arm64.h): /dev/kvm, the VM and
+ * its vGIC, memory, interrupt lines, and the accel_ops table. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "backends/kvm/arm64/kvm_arm64.h"
+#include "vmm/base/compiler.h"
+#include "vmm/base/log.h"
+
+static int kvm_arm64_open_dev(int *fd)
+{
+	*fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	int r = -errno;
+	log_error("cannot open /dev/kvm: %s (is KVM enabled, and may this user "
+		  "open it?)",
+		  strerror(-r));
+	return r;
+}
+
+static int kvm_arm64_sys_open(struct accel_sys **out)
+{
+	struct accel_sys *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	int r = kvm_arm64_open_dev(&s->kvm_fd);
+	if (r) {
+		free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+static void kvm_arm64_sys_close(struct accel_sys *s)
+{
+	if (!s)
+		return;
+	close(s->kvm_fd);
+	free(s);
+}
+
+static int kvm_arm64_cap(int fd, long cap)
+{
+	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+	return r < 0 ? 0 : r;
+}
+
+static void kvm_arm64_vm_destroy(struct accel_vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->own_kvm_fd && vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm);
+}
+
+/* What the VM needs of /dev/kvm: 0, or -ENOTSUP with the missing one
+ * logged. */
+static int kvm_arm64_check(struct accel_vm *vm)
+{
+	int api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api != KVM_API_VERSION) {
+		log_error("/dev/kvm speaks API %d, vmm needs %d", api,
+			  KVM_API_VERSION);
+		return -ENOTSUP;
+	}
+	static const struct {
+		long cap;
+		const char *name;
+	} need[] = {
+	    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+	    {KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG"},
+	    {KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2"},
+	    {KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL"},
+	    {KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD"},
+	    {KVM_CAP_IRQFD, "KVM_CAP_IRQFD"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+		if (!kvm_arm64_cap(vm->kvm_fd, need[i].cap)) {
+			log_error("/dev/kvm lacks %s", need[i].name);
+			return -ENOTSUP;
+		}
+	}
+	int max_vcpus = kvm_arm64_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
+	if (max_vcpus > 0 && vm->ncpus > (unsigned)max_vcpus) {
+		log_error("KVM allows at most %d vCPUs, %u requested",
+			  max_vcpus, vm->ncpus);
+		return -EINVAL;
+	}
+	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size < (int)sizeof(struct kvm_run)) {
+		log_error("KVM_GET_VCPU_MMAP_SIZE: bad size %d", vm->run_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int kvm_arm64_vm_create(const struct accel_vm_config *cfg,
+			       struct accel_vm **out)
+{
+	struct accel_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->kvm_fd = vm->vm_fd = vm->gic_fd = -1;
+	vm->ncpus = cfg->ncpus;
+	int r = 0;
+	if (cfg->sys)
+		vm->kvm_fd = cfg->sys->kvm_fd;
+	else if (!(r = kvm_arm64_open_dev(&vm->kvm_fd)))
+		vm->own_kvm_fd = true;
+	if (r || (r = kvm_arm64_check(vm)))
+		goto fail;
+	/* The largest guest-physical address space KVM offers (RAM may
+	 * reach ARM64_RAM_BASE + 1 TiB); 0: its default, 40 bits. */
+	int ipa = kvm_arm64_cap(vm->kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM,
+			  ipa > 0 ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa) : 0);
+	if (vm->vm_fd < 0) {
+		r = -errno;
+		log_error("KVM_CREATE_VM: %s", strerror(-r));
+		goto fail;
+	}
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &vm->target) < 0) {
+		r = -errno;
+		log_error("KVM_ARM_PREFERRED_TARGET: %s", strerror(-r));
+		goto fail;
+	}
+	/* Loads and stores KVM cannot decode exit to us, for the
+	 * diagnostic, instead of failing KVM_RUN. Optional. */
+	if (kvm_arm64_cap(vm->vm_fd, KVM_CAP_ARM_NISV_TO_USER)) {
+		struct kvm_enable_cap ec = {.cap = KVM_CAP_ARM_NISV_TO_USER};
+		vm->nisv = ioctl(vm->vm_fd, KVM_ENABLE_CAP, &ec) == 0;
+	}
+	if ((r = kvm_arm64_gic_create(vm)))
+		goto fail;
+	*out = vm;
+	return 0;
+fail:
+	kvm_arm64_vm_destroy(vm);
+	return r;
+}
+
+static int kvm_arm64_map_memory(struct accel_vm *vm, uint32_t slot,
+				uint64_t gpa, uint64_t size, void *hva)
+{
+	struct kvm_userspace_memory_region mr = {
+	    .slot = slot,
+	    .guest_phys_addr = gpa,
+	    .memory_size = size,
+	    .userspace_addr = (uintptr_t)hva,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
+		int e = errno;
+		log_error("KVM_SET_USER_MEMORY_REGION slot %u at 0x%" PRIx64
+			  " (+0x%" PRIx64 "): %s",
+			  slot, gpa, size, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+/* The core's GSI is the SPI's number (INTID - 32), as in the device tree
+ * and in KVM's default irqfd routing. */
+static int kvm_arm64_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level)
+{
+	if (gsi >= KVM_ARM64_GIC_NR_IRQS - 32)
+		return -EINVAL;
+	struct kvm_irq_level irq = {
+	    .irq =
+		(KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (gsi + 32),
+	    .level = level ? 1 : 0};
+	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
+}
+
+static int kvm_arm64_ioeventfd(struct accel_vm *vm, uint64_t addr, unsigned len,
+			       uint64_t data, int fd, bool assign)
+{
+	struct kvm_ioeventfd io = {
+	    .datamatch = data,
+	    .addr = addr,
+	    .len = len,
+	    .fd = fd,
+	    .flags = KVM_IOEVENTFD_FLAG_DATAMATCH |
+		     (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		int e = errno;
+		log_error("KVM_IOEVENTFD at 0x%" PRIx64 ": %s", addr,
+			  strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+static int kvm_arm64_irqfd(struct accel_vm *vm, uint32_t gsi, int fd,
+			   bool assign)
+{
+	struct kvm_irqfd irq = {
+	    .fd = (uint32_t)fd,
+	    .gsi = gsi,
+	    .flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN,
+	};
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &irq) < 0) {
+		int e = errno;
+		log_error("KVM_IRQFD for SPI %u: %s", gsi, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+static unsigned kvm_arm64_gic_version(struct accel_vm *vm)
+{
+	return vm->gic_version;
+}
+
+const struct accel_ops kvm_accel_ops = {
+    .name = "kvm",
+    .sys_open = kvm_arm64_sys_open,
+    .sys_close = kvm_arm64_sys_close,
+    .vm_create = kvm_arm64_vm_create,
+    .vm_destroy = kvm_arm64_vm_destroy,
+    .map_memory = kvm_arm64_map_memory,
+    .set_irq_line = kvm_arm64_set_irq_line,
+    .ioeventfd = kvm_arm64_ioeventfd,
+    .irqfd = kvm_arm64_irqfd,
+    .gic_version = kvm_arm64_gic_version,
+    .vcpu_create = kvm_arm64_vcpu_create,
+    .vcpu_destroy = kvm_arm64_vcpu_destroy,
+    .vcpu_thread_init = kvm_arm64_vcpu_thread_init,
+    .vcpu_run = kvm_arm64_vcpu_run,
+    .vcpu_kick = kvm_arm64_vcpu_kick,
+    .get_regs = kvm_arm64_get_regs,
+    .set_regs = kvm_arm64_set_regs,
+    .get_sregs = kvm_arm64_get_sregs,
+    .set_sregs = kvm_arm64_set_sregs,
+    /* Snapshots of aarch64 VMs are not written yet (docs/arm64.md). */
+};
