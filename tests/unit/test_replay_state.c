@@ -38,6 +38,7 @@ static void two_free(struct two *t)
 
 /* Distinct values in every field, so a field saved in another's place
  * shows. */
+#if defined(__x86_64__)
 static void fill(struct accel_regs *r, struct accel_sregs *s)
 {
 	uint8_t *p = (uint8_t *)r;
@@ -100,6 +101,26 @@ static void same_sregs(const struct accel_sregs *x, const struct accel_sregs *y)
 	assert_int_equal(x->efer, y->efer);
 	assert_int_equal(x->apic_base, y->apic_base);
 }
+#else
+/* aarch64: SP_EL1, ELR_EL1 and the SPSRs, all plain 64-bit fields. */
+static void fill(struct accel_regs *r, struct accel_sregs *s)
+{
+	uint8_t *p = (uint8_t *)r;
+	for (size_t i = 0; i < sizeof(*r); i++)
+		p[i] = (uint8_t)(i * 7 + 1);
+	s->sp_el1 = 0xffff800012345670ull, s->elr_el1 = 0xffff800000081000ull;
+	for (unsigned i = 0; i < 5; i++)
+		s->spsr[i] = 0x3c5ull + i;
+}
+
+static void same_sregs(const struct accel_sregs *x, const struct accel_sregs *y)
+{
+	assert_int_equal(x->sp_el1, y->sp_el1);
+	assert_int_equal(x->elr_el1, y->elr_el1);
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal(x->spsr[i], y->spsr[i]);
+}
+#endif
 
 /* Save a's state (VM, then vCPU) into buf; its length. */
 static size_t save(struct two *t, uint8_t *buf, size_t cap)

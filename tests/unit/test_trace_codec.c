@@ -107,6 +107,8 @@ static void test_header_errors(void **state)
 	bad_header(&e, 10, 33, e.len, -EINVAL, "corrupt header");
 	bad_header(&e, 24, 0, e.len, -EINVAL, "bad machine");
 	bad_header(&e, 30, 2, e.len, -EINVAL, "bad machine");
+	/* The arm64 machine has no ACPI ports: its platform flags are 0. */
+	bad_header(&e, 12, TRACE_ARCH_AARCH64, e.len, -EINVAL, "bad machine");
 	/* Devices out of order: a disk after the net. */
 	bad_header(&e, TRACE_HDR_FIXED + 2 * TRACE_DEV_SIZE, TRACE_DEV_BLK,
 		   e.len, -EINVAL, "device 2 is out of order");
@@ -119,6 +121,28 @@ static void test_header_errors(void **state)
 	/* A reserved byte set: the text form could not show it. */
 	bad_header(&e, TRACE_HDR_FIXED + 44, 1, e.len, -EINVAL,
 		   "device 0 sets bytes its kind does not use");
+	tenc_free(&e);
+}
+
+/* An arm64 machine's header round-trips, and its arch is kept. */
+static void test_header_arm64(void **state)
+{
+	(void)state;
+	struct trace_header h, g;
+	struct tenc e;
+	char err[256];
+	size_t start;
+	mk_header(&h);
+	h.arch = TRACE_ARCH_AARCH64;
+	h.platform = 0;
+	tenc_init(&e);
+	tenc_header(&e, &h);
+	assert_int_equal(
+	    tdec_header(e.p, e.len, false, &g, &start, err, sizeof(err)), 0);
+	assert_int_equal(g.arch, TRACE_ARCH_AARCH64);
+	assert_int_equal(g.platform, 0);
+	assert_int_equal(g.cpus, 2);
+	assert_int_equal(g.ndevs, 5);
 	tenc_free(&e);
 }
 
@@ -339,6 +363,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_header_roundtrip),
 	    cmocka_unit_test(test_header_errors),
+	    cmocka_unit_test(test_header_arm64),
 	    cmocka_unit_test(test_records_roundtrip),
 	    cmocka_unit_test(test_mem_split),
 	    cmocka_unit_test(test_record_errors),

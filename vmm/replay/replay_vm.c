@@ -115,6 +115,8 @@ static int replay_config(struct replay *rp)
 	struct vm_host *h = &rp->host;
 	config_defaults(c);
 	c->accel = "replay";
+	c->machine = rp->hdr.arch == TRACE_ARCH_AARCH64 ? VM_MACHINE_ARM64
+							: VM_MACHINE_X86;
 	c->mem_mib = rp->hdr.mem_mib;
 	c->cpus = rp->hdr.cpus;
 	c->acpi = rp->hdr.platform & TRACE_PLATFORM_ACPI;

@@ -290,10 +290,11 @@ int record_open(struct recorder **out, const char *path, struct vm_config *cfg,
 		return e;
 	cfg->eventfd = false;
 	r->hdr.version = TRACE_VERSION;
-	r->hdr.arch = TRACE_ARCH_X86_64;
+	bool x86 = cfg->machine == VM_MACHINE_X86;
+	r->hdr.arch = x86 ? TRACE_ARCH_X86_64 : TRACE_ARCH_AARCH64;
 	r->hdr.mem_mib = cfg->mem_mib;
 	r->hdr.cpus = cfg->cpus;
-	r->hdr.platform = cfg->acpi ? TRACE_PLATFORM_ACPI : 0;
+	r->hdr.platform = x86 && cfg->acpi ? TRACE_PLATFORM_ACPI : 0;
 	/* In the order vmm creates the devices (vm_virtio.c). */
 	for (const struct vdev_type *const *t = vdev_types; *t; t++) {
 		unsigned n = host_dev_count(cfg, *t);

@@ -25,7 +25,8 @@
 
 #define TRACE_MAGIC	  "VMMTRACE" /* 8 bytes, no NUL */
 #define TRACE_VERSION	  1
-#define TRACE_ARCH_X86_64 1
+#define TRACE_ARCH_X86_64  1	 /* the x86 machine (vmm/vm/vm_machine.h) */
+#define TRACE_ARCH_AARCH64 2	 /* the arm64 machine */
 #define TRACE_HDR_FIXED	  32	/* bytes before the device entries */
 #define TRACE_DEV_SIZE	  48	/* bytes per device entry */
 #define TRACE_REC_HDR	  8	/* bytes per record header */
@@ -61,7 +62,7 @@ struct trace_dev {
 
 struct trace_header {
 	uint16_t version;
-	uint32_t arch;	   /* TRACE_ARCH_X86_64 */
+	uint32_t arch;	   /* TRACE_ARCH_*: the machine recorded on */
 	uint64_t mem_mib;  /* guest RAM, MiB */
 	uint32_t cpus;	   /* vCPUs */
 	uint16_t platform; /* TRACE_PLATFORM_* */

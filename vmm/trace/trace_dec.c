@@ -113,8 +113,11 @@ static void tdec_fix_header(struct trace_header *h)
 	if (h->cpus > CONFIG_MAX_CPUS)
 		h->cpus = CONFIG_MAX_CPUS;
 	h->version = TRACE_VERSION;
-	h->arch = TRACE_ARCH_X86_64;
-	h->platform &= TRACE_PLATFORM_ACPI;
+	/* The machine: arm64's as recorded, any other value x86's. ACPI is
+	 * x86's. */
+	h->arch = in.arch == TRACE_ARCH_AARCH64 ? TRACE_ARCH_AARCH64
+						: TRACE_ARCH_X86_64;
+	h->platform &= h->arch == TRACE_ARCH_X86_64 ? TRACE_PLATFORM_ACPI : 0;
 	h->ndevs = 0;
 	/* Any kind stands for the table's traceable type number
 	 * (kind - 1) mod ntypes. */
@@ -176,11 +179,13 @@ int tdec_header(const uint8_t *buf, size_t len, bool lenient,
 				      "trace format version %u is not "
 				      "supported (this vmm reads version %d)",
 				      h->version, TRACE_VERSION);
-		if (h->arch != TRACE_ARCH_X86_64)
+		if (h->arch != TRACE_ARCH_X86_64 &&
+		    h->arch != TRACE_ARCH_AARCH64)
 			return errmsg(err, errlen, -EPROTONOSUPPORT,
 				      "trace arch %" PRIu32 " is not "
-				      "supported (x86-64 is %d)",
-				      h->arch, TRACE_ARCH_X86_64);
+				      "supported (x86-64 is %d, aarch64 %d)",
+				      h->arch, TRACE_ARCH_X86_64,
+				      TRACE_ARCH_AARCH64);
 		if (h->ndevs > TRACE_MAX_DEVS ||
 		    size != TRACE_HDR_FIXED + h->ndevs * TRACE_DEV_SIZE)
 			return errmsg(err, errlen, -EINVAL,
@@ -197,7 +202,8 @@ int tdec_header(const uint8_t *buf, size_t len, bool lenient,
 		if (h->mem_mib < CONFIG_MIN_MEM_MIB ||
 		    h->mem_mib > CONFIG_MAX_MEM_MIB || h->cpus < 1 ||
 		    h->cpus > CONFIG_MAX_CPUS ||
-		    (h->platform & ~TRACE_PLATFORM_ACPI))
+		    (h->platform & ~TRACE_PLATFORM_ACPI) ||
+		    (h->arch == TRACE_ARCH_AARCH64 && h->platform))
 			return errmsg(err, errlen, -EINVAL,
 				      "header: bad machine (mem %" PRIu64
 				      " MiB, %" PRIu32 " vCPUs, platform "

@@ -82,6 +82,8 @@ static int tin_machine(struct tin *t, const struct tin_line *l)
 	t->h.cpus = 1;
 	if (strcmp(l->tok[1], "x86_64") == 0)
 		t->h.arch = TRACE_ARCH_X86_64;
+	else if (strcmp(l->tok[1], "aarch64") == 0)
+		t->h.arch = TRACE_ARCH_AARCH64;
 	else if (tin_u(t, l->tok[1], UINT32_MAX, &v) == 0)
 		t->h.arch = (uint32_t)v;
 	else

@@ -75,8 +75,15 @@ static void tout_blob(FILE *f, const uint8_t *p, uint32_t n)
 
 static void tout_header(FILE *f, const struct trace_header *h)
 {
-	fprintf(f, "vmm-trace %u\nmachine x86_64 mem=%" PRIu64 " cpus=%" PRIu32,
-		h->version, h->mem_mib, h->cpus);
+	const char *arch = h->arch == TRACE_ARCH_X86_64	   ? "x86_64"
+			   : h->arch == TRACE_ARCH_AARCH64 ? "aarch64"
+							   : NULL;
+	fprintf(f, "vmm-trace %u\nmachine ", h->version);
+	if (arch)
+		fputs(arch, f);
+	else
+		fprintf(f, "%" PRIu32, h->arch);
+	fprintf(f, " mem=%" PRIu64 " cpus=%" PRIu32, h->mem_mib, h->cpus);
 	if (h->platform)
 		fprintf(f, " platform=0x%x", h->platform);
 	fputc('\n', f);

@@ -8,6 +8,7 @@
 void config_defaults(struct vm_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->machine = VM_MACHINE_HOST;
 	cfg->cmdline = CONFIG_DEFAULT_CMDLINE;
 	cfg->mem_mib = CONFIG_DEFAULT_MEM_MIB;
 	cfg->cpus = 1;

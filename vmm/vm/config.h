@@ -102,8 +102,24 @@ struct sandbox_config {
 	uint32_t uid, gid; /* --uid N / --gid N */
 };
 
+/* The machine a VM is built as (vmm/vm/vm_machine.h). A kernel boots
+ * only on the host's own (KVM runs guests of its architecture); the
+ * replay builds whichever a trace names. */
+enum vm_machine_kind {
+	VM_MACHINE_X86 = 1,
+	VM_MACHINE_ARM64 = 2,
+};
+
+/* The host's machine: the default. */
+#if defined(__aarch64__)
+#define VM_MACHINE_HOST VM_MACHINE_ARM64
+#else
+#define VM_MACHINE_HOST VM_MACHINE_X86
+#endif
+
 struct vm_config {
 	const char *accel;   /* backend name (default kvm) */
+	enum vm_machine_kind machine; /* default VM_MACHINE_HOST */
 	const char *kernel;  /* path, required without --api-sock */
 	const char *initrd;  /* path or NULL */
 	const char *cmdline; /* kernel command line */

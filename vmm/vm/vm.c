@@ -37,7 +37,7 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, int status)
 static int vm_ctrl_alt_del(struct vm *vm, void *arg)
 {
 	(void)arg;
-	return vm_machine_ctrl_alt_del(vm);
+	return vm->machine->ctrl_alt_del(vm);
 }
 
 int vm_send_ctrl_alt_del(struct vm *vm)
@@ -159,6 +159,14 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 		err[0] = '\0';
 	int r;
 
+	vm->machine = vm_machine_of(cfg->machine);
+	if (!vm->machine)
+		return errmsg(err, errlen, -EINVAL, "unknown machine %d",
+			      (int)cfg->machine);
+	if (host->kernel && cfg->machine != VM_MACHINE_HOST)
+		return errmsg(err, errlen, -ENOTSUP,
+			      "the %s machine boots kernels only on %s hosts",
+			      vm->machine->name, vm->machine->name);
 	if (vm->ncpus == 0 || vm->ncpus > CONFIG_MAX_CPUS)
 		return errmsg(err, errlen, -EINVAL, "bad vCPU count %u",
 			      vm->ncpus);
@@ -183,13 +191,13 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 				     .sys = host->accel_sys};
 	if ((r = accel->vm_create(&ac, &vm->avm)))
 		return errmsg(err, errlen, r, "%s", "");
-	if ((r = vm_machine_memory(vm, err, errlen)))
+	if ((r = vm->machine->memory(vm, err, errlen)))
 		return r;
 	/* The vCPUs before the devices: an aarch64 vGIC starts once every
 	 * vCPU exists, and KVM takes no irqfd before it has. */
 	if ((r = vm_setup_vcpus(vm, err, errlen)))
 		return r;
-	if ((r = vm_machine_devices(vm, err, errlen)))
+	if ((r = vm->machine->devices(vm, err, errlen)))
 		return r;
 	if ((r = vm_virtio_setup(vm, err, errlen)))
 		return r;
@@ -220,7 +228,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->avm)
 		vm->accel->vm_destroy(vm->avm);
 	vm->avm = NULL;
-	vm_machine_destroy(vm);
+	if (vm->machine)
+		vm->machine->destroy(vm);
 	vm->devices_ready = 0;
 	if (vm->buses_ready) {
 		bus_destroy(&vm->mmio);

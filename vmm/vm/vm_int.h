@@ -26,6 +26,7 @@
 struct vm {
 	const struct vm_config *cfg;
 	const struct accel_ops *accel;
+	const struct vm_machine *machine; /* cfg->machine's (vm_machine.h) */
 	struct accel_vm *avm;
 	struct vm_host host;
 	struct guest_mem mem;

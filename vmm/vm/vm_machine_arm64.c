@@ -28,7 +28,7 @@ enum {
 	DEV_PL031 = 1u << 1,
 };
 
-int vm_machine_virtio_slot(unsigned slot, uint64_t *base, uint32_t *irq)
+static int vm_arm64_virtio_slot(unsigned slot, uint64_t *base, uint32_t *irq)
 {
 	if (slot >= VM_MAX_VDEVS)
 		return -ENOSPC;
@@ -37,7 +37,7 @@ int vm_machine_virtio_slot(unsigned slot, uint64_t *base, uint32_t *irq)
 	return 0;
 }
 
-int vm_machine_ctrl_alt_del(struct vm *vm)
+static int vm_arm64_ctrl_alt_del(struct vm *vm)
 {
 	(void)vm;
 	return -ENOTSUP; /* no keyboard: a guest powers off through PSCI */
@@ -48,7 +48,7 @@ static void vm_arm64_serial_irq(void *opaque, int level)
 	vm_set_line(opaque, "serial", ARM64_UART_SPI, level);
 }
 
-int vm_machine_memory(struct vm *vm, char *err, size_t errlen)
+static int vm_arm64_memory(struct vm *vm, char *err, size_t errlen)
 {
 	uint64_t bytes = vm->cfg->mem_mib << 20;
 	if (bytes == 0 || bytes > ARM64_RAM_MAX)
@@ -69,7 +69,7 @@ int vm_machine_memory(struct vm *vm, char *err, size_t errlen)
 	return r ? errmsg(err, errlen, r, "%s", "") : 0;
 }
 
-int vm_machine_devices(struct vm *vm, char *err, size_t errlen)
+static int vm_arm64_devices(struct vm *vm, char *err, size_t errlen)
 {
 	struct serial_host sh = {.tx = vm_cb_serial_tx,
 				 .set_irq = vm_arm64_serial_irq,
@@ -109,10 +109,19 @@ int vm_machine_devices(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
-void vm_machine_destroy(struct vm *vm)
+static void vm_arm64_destroy(struct vm *vm)
 {
 	if (vm->devices_ready & DEV_SERIAL)
 		serial_destroy(&vm->serial);
 	if (vm->devices_ready & DEV_PL031)
 		pl031_destroy(&vm->pl031);
 }
+
+const struct vm_machine vm_machine_arm64 = {
+    .name = "aarch64",
+    .memory = vm_arm64_memory,
+    .devices = vm_arm64_devices,
+    .destroy = vm_arm64_destroy,
+    .virtio_slot = vm_arm64_virtio_slot,
+    .ctrl_alt_del = vm_arm64_ctrl_alt_del,
+};

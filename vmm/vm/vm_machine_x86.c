@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The x86 machine (vm_machine.h): RAM around the 32-bit MMIO hole, the
- * legacy platform devices on port I/O, virtio-mmio at LAYOUT_VIRTIO_MMIO
- * on ISA and IO-APIC lines. */
+/* The x86 machine (vm_machine.h), and vm_machine_of: RAM around the 32-bit MMIO
+ * hole, the legacy platform devices on port I/O, virtio-mmio at
+ * LAYOUT_VIRTIO_MMIO on ISA and IO-APIC lines. */
 #include "vmm/vm/vm_machine.h"
 
 #include <errno.h>
@@ -24,7 +24,7 @@ enum {
 static const uint8_t vdev_irqs[] = {5,	6,  7,	9,  10, 11, 13, 14, 15,
 				    16, 17, 18, 19, 20, 21, 22, 23};
 
-int vm_machine_virtio_slot(unsigned slot, uint64_t *base, uint32_t *irq)
+static int vm_x86_virtio_slot(unsigned slot, uint64_t *base, uint32_t *irq)
 {
 	if (slot >= sizeof(vdev_irqs))
 		return -ENOSPC;
@@ -33,7 +33,7 @@ int vm_machine_virtio_slot(unsigned slot, uint64_t *base, uint32_t *irq)
 	return 0;
 }
 
-int vm_machine_ctrl_alt_del(struct vm *vm)
+static int vm_x86_ctrl_alt_del(struct vm *vm)
 {
 	int r = i8042_send_ctrl_alt_del(&vm->i8042);
 	if (!r)
@@ -84,7 +84,7 @@ static void vm_pvpanic_crash_loaded(void *opaque)
 
 /* ---- construction ---- */
 
-int vm_machine_memory(struct vm *vm, char *err, size_t errlen)
+static int vm_x86_memory(struct vm *vm, char *err, size_t errlen)
 {
 	uint64_t bytes = vm->cfg->mem_mib << 20;
 	uint64_t low = bytes < LAYOUT_MMIO_HOLE ? bytes : LAYOUT_MMIO_HOLE;
@@ -108,7 +108,7 @@ int vm_machine_memory(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
-int vm_machine_devices(struct vm *vm, char *err, size_t errlen)
+static int vm_x86_devices(struct vm *vm, char *err, size_t errlen)
 {
 	struct serial_host sh = {.tx = vm_cb_serial_tx,
 				 .set_irq = vm_serial_irq,
@@ -171,7 +171,7 @@ int vm_machine_devices(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
-void vm_machine_destroy(struct vm *vm)
+static void vm_x86_destroy(struct vm *vm)
 {
 	if (vm->devices_ready & DEV_SERIAL)
 		serial_destroy(&vm->serial);
@@ -179,4 +179,24 @@ void vm_machine_destroy(struct vm *vm)
 		i8042_destroy(&vm->i8042);
 	if (vm->devices_ready & DEV_RTC)
 		rtc_destroy(&vm->rtc);
+}
+
+const struct vm_machine vm_machine_x86 = {
+    .name = "x86_64",
+    .memory = vm_x86_memory,
+    .devices = vm_x86_devices,
+    .destroy = vm_x86_destroy,
+    .virtio_slot = vm_x86_virtio_slot,
+    .ctrl_alt_del = vm_x86_ctrl_alt_del,
+};
+
+const struct vm_machine *vm_machine_of(enum vm_machine_kind kind)
+{
+	switch (kind) {
+	case VM_MACHINE_X86:
+		return &vm_machine_x86;
+	case VM_MACHINE_ARM64:
+		return &vm_machine_arm64;
+	}
+	return NULL;
 }

@@ -328,7 +328,7 @@ static int vdev_add(struct vm *vm, const struct vdev_type *type, unsigned i,
 	uint64_t base;
 	uint32_t irq;
 	if (vm->nvdevs == VM_MAX_VDEVS ||
-	    vm_machine_virtio_slot(vm->nvdevs, &base, &irq))
+	    vm->machine->virtio_slot(vm->nvdevs, &base, &irq))
 		return errmsg(err, errlen, -ENOSPC,
 			      "too many virtio devices (at most %d)",
 			      VM_MAX_VDEVS);
