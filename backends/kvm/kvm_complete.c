@@ -37,9 +37,9 @@ static int kvm_complete_state(struct accel_vcpu *v, struct complete_cpu *c,
 	int r = kvm_vcpu_get_regs(v, &c->regs);
 	if (!r)
 		r = kvm_vcpu_get_sregs(v, &c->sregs);
-	if (!r && ioctl(v->fd, KVM_GET_FPU, &fpu) < 0)
+	if (!r && ioctl(v->cpu.fd, KVM_GET_FPU, &fpu) < 0)
 		r = -errno;
-	if (!r && ioctl(v->fd, KVM_GET_VCPU_EVENTS, ev) < 0)
+	if (!r && ioctl(v->cpu.fd, KVM_GET_VCPU_EVENTS, ev) < 0)
 		r = -errno;
 	c->fsw = r ? 0 : fpu.fsw;
 	c->has_smap = v->cpu_smap;
@@ -73,7 +73,7 @@ static int kvm_complete_commit(struct accel_vcpu *v, struct complete_cpu *c,
 		ev->interrupt.nr = e->vector;
 		ev->interrupt.soft = 0;
 	}
-	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, ev) < 0 ? -errno : 0;
+	return ioctl(v->cpu.fd, KVM_SET_VCPU_EVENTS, ev) < 0 ? -errno : 0;
 }
 
 void kvm_complete_init(struct accel_vcpu *v)
@@ -89,7 +89,7 @@ void kvm_complete_init(struct accel_vcpu *v)
 
 bool kvm_complete(struct accel_vcpu *v, char *why, size_t whylen)
 {
-	struct kvm_run *run = v->run;
+	struct kvm_run *run = v->cpu.run;
 	const uint8_t *bytes = NULL;
 	size_t n = 0;
 	if (v->vm->emul_insn_bytes && run->emulation_failure.ndata >= 3 &&

@@ -44,7 +44,7 @@ static unsigned diag_read_linear(struct accel_vcpu *v, uint64_t lin,
 				 uint8_t *out, unsigned max)
 {
 	struct kvm_translation t = {.linear_address = lin};
-	if (ioctl(v->fd, KVM_TRANSLATE, &t) < 0 || !t.valid)
+	if (ioctl(v->cpu.fd, KVM_TRANSLATE, &t) < 0 || !t.valid)
 		return 0;
 	unsigned in_page = (unsigned)(4096 - (lin & 4095));
 	unsigned want = max < in_page ? max : in_page;
@@ -89,7 +89,7 @@ void kvm_diag_describe(struct accel_vcpu *v, const char *what,
 	uint8_t insn[DIAG_INSN_MAX];
 	unsigned n = 0;
 	const char *src = "guest memory";
-	struct kvm_run *run = v->run;
+	struct kvm_run *run = v->cpu.run;
 	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR &&
 	    run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
 	    v->vm->emul_insn_bytes && run->emulation_failure.ndata >= 3 &&

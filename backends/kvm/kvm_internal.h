@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "backends/accel.h"
+#include "backends/kvm/kvm_common.h"
 #include "backends/x86/complete.h"
 #include "vmm/platform/x86/cpuid.h"
 
@@ -65,10 +66,7 @@ struct accel_vm {
 struct accel_vcpu {
 	struct accel_vm *vm;
 	unsigned index;
-	int fd;
-	struct kvm_run *run;
-	pthread_t thread;
-	atomic_bool thread_ready; /* thread recorded, kick can reach it */
+	struct kvm_cpu cpu; /* fd, kvm_run, thread (kvm_common.h) */
 	/* Whether the physical CPU has them: an instruction runs on the
 	 * CPU's own features whatever CPUID says to the guest (and hosts of
 	 * the PVM kind show the guest the host's CPUID anyway), so that is
@@ -142,9 +140,5 @@ int kvm_vcpu_set_regs(struct accel_vcpu *vcpu,
 		      const struct accel_regs *r) VMM_WUR;
 int kvm_vcpu_set_sregs(struct accel_vcpu *vcpu,
 		       const struct accel_sregs *s) VMM_WUR;
-
-/* KVM_CHECK_EXTENSION of cap on fd (/dev/kvm or a VM): its value, 0 when
- * absent or on error (kvm_vm.c). */
-int kvm_check_cap(int fd, long cap);
 
 #endif

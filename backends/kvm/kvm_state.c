@@ -146,7 +146,7 @@ static int ks_read_msrs(struct accel_vcpu *v, struct kvm_msrs **out)
 	for (unsigned i = 0; i < list->n; i++) {
 		one->nmsrs = 1;
 		one->entries[0] = (struct kvm_msr_entry){.index = list->idx[i]};
-		if (ioctl(v->fd, KVM_GET_MSRS, one) == 1)
+		if (ioctl(v->cpu.fd, KVM_GET_MSRS, one) == 1)
 			all->entries[all->nmsrs++] = one->entries[0];
 	}
 	free(one);
@@ -223,10 +223,10 @@ static void ks_vcpu_free(struct ks_vcpu *s)
  * guest code: KVM_RUN with immediate_exit returns EINTR right after. */
 static int ks_complete_pending(struct accel_vcpu *v)
 {
-	v->run->immediate_exit = 1;
-	int r = ioctl(v->fd, KVM_RUN, 0);
+	v->cpu.run->immediate_exit = 1;
+	int r = ioctl(v->cpu.fd, KVM_RUN, 0);
 	int e = errno;
-	v->run->immediate_exit = 0;
+	v->cpu.run->immediate_exit = 0;
 	if (r < 0 && (e == EINTR || e == EAGAIN))
 		return 0;
 	if (r == 0)
@@ -242,7 +242,7 @@ int kvm_vcpu_save(struct accel_vcpu *v, struct st_writer *w)
 	int r = ks_vcpu_alloc(v->vm, &s);
 	if (r)
 		return r;
-	int fd = v->fd;
+	int fd = v->cpu.fd;
 	struct kvm_xsave *xs = s.xs;
 	if ((r = ks_complete_pending(v)))
 		goto out;
@@ -336,10 +336,10 @@ static int ks_decode_vcpu(struct st_reader *r, const struct accel_vm *vm,
 /* Give the vCPU the saved TSC frequency, if it differs. */
 static int ks_set_tsc(struct accel_vcpu *v, uint32_t khz)
 {
-	int now = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+	int now = ioctl(v->cpu.fd, KVM_GET_TSC_KHZ, 0);
 	if (now > 0 && (uint32_t)now == khz)
 		return 0;
-	return ks_ioctl(v->fd, KVM_SET_TSC_KHZ, (void *)(uintptr_t)khz,
+	return ks_ioctl(v->cpu.fd, KVM_SET_TSC_KHZ, (void *)(uintptr_t)khz,
 			"KVM_SET_TSC_KHZ (the saved TSC frequency)");
 }
 
@@ -354,7 +354,7 @@ int kvm_vcpu_restore(struct accel_vcpu *v, struct st_reader *rd)
 		log_error("vCPU %u: the saved state is malformed", v->index);
 		goto out;
 	}
-	int fd = v->fd;
+	int fd = v->cpu.fd;
 	if ((r = ks_set_tsc(v, s.tsc_khz)) ||
 	    (r = ks_ioctl(fd, KVM_SET_MP_STATE, &s.mp, "KVM_SET_MP_STATE")) ||
 	    (r = ks_ioctl(fd, KVM_SET_REGS, &s.regs, "KVM_SET_REGS")) ||

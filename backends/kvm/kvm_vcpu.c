@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "backends/kvm/kvm_internal.h"
-#include "backends/kvm/kvm_kick.h"
 #include "vmm/base/log.h"
 
 #define MSR_IA32_TSC 0x10
@@ -61,7 +60,7 @@ static int kvm_vcpu_set_cpuid(struct accel_vcpu *v)
 		    .edx = t[i].edx,
 		};
 	}
-	r = ioctl(v->fd, KVM_SET_CPUID2, c) < 0 ? -errno : 0;
+	r = ioctl(v->cpu.fd, KVM_SET_CPUID2, c) < 0 ? -errno : 0;
 	free(c);
 	if (r)
 		log_error("vCPU %u: KVM_SET_CPUID2: %s", v->index, strerror(-r));
@@ -96,7 +95,7 @@ static int kvm_vcpu_set_msrs(struct accel_vcpu *v)
 		m.hdr.nmsrs = 1;
 		m.hdr.entries[0].index = boot_msrs[i].index;
 		m.hdr.entries[0].data = boot_msrs[i].value;
-		int r = ioctl(v->fd, KVM_SET_MSRS, &m);
+		int r = ioctl(v->cpu.fd, KVM_SET_MSRS, &m);
 		if (r < 0)
 			return -errno;
 		if (r != 1)
@@ -109,7 +108,7 @@ static int kvm_vcpu_set_msrs(struct accel_vcpu *v)
 static int kvm_vcpu_set_fpu(struct accel_vcpu *v)
 {
 	struct kvm_fpu fpu = {.fcw = 0x37f, .mxcsr = 0x1f80};
-	return ioctl(v->fd, KVM_SET_FPU, &fpu) < 0 ? -errno : 0;
+	return ioctl(v->cpu.fd, KVM_SET_FPU, &fpu) < 0 ? -errno : 0;
 }
 
 /* LINT0 as ExtINT and LINT1 as NMI, as a BIOS sets the local APIC up for
@@ -117,7 +116,7 @@ static int kvm_vcpu_set_fpu(struct accel_vcpu *v)
 static int kvm_vcpu_set_lint(struct accel_vcpu *v)
 {
 	struct kvm_lapic_state la;
-	if (ioctl(v->fd, KVM_GET_LAPIC, &la) < 0)
+	if (ioctl(v->cpu.fd, KVM_GET_LAPIC, &la) < 0)
 		return -errno;
 	uint32_t lvt;
 	memcpy(&lvt, &la.regs[APIC_LVT_LINT0], 4);
@@ -126,7 +125,7 @@ static int kvm_vcpu_set_lint(struct accel_vcpu *v)
 	memcpy(&lvt, &la.regs[APIC_LVT_LINT1], 4);
 	lvt = (lvt & ~0x700u) | (APIC_MODE_NMI << 8);
 	memcpy(&la.regs[APIC_LVT_LINT1], &lvt, 4);
-	return ioctl(v->fd, KVM_SET_LAPIC, &la) < 0 ? -errno : 0;
+	return ioctl(v->cpu.fd, KVM_SET_LAPIC, &la) < 0 ? -errno : 0;
 }
 
 int kvm_vcpu_create(struct accel_vm *vm, unsigned index,
@@ -138,26 +137,13 @@ int kvm_vcpu_create(struct accel_vm *vm, unsigned index,
 	v->vm = vm;
 	v->index = index;
 	kvm_complete_init(v);
-	v->run = MAP_FAILED;
-	v->fd = -1;
-	atomic_init(&v->thread_ready, false);
+	v->cpu.run = MAP_FAILED;
+	v->cpu.fd = -1;
 	int r = kvm_vm_platform(vm);
+	if (!r)
+		r = kvm_cpu_open(&v->cpu, vm->vm_fd, index, vm->run_size);
 	if (r)
 		goto fail;
-
-	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
-	if (v->fd < 0) {
-		r = -errno;
-		log_error("KVM_CREATE_VCPU %u: %s", index, strerror(-r));
-		goto fail;
-	}
-	v->run = mmap(NULL, (size_t)vm->run_size, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED) {
-		r = -errno;
-		log_error("vCPU %u: mmap kvm_run: %s", index, strerror(-r));
-		goto fail;
-	}
 	r = kvm_vcpu_set_cpuid(v);
 	if (r)
 		goto fail;
@@ -186,32 +172,23 @@ void kvm_vcpu_destroy(struct accel_vcpu *v)
 {
 	if (!v)
 		return;
-	if (v->run != MAP_FAILED)
-		munmap(v->run, (size_t)v->vm->run_size);
-	if (v->fd >= 0)
-		close(v->fd);
+	kvm_cpu_close(&v->cpu);
 	free(v);
 }
 
 int kvm_vcpu_thread_init(struct accel_vcpu *v)
 {
-	int r = kvm_kick_thread_init(v->fd);
-	if (r)
-		return r;
-	v->thread = pthread_self();
-	atomic_store(&v->thread_ready, true);
-	return 0;
+	return kvm_cpu_thread_init(&v->cpu);
 }
 
 void kvm_vcpu_kick(struct accel_vcpu *v)
 {
-	if (atomic_load(&v->thread_ready))
-		pthread_kill(v->thread, KVM_KICK_SIGNAL);
+	kvm_cpu_kick(&v->cpu);
 }
 
 static void kvm_vcpu_io_exit(struct accel_vcpu *v, struct accel_exit *exit)
 {
-	struct kvm_run *run = v->run;
+	struct kvm_run *run = v->cpu.run;
 	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
 	uint64_t end;
 
@@ -233,36 +210,22 @@ static void kvm_vcpu_io_exit(struct accel_vcpu *v, struct accel_exit *exit)
 
 int kvm_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 {
-	struct kvm_run *run = v->run;
+	struct kvm_run *run = v->cpu.run;
 	char what[96];
 
-	if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-		int e = errno;
-		if (e == EINTR || e == EAGAIN) {
-			kvm_kick_eat();
-			exit->reason = ACCEL_EXIT_INTR;
-			return 0;
-		}
-		log_error("vCPU %u: KVM_RUN: %s", v->index, strerror(e));
-		return -e;
-	}
+	int ran = kvm_cpu_run(&v->cpu, v->index, exit);
+	if (ran <= 0)
+		return ran;
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		kvm_vcpu_io_exit(v, exit);
 		return 0;
 	case KVM_EXIT_MMIO:
-		if (run->mmio.len == 0 || run->mmio.len > 8) {
+		if (!kvm_mmio_exit(run, exit)) {
 			kvm_diag_describe(v, "malformed KVM_EXIT_MMIO", exit);
 			exit->reason = ACCEL_EXIT_INTERNAL_ERROR;
-			return 0;
 		}
-		exit->reason = ACCEL_EXIT_MMIO;
-		exit->io.addr = run->mmio.phys_addr;
-		exit->io.size = run->mmio.len;
-		exit->io.count = 1;
-		exit->io.write = run->mmio.is_write;
-		exit->io.data = run->mmio.data;
 		return 0;
 	case KVM_EXIT_HLT:
 		exit->reason = ACCEL_EXIT_HLT;
@@ -335,7 +298,7 @@ int kvm_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 int kvm_vcpu_get_regs(struct accel_vcpu *v, struct accel_regs *r)
 {
 	struct kvm_regs k;
-	if (ioctl(v->fd, KVM_GET_REGS, &k) < 0)
+	if (ioctl(v->cpu.fd, KVM_GET_REGS, &k) < 0)
 		return -errno;
 	*r = (struct accel_regs){
 	    .rax = k.rax, .rbx = k.rbx, .rcx = k.rcx, .rdx = k.rdx,
@@ -356,7 +319,7 @@ int kvm_vcpu_set_regs(struct accel_vcpu *v, const struct accel_regs *r)
 	    .r12 = r->r12, .r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
 	    .rip = r->rip, .rflags = r->rflags,
 	};
-	return ioctl(v->fd, KVM_SET_REGS, &k) < 0 ? -errno : 0;
+	return ioctl(v->cpu.fd, KVM_SET_REGS, &k) < 0 ? -errno : 0;
 }
 
 static void seg_from_kvm(struct accel_segment *a, const struct kvm_segment *k)
@@ -382,7 +345,7 @@ static void seg_to_kvm(struct kvm_segment *k, const struct accel_segment *a)
 int kvm_vcpu_get_sregs(struct accel_vcpu *v, struct accel_sregs *s)
 {
 	struct kvm_sregs k;
-	if (ioctl(v->fd, KVM_GET_SREGS, &k) < 0)
+	if (ioctl(v->cpu.fd, KVM_GET_SREGS, &k) < 0)
 		return -errno;
 	seg_from_kvm(&s->cs, &k.cs);
 	seg_from_kvm(&s->ds, &k.ds);
@@ -409,7 +372,7 @@ int kvm_vcpu_set_sregs(struct accel_vcpu *v, const struct accel_sregs *s)
 	/* Start from KVM's state so fields we do not model (the pending
 	 * interrupt bitmap) keep their values. */
 	struct kvm_sregs k;
-	if (ioctl(v->fd, KVM_GET_SREGS, &k) < 0)
+	if (ioctl(v->cpu.fd, KVM_GET_SREGS, &k) < 0)
 		return -errno;
 	seg_to_kvm(&k.cs, &s->cs);
 	seg_to_kvm(&k.ds, &s->ds);
@@ -430,5 +393,5 @@ int kvm_vcpu_set_sregs(struct accel_vcpu *v, const struct accel_sregs *s)
 	k.cr8 = s->cr8;
 	k.efer = s->efer;
 	/* The APIC base is the in-kernel LAPIC's business: keep KVM's. */
-	return ioctl(v->fd, KVM_SET_SREGS, &k) < 0 ? -errno : 0;
+	return ioctl(v->cpu.fd, KVM_SET_SREGS, &k) < 0 ? -errno : 0;
 }

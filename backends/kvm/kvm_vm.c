@@ -11,12 +11,6 @@
 #include "backends/kvm/kvm_internal.h"
 #include "vmm/base/log.h"
 
-int kvm_check_cap(int fd, long cap)
-{
-	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
-	return r < 0 ? 0 : r;
-}
-
 /* Read KVM_GET_SUPPORTED_CPUID into vm->supported as our own entries. */
 static int kvm_vm_load_cpuid(struct accel_vm *vm)
 {
@@ -61,17 +55,6 @@ static int kvm_vm_ioctl(struct accel_vm *vm, unsigned long req, void *arg,
 		return -e;
 	}
 	return 0;
-}
-
-static int kvm_open_dev(int *fd)
-{
-	*fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (*fd >= 0)
-		return 0;
-	int r = -errno;
-	log_error("cannot open /dev/kvm: %s (is KVM enabled, and may this user "
-		  "open it?)", strerror(-r));
-	return r;
 }
 
 int kvm_sys_open(struct accel_sys **out)
@@ -241,19 +224,9 @@ int kvm_vm_map_memory(struct accel_vm *vm, uint32_t slot, uint64_t gpa,
 {
 	if (vm->nslots == KVM_MAX_SLOTS)
 		return -ENOSPC;
-	struct kvm_userspace_memory_region mr = {
-	    .slot = slot,
-	    .guest_phys_addr = gpa,
-	    .memory_size = size,
-	    .userspace_addr = (uintptr_t)hva,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
-		int e = errno;
-		log_error("KVM_SET_USER_MEMORY_REGION slot %u at 0x%" PRIx64
-			  " (+0x%" PRIx64 "): %s",
-			  slot, gpa, size, strerror(e));
-		return -e;
-	}
+	int r = kvm_set_region(vm->vm_fd, slot, gpa, size, hva);
+	if (r)
+		return r;
 	vm->slots[vm->nslots++] =
 	    (struct kvm_slot){.gpa = gpa, .size = size, .hva = hva};
 	return 0;
@@ -273,39 +246,13 @@ int kvm_vm_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level)
 int kvm_vm_ioeventfd(struct accel_vm *vm, uint64_t addr, unsigned len,
 		     uint64_t data, int fd, bool assign)
 {
-	struct kvm_ioeventfd io = {
-	    .datamatch = data,
-	    .addr = addr,
-	    .len = len,
-	    .fd = fd,
-	    .flags = KVM_IOEVENTFD_FLAG_DATAMATCH |
-		     (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
-	};
-	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
-		int e = errno;
-		log_error("KVM_IOEVENTFD at 0x%" PRIx64 ": %s", addr,
-			  strerror(e));
-		return -e;
-	}
-	return 0;
+	return kvm_set_ioeventfd(vm->vm_fd, addr, len, data, fd, assign);
 }
 
 int kvm_vm_irqfd(struct accel_vm *vm, uint32_t gsi, int fd, bool assign)
 {
-	struct kvm_irqfd irq = {
-	    .fd = (uint32_t)fd,
-	    .gsi = gsi,
-	    .flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN,
-	};
 	int r = kvm_vm_platform(vm);
-	if (r)
-		return r;
-	if (ioctl(vm->vm_fd, KVM_IRQFD, &irq) < 0) {
-		int e = errno;
-		log_error("KVM_IRQFD for GSI %u: %s", gsi, strerror(e));
-		return -e;
-	}
-	return 0;
+	return r ? r : kvm_set_irqfd(vm->vm_fd, gsi, fd, assign);
 }
 
 const struct accel_ops kvm_accel_ops = {

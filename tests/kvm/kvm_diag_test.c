@@ -140,7 +140,7 @@ static void test_modes_and_bytes(struct machine *m)
  * bytes: those are shown, at most 15, and its data words. */
 static void test_kvm_bytes(struct machine *m)
 {
-	struct kvm_run *run = m->cpu->run;
+	struct kvm_run *run = m->cpu->cpu.run;
 	bool had = m->vm->emul_insn_bytes;
 	m->vm->emul_insn_bytes = true; /* KVM_CAP_EXIT_ON_EMULATION_FAILURE */
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
@@ -179,7 +179,7 @@ static void test_kvm_bytes(struct machine *m)
 static void test_no_registers(struct machine *m)
 {
 	struct accel_vcpu gone = {
-	    .vm = m->vm, .index = 7, .fd = -1, .run = m->cpu->run};
+	    .vm = m->vm, .index = 7, .cpu = {.fd = -1, .run = m->cpu->cpu.run}};
 	struct accel_exit e;
 	const char *t = describe(&gone, &e);
 	CHECK(strcmp(t, "vCPU 7: test exit\n  (registers unavailable)\n") == 0,

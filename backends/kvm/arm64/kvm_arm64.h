@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 #include "backends/accel.h"
+#include "backends/kvm/kvm_common.h"
 
 /* The vGIC's interrupts: 32 SGIs and PPIs, then SPIs 0..959. */
 #define KVM_ARM64_GIC_NR_IRQS 992u
@@ -44,10 +45,7 @@ struct accel_vm {
 struct accel_vcpu {
 	struct accel_vm *vm;
 	unsigned index;
-	int fd;
-	struct kvm_run *run;
-	pthread_t thread;
-	atomic_bool thread_ready;
+	struct kvm_cpu cpu; /* fd, kvm_run, thread (kvm_common.h) */
 };
 
 /* kvm_arm64_gic.c: create the vGIC for vm->ncpus vCPUs (v3, else v2) at

@@ -16,13 +16,13 @@
 static int one_get(struct accel_vcpu *v, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg r = {.id = id, .addr = (uint64_t)(uintptr_t)val};
-	return ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0 ? -errno : 0;
+	return ioctl(v->cpu.fd, KVM_GET_ONE_REG, &r) < 0 ? -errno : 0;
 }
 
 static int one_set(struct accel_vcpu *v, uint64_t id, uint64_t val)
 {
 	struct kvm_one_reg r = {.id = id, .addr = (uint64_t)(uintptr_t)&val};
-	return ioctl(v->fd, KVM_SET_ONE_REG, &r) < 0 ? -errno : 0;
+	return ioctl(v->cpu.fd, KVM_SET_ONE_REG, &r) < 0 ? -errno : 0;
 }
 
 int kvm_arm64_get_regs(struct accel_vcpu *v, struct accel_regs *r)

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "backends/kvm/arm64/kvm_arm64.h"
-#include "backends/kvm/kvm_kick.h"
 #include "vmm/base/log.h"
 
 int kvm_arm64_vcpu_create(struct accel_vm *vm, unsigned index,
@@ -23,28 +22,15 @@ int kvm_arm64_vcpu_create(struct accel_vm *vm, unsigned index,
 		return -ENOMEM;
 	v->vm = vm;
 	v->index = index;
-	v->run = MAP_FAILED;
-	atomic_init(&v->thread_ready, false);
-	int r;
-	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
-	if (v->fd < 0) {
-		r = -errno;
-		log_error("KVM_CREATE_VCPU %u: %s", index, strerror(-r));
+	int r = kvm_cpu_open(&v->cpu, vm->vm_fd, index, vm->run_size);
+	if (r)
 		goto fail;
-	}
-	v->run = mmap(NULL, (size_t)vm->run_size, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED) {
-		r = -errno;
-		log_error("vCPU %u: mmap kvm_run: %s", index, strerror(-r));
-		goto fail;
-	}
 	/* PSCI 0.2 for CPU_ON and SYSTEM_OFF; the others wait for CPU_ON. */
 	struct kvm_vcpu_init init = vm->target;
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	if (index > 0)
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
-	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+	if (ioctl(v->cpu.fd, KVM_ARM_VCPU_INIT, &init) < 0) {
 		r = -errno;
 		log_error("vCPU %u: KVM_ARM_VCPU_INIT (target %u): %s", index,
 			  init.target, strerror(-r));
@@ -63,27 +49,18 @@ void kvm_arm64_vcpu_destroy(struct accel_vcpu *v)
 {
 	if (!v)
 		return;
-	if (v->run != MAP_FAILED)
-		munmap(v->run, (size_t)v->vm->run_size);
-	if (v->fd >= 0)
-		close(v->fd);
+	kvm_cpu_close(&v->cpu);
 	free(v);
 }
 
 int kvm_arm64_vcpu_thread_init(struct accel_vcpu *v)
 {
-	int r = kvm_kick_thread_init(v->fd);
-	if (r)
-		return r;
-	v->thread = pthread_self();
-	atomic_store(&v->thread_ready, true);
-	return 0;
+	return kvm_cpu_thread_init(&v->cpu);
 }
 
 void kvm_arm64_vcpu_kick(struct accel_vcpu *v)
 {
-	if (atomic_load(&v->thread_ready))
-		pthread_kill(v->thread, KVM_KICK_SIGNAL);
+	kvm_cpu_kick(&v->cpu);
 }
 
 /* PSCI's SYSTEM_OFF and SYSTEM_RESET (and a crash) reach us as system
@@ -91,7 +68,7 @@ void kvm_arm64_vcpu_kick(struct accel_vcpu *v)
 static int kvm_arm64_system_event(struct accel_vcpu *v, struct accel_exit *exit,
 				  char *what, size_t whatlen)
 {
-	switch (v->run->system_event.type) {
+	switch (v->cpu.run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		exit->reason = ACCEL_EXIT_POWEROFF;
 		return 0;
@@ -100,39 +77,25 @@ static int kvm_arm64_system_event(struct accel_vcpu *v, struct accel_exit *exit,
 		return 0;
 	default:
 		snprintf(what, whatlen, "KVM system event %u",
-			 v->run->system_event.type);
+			 v->cpu.run->system_event.type);
 		return 1;
 	}
 }
 
 int kvm_arm64_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 {
-	struct kvm_run *run = v->run;
+	struct kvm_run *run = v->cpu.run;
 	char what[128];
 
-	if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-		int e = errno;
-		if (e == EINTR || e == EAGAIN) {
-			kvm_kick_eat();
-			exit->reason = ACCEL_EXIT_INTR;
-			return 0;
-		}
-		log_error("vCPU %u: KVM_RUN: %s", v->index, strerror(e));
-		return -e;
-	}
+	int ran = kvm_cpu_run(&v->cpu, v->index, exit);
+	if (ran <= 0)
+		return ran;
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
-		if (run->mmio.len == 0 || run->mmio.len > 8) {
+		if (!kvm_mmio_exit(run, exit)) {
 			kvm_arm64_diag(v, "malformed KVM_EXIT_MMIO", exit);
 			exit->reason = ACCEL_EXIT_INTERNAL_ERROR;
-			return 0;
 		}
-		exit->reason = ACCEL_EXIT_MMIO;
-		exit->io.addr = run->mmio.phys_addr;
-		exit->io.size = run->mmio.len;
-		exit->io.count = 1;
-		exit->io.write = run->mmio.is_write;
-		exit->io.data = run->mmio.data;
 		return 0;
 	case KVM_EXIT_INTR:
 		exit->reason = ACCEL_EXIT_INTR;

@@ -13,24 +13,12 @@
 #include "vmm/base/compiler.h"
 #include "vmm/base/log.h"
 
-static int kvm_arm64_open_dev(int *fd)
-{
-	*fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (*fd >= 0)
-		return 0;
-	int r = -errno;
-	log_error("cannot open /dev/kvm: %s (is KVM enabled, and may this user "
-		  "open it?)",
-		  strerror(-r));
-	return r;
-}
-
 static int kvm_arm64_sys_open(struct accel_sys **out)
 {
 	struct accel_sys *s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	int r = kvm_arm64_open_dev(&s->kvm_fd);
+	int r = kvm_open_dev(&s->kvm_fd);
 	if (r) {
 		free(s);
 		return r;
@@ -45,12 +33,6 @@ static void kvm_arm64_sys_close(struct accel_sys *s)
 		return;
 	close(s->kvm_fd);
 	free(s);
-}
-
-static int kvm_arm64_cap(int fd, long cap)
-{
-	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
-	return r < 0 ? 0 : r;
 }
 
 static void kvm_arm64_vm_destroy(struct accel_vm *vm)
@@ -88,12 +70,12 @@ static int kvm_arm64_check(struct accel_vm *vm)
 	    {KVM_CAP_IRQFD, "KVM_CAP_IRQFD"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
-		if (!kvm_arm64_cap(vm->kvm_fd, need[i].cap)) {
+		if (!kvm_check_cap(vm->kvm_fd, need[i].cap)) {
 			log_error("/dev/kvm lacks %s", need[i].name);
 			return -ENOTSUP;
 		}
 	}
-	int max_vcpus = kvm_arm64_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
+	int max_vcpus = kvm_check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
 	if (max_vcpus > 0 && vm->ncpus > (unsigned)max_vcpus) {
 		log_error("KVM allows at most %d vCPUs, %u requested",
 			  max_vcpus, vm->ncpus);
@@ -118,13 +100,13 @@ static int kvm_arm64_vm_create(const struct accel_vm_config *cfg,
 	int r = 0;
 	if (cfg->sys)
 		vm->kvm_fd = cfg->sys->kvm_fd;
-	else if (!(r = kvm_arm64_open_dev(&vm->kvm_fd)))
+	else if (!(r = kvm_open_dev(&vm->kvm_fd)))
 		vm->own_kvm_fd = true;
 	if (r || (r = kvm_arm64_check(vm)))
 		goto fail;
 	/* The largest guest-physical address space KVM offers (RAM may
 	 * reach ARM64_RAM_BASE + 1 TiB); 0: its default, 40 bits. */
-	int ipa = kvm_arm64_cap(vm->kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
+	int ipa = kvm_check_cap(vm->kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM,
 			  ipa > 0 ? KVM_VM_TYPE_ARM_IPA_SIZE(ipa) : 0);
 	if (vm->vm_fd < 0) {
@@ -139,7 +121,7 @@ static int kvm_arm64_vm_create(const struct accel_vm_config *cfg,
 	}
 	/* Loads and stores KVM cannot decode exit to us, for the
 	 * diagnostic, instead of failing KVM_RUN. Optional. */
-	if (kvm_arm64_cap(vm->vm_fd, KVM_CAP_ARM_NISV_TO_USER)) {
+	if (kvm_check_cap(vm->vm_fd, KVM_CAP_ARM_NISV_TO_USER)) {
 		struct kvm_enable_cap ec = {.cap = KVM_CAP_ARM_NISV_TO_USER};
 		vm->nisv = ioctl(vm->vm_fd, KVM_ENABLE_CAP, &ec) == 0;
 	}
@@ -155,20 +137,7 @@ fail:
 static int kvm_arm64_map_memory(struct accel_vm *vm, uint32_t slot,
 				uint64_t gpa, uint64_t size, void *hva)
 {
-	struct kvm_userspace_memory_region mr = {
-	    .slot = slot,
-	    .guest_phys_addr = gpa,
-	    .memory_size = size,
-	    .userspace_addr = (uintptr_t)hva,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
-		int e = errno;
-		log_error("KVM_SET_USER_MEMORY_REGION slot %u at 0x%" PRIx64
-			  " (+0x%" PRIx64 "): %s",
-			  slot, gpa, size, strerror(e));
-		return -e;
-	}
-	return 0;
+	return kvm_set_region(vm->vm_fd, slot, gpa, size, hva);
 }
 
 /* The core's GSI is the SPI's number (INTID - 32), as in the device tree
@@ -187,37 +156,13 @@ static int kvm_arm64_set_irq_line(struct accel_vm *vm, uint32_t gsi, int level)
 static int kvm_arm64_ioeventfd(struct accel_vm *vm, uint64_t addr, unsigned len,
 			       uint64_t data, int fd, bool assign)
 {
-	struct kvm_ioeventfd io = {
-	    .datamatch = data,
-	    .addr = addr,
-	    .len = len,
-	    .fd = fd,
-	    .flags = KVM_IOEVENTFD_FLAG_DATAMATCH |
-		     (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
-	};
-	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
-		int e = errno;
-		log_error("KVM_IOEVENTFD at 0x%" PRIx64 ": %s", addr,
-			  strerror(e));
-		return -e;
-	}
-	return 0;
+	return kvm_set_ioeventfd(vm->vm_fd, addr, len, data, fd, assign);
 }
 
 static int kvm_arm64_irqfd(struct accel_vm *vm, uint32_t gsi, int fd,
 			   bool assign)
 {
-	struct kvm_irqfd irq = {
-	    .fd = (uint32_t)fd,
-	    .gsi = gsi,
-	    .flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN,
-	};
-	if (ioctl(vm->vm_fd, KVM_IRQFD, &irq) < 0) {
-		int e = errno;
-		log_error("KVM_IRQFD for SPI %u: %s", gsi, strerror(e));
-		return -e;
-	}
-	return 0;
+	return kvm_set_irqfd(vm->vm_fd, gsi, fd, assign);
 }
 
 static unsigned kvm_arm64_gic_version(struct accel_vm *vm)
