@@ -78,6 +78,11 @@
  *     53  CSUM                 tg.blkcsum: no virtio-blk, a failed disk
  *                              request, or data read back that differs
  *                              (csum.h)
+ *     54  PSCI                 arm64: PSCI older than 0.2, or CPU_ON
+ *                              failed (arm64/main.c; the arm64 guest also
+ *                              uses 16, 17, 19, 20, 21 and 49 as above)
+ *     55  TIMER                arm64: the architected timer reports no
+ *                              frequency or does not count
  *
  * tg.exit=<V> exits with V itself (0..255).
  */
@@ -125,8 +130,6 @@
 #define TG_EXIT_VVSOCK 51
 #define TG_EXIT_KBD    52
 #define TG_EXIT_CSUM   53
-/* arm64 (arm64/main.c): a PSCI call failed (version below 0.2, CPU_ON);
- * the architected timer does not count or reports no frequency. */
 #define TG_EXIT_PSCI 54
 #define TG_EXIT_TIMER 55
 

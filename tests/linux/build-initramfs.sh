@@ -5,9 +5,12 @@
 # uncompressed newc cpio (unpacking a compressed one costs tens of
 # seconds where guest code is emulated).
 #
-#   build-initramfs.sh minimal|stock
+#   build-initramfs.sh minimal|stock|arm64
 #
 # minimal: for the minimal kernel (everything built in).
+# arm64:   the same for the minimal arm64 kernel: Debian's arm64 busybox
+#          (fetched with apt-get download: its package would replace the
+#          amd64 one) and vsock-echo built with aarch64-linux-gnu-gcc.
 # stock:   also carries the stock cloud kernel's virtio modules and their
 #          dependencies (fetch-stock.sh is run first), which /init insmods
 #          in the order listed in /etc/modules.list.
@@ -19,7 +22,7 @@ set -euo pipefail
 
 RECIPE=1
 kind=${1:-minimal}
-case "$kind" in minimal|stock) ;; *) echo "usage: $0 minimal|stock" >&2; exit 2 ;; esac
+case "$kind" in minimal|stock|arm64) ;; *) echo "usage: $0 minimal|stock|arm64" >&2; exit 2 ;; esac
 # The stock kernel's virtio drivers (modprobe adds their dependencies).
 stock_modules="virtio_mmio virtio_blk virtio_net virtio_console virtio_rng vmw_vsock_virtio_transport"
 
@@ -30,10 +33,24 @@ fi
 dir=$LX_CACHE/initramfs
 lx_lock "initramfs-$kind"
 lx_need_pkgs busybox-static kmod python3 gcc libc6-dev linux-libc-dev
-bb=/bin/busybox
+bb=/bin/busybox cc=gcc bbrun=""
+bbver=$(lx_pkg_version busybox-static)
+if [ "$kind" = arm64 ]; then
+  lx_need_pkgs gcc-aarch64-linux-gnu qemu-user
+  cc=aarch64-linux-gnu-gcc bbrun=qemu-aarch64
+  bbver=$(apt-cache policy busybox-static:arm64 | awk '/Candidate:/ {print $2}')
+  bb=$LX_CACHE/busybox-arm64-$bbver/bin/busybox
+  if [ ! -x "$bb" ]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download busybox-static:arm64 >/dev/null 2>&1) ||
+      lx_die "apt-get download busybox-static:arm64 failed"
+    dpkg-deb -x "$tmp"/*.deb "$LX_CACHE/busybox-arm64-$bbver"
+    rm -rf "$tmp"
+  fi
+fi
 [ -x "$bb" ] || lx_die "$bb is missing (busybox-static)"
 
-hash=$(lx_hash "recipe $RECIPE" "$kind" "busybox $(lx_pkg_version busybox-static)" \
+hash=$(lx_hash "recipe $RECIPE" "$kind" "busybox $bbver" \
   "$LX_HERE/init.sh" "$LX_HERE/build-initramfs.sh" "$LX_HERE/vsock_echo.c" \
   "gcc $(lx_pkg_version gcc) libc $(lx_pkg_version libc6-dev)" \
   ${stock:+"$stock/stamp"} ${stock:+"modules $stock_modules"})
@@ -50,11 +67,11 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,root,lib/modules}
 ln -s bin "$stage/sbin"
 cp "$bb" "$stage/bin/busybox"
-for a in $("$bb" --list); do
+for a in $($bbrun "$bb" --list); do
   [ "$a" = busybox ] || ln -sf busybox "$stage/bin/$a"
 done
 install -m 0755 "$LX_HERE/init.sh" "$stage/init"
-gcc -static -Os -s -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+$cc -static -Os -s -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
   -o "$stage/bin/vsock-echo" "$LX_HERE/vsock_echo.c" ||
   lx_die "cannot build vsock-echo"
 echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"

@@ -71,10 +71,12 @@ wait_for() { # wait_for PATH SECONDS
 
 end() { # end [reboot]
   sync
-  # With ACPI, poweroff ends vmm (status 0) through the sleep register.
-  # Without it the kernel would halt forever: reboot instead (the i8042,
-  # or a triple fault; vmm status 3, QEMU -no-reboot exits).
-  if [ "${1:-}" != reboot ] && [ -d /sys/firmware/acpi/tables ]; then
+  # With ACPI, poweroff ends vmm (status 0) through the sleep register;
+  # on arm64 through PSCI's SYSTEM_OFF, which the device tree offers.
+  # Without either the kernel would halt forever: reboot instead (the
+  # i8042, or a triple fault; vmm status 3, QEMU -no-reboot exits).
+  if [ "${1:-}" != reboot ] && { [ -d /sys/firmware/acpi/tables ] ||
+    [ -d /sys/firmware/devicetree/base/psci ]; }; then
     result "end poweroff"; poweroff -f
   else
     result "end reboot"; reboot -f

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# arm64.nested (CTest label `slow`): the arm64 port proven without arm64
+# hardware (docs/arm64.md, "The nested proof"). tests/arm64/nested.sh
+# boots Debian's arm64 kernel under qemu-system-aarch64 with the
+# virtualization extensions; inside that emulated host, the aarch64
+# vmm --accel kvm, with its seccomp filters enforced:
+#   1. boots the arm64 test guest (tests/guest/arm64/) with 2 vCPUs and
+#      records the run (--record): "testguest: PASS", vmm's status 0;
+#   2. boots the minimal arm64 kernel (build-kernel.sh --arch arm64) with
+#      the test initramfs (build-initramfs.sh arm64), a virtio disk and
+#      virtio-rng, to its userspace checks (tests/linux/init.sh): 2 CPUs,
+#      the disk, the rng, then PSCI power-off (status 0), recording the
+#      run too; the host then reads sector 8 of the disk image, where
+#      /init wrote the nonce.
+# Then, on this (x86) machine, both recordings replay with X86_VMM
+# --accel replay: status 0, the same UART output byte for byte, and for
+# the kernel the disk image's hash at the end the recorded run's.
+#
+# Usage: nested_test.sh SOURCE_DIR AARCH64_BUILD_DIR [X86_VMM]
+#   AARCH64_BUILD_DIR is configured with ci/aarch64.cmake and built
+#   (vmm, the test guest) if need be. Without X86_VMM the replay is
+#   skipped (said so). Exit 0 pass, 1 fail, 77 skipped (no
+#   qemu-system-aarch64, no cross compiler, no arm64 packages).
+set -u
+src=$(cd "$1" && pwd)
+abuild=$2
+x86vmm=${3:-}
+here=$src/tests/arm64
+. "$src/tests/linux/lib.sh"
+
+for tool in qemu-system-aarch64 aarch64-linux-gnu-gcc; do
+	command -v "$tool" >/dev/null || lx_skip "$tool is missing (ci/deps)"
+done
+cmake -S "$src" -B "$abuild" -DCMAKE_TOOLCHAIN_FILE="$src/ci/aarch64.cmake" \
+	>/dev/null || { echo "FAIL: configuring $abuild"; exit 1; }
+make -s -C "$abuild" -j"$(nproc)" vmm testguest-arm64 >/dev/null ||
+	{ echo "FAIL: building vmm and the test guest for aarch64"; exit 1; }
+tg=$abuild/tests/guest/arm64/testguest-arm64.Image
+kdir=$(lx_image build-kernel.sh --arch arm64) || exit $?
+initrd=$(lx_image build-initramfs.sh arm64) || exit $?
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vmmarm64.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+nonce=$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
+cat >"$work/job.sh" <<JOB
+cd /tmp
+timeout 600 vmm --accel kvm --seccomp enforce --log info \\
+	--kernel /guest/testguest-arm64.Image --mem 128 --cpus 2 \\
+	--cmdline "tg.mem=128 tg.cpus=2" --serial file:/tmp/tg.out \\
+	--record /tmp/tg.trace
+echo "NESTED testguest status \$?"
+sed 's/^/NESTED tg-out /' /tmp/tg.out
+echo "NESTED trace begin"
+base64 /tmp/tg.trace
+echo "NESTED trace end"
+truncate -s 64M /tmp/disk.img
+timeout 1200 vmm --accel kvm --seccomp enforce \\
+	--kernel /guest/Image --initrd /guest/arm64.cpio \\
+	--disk /tmp/disk.img --rng --mem 256 --cpus 2 \\
+	--serial file:/tmp/lx.out --record /tmp/lx.trace \\
+	--cmdline "console=ttyS0 vmmtest=run vmmtest.cpus=2 vmmtest.nonce=$nonce vmmtest.net=0 vmmtest.checks=cpus,disk,rng"
+echo "NESTED linux status \$?"
+sed 's/^/NESTED lx-out /' /tmp/lx.out
+echo "NESTED trace begin"
+gzip -c /tmp/lx.trace | base64
+echo "NESTED trace end"
+echo "NESTED sector8 \$(dd if=/tmp/disk.img bs=512 skip=8 count=1 2>/dev/null | head -c 40)"
+JOB
+
+start=$(date +%s)
+"$here/nested.sh" "$abuild" "$work/job.sh" "$tg" "$kdir/Image" "$initrd" |
+	tr -d '\r' >"$work/console.log"
+took=$(($(date +%s) - start))
+echo "nested run: ${took} s (console log below on failure)"
+
+fail=0
+need() { # need PATTERN WHAT: a console line matching PATTERN (grep -E)
+	if grep -qE "$1" "$work/console.log"; then
+		echo "ok   $2"
+	else
+		echo "FAIL $2 (no line matching '$1')"
+		fail=1
+	fi
+}
+need '^nested: .*kvm \[1\]: (VHE|nVHE|Hyp)' "the emulated host initialised KVM"
+need '^vmm: sandbox: seccomp enforce, capabilities left: none' \
+	"the sandbox is on: filters enforced, no capabilities"
+need '^NESTED tg-out testguest: PASS' "the test guest passed"
+need '^NESTED testguest status 0$' "vmm exited 0 after the test guest"
+need '^NESTED lx-out VMMTEST start ' "the arm64 kernel reached its userspace (/init)"
+need '^NESTED lx-out VMMTEST cpus ok 2' "2 CPUs online in the guest"
+need '^NESTED lx-out VMMTEST disk ok /dev/vda' "virtio-blk write and read-back in the guest"
+need '^NESTED lx-out VMMTEST rng ok' "virtio-rng in the guest"
+need '^NESTED lx-out VMMTEST end poweroff' "/init powered off (PSCI)"
+need '^NESTED linux status 0$' "vmm exited 0 after the kernel"
+need "^NESTED sector8 VMMTEST disk $nonce" \
+	"sector 8 of the disk image holds the guest's write (read by the host)"
+
+# replay NAME PREFIX [ARGS...]: the Nth trace block of the console (N 1:
+# the test guest's, raw; 2: the kernel's, gzipped) replayed with X86_VMM;
+# its UART output must be the lines the host printed with PREFIX.
+replay() {
+	local n=$1 name=$2 prefix=$3
+	shift 3
+	awk -v n="$n" '/^NESTED trace begin$/ {k++; on = (k == n); next}
+		/^NESTED trace end$/ {on = 0} on' "$work/console.log" |
+		base64 -d >"$work/$name.trace.raw" 2>/dev/null
+	if [ "$n" = 2 ]; then
+		gzip -dc "$work/$name.trace.raw" >"$work/$name.trace" 2>/dev/null
+	else
+		mv "$work/$name.trace.raw" "$work/$name.trace"
+	fi
+	sed -n "s/^NESTED $prefix //p" "$work/console.log" >"$work/$name.want"
+	"$x86vmm" --accel replay --trace "$work/$name.trace" "$@" \
+		--serial "file:$work/$name.replay" 2>"$work/$name.err"
+	local rc=$?
+	if [ "$rc" = 0 ] && [ -s "$work/$name.want" ] &&
+		tr -d '\r' <"$work/$name.replay" | cmp -s - "$work/$name.want"; then
+		echo "ok   the aarch64 recording of the $name replays on $(uname -m) (status 0, the same UART output)"
+	else
+		echo "FAIL the aarch64 recording of the $name does not replay here (status $rc):"
+		sed 's/^/  /' "$work/$name.err"
+		fail=1
+	fi
+}
+if [ -n "$x86vmm" ]; then
+	replay 1 "test guest" tg-out
+	truncate -s 64M "$work/disk.base" # the disk as the recording began
+	replay 2 kernel lx-out --disk "$work/disk.base"
+else
+	echo "NOT RUN: the replays on x86 (no X86_VMM given)"
+fi
+if [ "$fail" != 0 ]; then
+	echo "---- console ----"
+	grep -v '^[A-Za-z0-9+/=]\{60,\}$' "$work/console.log" | tail -80
+	exit 1
+fi
+echo "PASS: arm64 nested proof (${took} s in the emulated host)"
