@@ -6,6 +6,9 @@
 #
 #   run_trace.sh VMM VMM_TRACE TRACE.txt WORKDIR
 #
+# With VMM_EMULATOR set, VMM and VMM_TRACE run under it (an aarch64
+# build's, under qemu-aarch64: the replay is the same on every host).
+#
 # Directives, one per comment line (`# name args`):
 #   base FILE           the trace is FILE (same directory) with the edits
 #                       below; the records of this file are ignored
@@ -42,7 +45,7 @@ if [ -n "$base" ]; then
 else
   cp "$trace" "$work/trace.txt"
 fi
-if ! "$tool" to-bin "$work/trace.txt" "$work/trace.bin"; then
+if ! ${VMM_EMULATOR:-} "$tool" to-bin "$work/trace.txt" "$work/trace.bin"; then
   echo "FAIL: vmm-trace to-bin refused $trace"; exit 1
 fi
 while read -r n; do
@@ -67,7 +70,7 @@ done < <(directives zero-disk)
 want=$(directives expect-status | tail -1)
 want=${want:-0}
 for run in 1 2; do
-  timeout -k 5 60 "$vmm" --accel replay --trace "$work/trace.bin" \
+  timeout -k 5 60 ${VMM_EMULATOR:-} "$vmm" --accel replay --trace "$work/trace.bin" \
     ${args[@]+"${args[@]}"} --serial "file:$work/com1.$run" \
     >"$work/out.$run" 2>"$work/err.$run" </dev/null
   echo $? >"$work/status.$run"
