@@ -106,6 +106,7 @@ chmod +x "$root/init" "$root/job.sh"
 trap 'rm -rf "$root" "$root.cpio.gz"' EXIT
 
 timeout --foreground -k 10 "$timeout_s" qemu-system-aarch64 \
-	-M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 2048 \
+	-M virt,virtualization=on,gic-version="${VMM_NESTED_GIC:-3}" -cpu max \
+	-smp 2 -m 2048 \
 	-nographic -no-reboot -kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyAMA0 panic=-1 quiet" </dev/null

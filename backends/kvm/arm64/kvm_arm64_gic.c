@@ -83,6 +83,9 @@ int kvm_arm64_gic_create(struct accel_vm *vm)
 	if (!r)
 		r = gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr,
 			     "the number of interrupts");
+	if (!r)
+		log_info("kvm: the in-kernel vGICv%u, %u SPIs", vm->gic_version,
+			 KVM_ARM64_GIC_NR_IRQS - 32);
 	return r;
 }
 
