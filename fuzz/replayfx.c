@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/virtio/rng.h"
 #include "fuzz/fuzz.h"
 #include "vmm/replay/replay.h"
 #include "vmm/trace/trace_enc.h"
@@ -32,6 +33,22 @@ void replayfx_header(struct trace_header *h, enum trace_dev_kind kind)
 void replayfx_run(const uint8_t *data, size_t size, enum trace_dev_kind kind)
 {
 	struct trace_header h;
+	replayfx_header(&h, kind);
+	replayfx_run_header(data, size, &h);
+}
+
+void replayfx_header_arm64(struct trace_header *h)
+{
+	replayfx_header(h, TRACE_DEV_BLK);
+	h->arch = TRACE_ARCH_AARCH64;
+	h->cpus = 2;
+	h->ndevs = 2;
+	h->devs[1] = (struct trace_dev){.kind = VIRTIO_RNG_TRACE_KIND};
+}
+
+void replayfx_run_header(const uint8_t *data, size_t size,
+			 const struct trace_header *h)
+{
 	struct tenc e;
 	struct replay_opts o = {
 	    .flags = REPLAY_LENIENT, .serial_out_fd = -1, .console_out_fd = -1};
@@ -39,9 +56,8 @@ void replayfx_run(const uint8_t *data, size_t size, enum trace_dev_kind kind)
 	uint8_t *buf;
 	int r;
 
-	replayfx_header(&h, kind);
 	tenc_init(&e);
-	tenc_header(&e, &h);
+	tenc_header(&e, h);
 	if (e.err || !(buf = malloc(e.len + size)))
 		abort();
 	memcpy(buf, e.p, e.len);

@@ -34,4 +34,14 @@ void replayfx_run(const uint8_t *data, size_t size, enum trace_dev_kind kind);
 /* The header replayfx_run puts in front (for the seed generator). */
 void replayfx_header(struct trace_header *h, enum trace_dev_kind kind);
 
+/* The arm64 machine's header (fuzz_replay_arm64.c): two vCPUs, the disk
+ * in slot 0 (0x0a000000, SPI 16) and an rng in slot 1 (0x0a001000, SPI
+ * 17), with the machine's 16550, PL031 and debug-exit; the devices and
+ * order of tests/arm64/nested_test.sh's kernel run. */
+void replayfx_header_arm64(struct trace_header *h);
+
+/* Replay the records in data behind header h. */
+void replayfx_run_header(const uint8_t *data, size_t size,
+			 const struct trace_header *h);
+
 #endif
