@@ -31,6 +31,35 @@ int kvm_check_cap(int fd, long cap)
 	return r < 0 ? 0 : r;
 }
 
+int kvm_check_host(int kvm_fd, const struct kvm_cap_need *need, size_t n,
+		   unsigned ncpus, int *run_size)
+{
+	int api = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api != KVM_API_VERSION) {
+		log_error("/dev/kvm speaks API %d, vmm needs %d", api,
+			  KVM_API_VERSION);
+		return -ENOTSUP;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!kvm_check_cap(kvm_fd, need[i].cap)) {
+			log_error("/dev/kvm lacks %s", need[i].name);
+			return -ENOTSUP;
+		}
+	}
+	int max_vcpus = kvm_check_cap(kvm_fd, KVM_CAP_MAX_VCPUS);
+	if (max_vcpus > 0 && ncpus > (unsigned)max_vcpus) {
+		log_error("KVM allows at most %d vCPUs, %u requested",
+			  max_vcpus, ncpus);
+		return -EINVAL;
+	}
+	*run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (*run_size < (int)sizeof(struct kvm_run)) {
+		log_error("KVM_GET_VCPU_MMAP_SIZE: bad size %d", *run_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int kvm_cpu_open(struct kvm_cpu *c, int vm_fd, unsigned index, int run_size)
 {
 	c->run = MAP_FAILED;

@@ -40,6 +40,19 @@ int kvm_open_dev(int *fd) VMM_WUR;
  * absent or on error. */
 int kvm_check_cap(int fd, long cap);
 
+/* A capability a backend cannot do without, and its name for the log. */
+struct kvm_cap_need {
+	long cap;
+	const char *name;
+};
+
+/* What a VM needs of /dev/kvm (kvm_fd): KVM's API version, every
+ * capability of need[0..n), room for ncpus vCPUs; sets *run_size to
+ * kvm_run's mmap size. 0, or -ENOTSUP / -EINVAL with the first thing
+ * missing logged. */
+int kvm_check_host(int kvm_fd, const struct kvm_cap_need *need, size_t n,
+		   unsigned ncpus, int *run_size) VMM_WUR;
+
 /* KVM_CREATE_VCPU `index` on vm_fd and map its kvm_run (run_size bytes)
  * into c. 0 or -errno; on error c holds what kvm_cpu_close frees. */
 int kvm_cpu_open(struct kvm_cpu *c, int vm_fd, unsigned index,

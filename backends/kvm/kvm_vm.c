@@ -102,17 +102,7 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 			goto fail;
 		vm->own_kvm_fd = true;
 	}
-	int api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
-	if (api != KVM_API_VERSION) {
-		log_error("/dev/kvm speaks API %d, vmm needs %d", api,
-			  KVM_API_VERSION);
-		r = -ENOTSUP;
-		goto fail;
-	}
-	static const struct {
-		long cap;
-		const char *name;
-	} need[] = {
+	static const struct kvm_cap_need need[] = {
 	    {KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP"},
 	    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
 	    {KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR"},
@@ -123,26 +113,10 @@ int kvm_vm_create(const struct accel_vm_config *cfg, struct accel_vm **out)
 	    {KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD"},
 	    {KVM_CAP_IRQFD, "KVM_CAP_IRQFD"},
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
-		if (!kvm_check_cap(vm->kvm_fd, need[i].cap)) {
-			log_error("/dev/kvm lacks %s", need[i].name);
-			r = -ENOTSUP;
-			goto fail;
-		}
-	}
-	int max_vcpus = kvm_check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
-	if (max_vcpus > 0 && cfg->ncpus > (unsigned)max_vcpus) {
-		log_error("KVM allows at most %d vCPUs, %u requested",
-			  max_vcpus, cfg->ncpus);
-		r = -EINVAL;
+	r = kvm_check_host(vm->kvm_fd, need, ARRAY_SIZE(need), cfg->ncpus,
+			   &vm->run_size);
+	if (r)
 		goto fail;
-	}
-	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (vm->run_size < (int)sizeof(struct kvm_run)) {
-		log_error("KVM_GET_VCPU_MMAP_SIZE: bad size %d", vm->run_size);
-		r = -EINVAL;
-		goto fail;
-	}
 	r = kvm_vm_load_cpuid(vm);
 	if (r)
 		goto fail;

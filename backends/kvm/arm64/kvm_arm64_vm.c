@@ -48,47 +48,6 @@ static void kvm_arm64_vm_destroy(struct accel_vm *vm)
 	free(vm);
 }
 
-/* What the VM needs of /dev/kvm: 0, or -ENOTSUP with the missing one
- * logged. */
-static int kvm_arm64_check(struct accel_vm *vm)
-{
-	int api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
-	if (api != KVM_API_VERSION) {
-		log_error("/dev/kvm speaks API %d, vmm needs %d", api,
-			  KVM_API_VERSION);
-		return -ENOTSUP;
-	}
-	static const struct {
-		long cap;
-		const char *name;
-	} need[] = {
-	    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
-	    {KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG"},
-	    {KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2"},
-	    {KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL"},
-	    {KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD"},
-	    {KVM_CAP_IRQFD, "KVM_CAP_IRQFD"},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
-		if (!kvm_check_cap(vm->kvm_fd, need[i].cap)) {
-			log_error("/dev/kvm lacks %s", need[i].name);
-			return -ENOTSUP;
-		}
-	}
-	int max_vcpus = kvm_check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
-	if (max_vcpus > 0 && vm->ncpus > (unsigned)max_vcpus) {
-		log_error("KVM allows at most %d vCPUs, %u requested",
-			  max_vcpus, vm->ncpus);
-		return -EINVAL;
-	}
-	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (vm->run_size < (int)sizeof(struct kvm_run)) {
-		log_error("KVM_GET_VCPU_MMAP_SIZE: bad size %d", vm->run_size);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int kvm_arm64_vm_create(const struct accel_vm_config *cfg,
 			       struct accel_vm **out)
 {
@@ -102,7 +61,16 @@ static int kvm_arm64_vm_create(const struct accel_vm_config *cfg,
 		vm->kvm_fd = cfg->sys->kvm_fd;
 	else if (!(r = kvm_open_dev(&vm->kvm_fd)))
 		vm->own_kvm_fd = true;
-	if (r || (r = kvm_arm64_check(vm)))
+	static const struct kvm_cap_need need[] = {
+	    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+	    {KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG"},
+	    {KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2"},
+	    {KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL"},
+	    {KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD"},
+	    {KVM_CAP_IRQFD, "KVM_CAP_IRQFD"},
+	};
+	if (r || (r = kvm_check_host(vm->kvm_fd, need, ARRAY_SIZE(need),
+				     vm->ncpus, &vm->run_size)))
 		goto fail;
 	/* The largest guest-physical address space KVM offers (RAM may
 	 * reach ARM64_RAM_BASE + 1 TiB); 0: its default, 40 bits. */
