@@ -78,6 +78,32 @@ static void test_header(void **state)
 	}
 }
 
+/* The machine: arm64's is kept (its RAM made whole 2 MiB blocks, no
+ * ACPI), any other arch is x86's. */
+static void test_header_machine(void **state)
+{
+	(void)state;
+	struct trace_header h;
+	size_t start;
+	uint8_t buf[TRACE_HDR_FIXED];
+	memset(buf, 0, sizeof(buf));
+	buf[12] = TRACE_ARCH_AARCH64;
+	buf[16] = 65;	/* MiB */
+	buf[24] = 2;	/* vCPUs */
+	buf[30] = 0xff; /* platform flags */
+	assert_int_equal(
+	    tdec_header(buf, sizeof(buf), true, &h, &start, NULL, 0), 0);
+	assert_int_equal(h.arch, TRACE_ARCH_AARCH64);
+	assert_int_equal(h.mem_mib, 64);
+	assert_int_equal(h.platform, 0);
+	buf[12] = 7;
+	assert_int_equal(
+	    tdec_header(buf, sizeof(buf), true, &h, &start, NULL, 0), 0);
+	assert_int_equal(h.arch, TRACE_ARCH_X86_64);
+	assert_int_equal(h.mem_mib, 65);
+	assert_int_equal(h.platform, TRACE_PLATFORM_ACPI);
+}
+
 /* A record that runs past the end is cut; a partial header ends. */
 static void test_framing(void **state)
 {
@@ -221,8 +247,11 @@ static void test_gpa(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_header),	 cmocka_unit_test(test_framing),
-	    cmocka_unit_test(test_io_normalise), cmocka_unit_test(test_io_addr),
+	    cmocka_unit_test(test_header),
+	    cmocka_unit_test(test_header_machine),
+	    cmocka_unit_test(test_framing),
+	    cmocka_unit_test(test_io_normalise),
+	    cmocka_unit_test(test_io_addr),
 	    cmocka_unit_test(test_gpa),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

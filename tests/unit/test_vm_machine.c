@@ -112,6 +112,25 @@ static void test_x86(void **state)
 	teardown_vm(&f);
 }
 
+/* The arm64 machine's RAM is whole 2 MiB blocks (the DTB's alignment). */
+static void test_arm64_odd_ram(void **state)
+{
+	(void)state;
+	struct fix f;
+	config_defaults(&f.cfg);
+	f.cfg.machine = VM_MACHINE_ARM64;
+	f.cfg.mem_mib = 65;
+	host_init(&f.host);
+	f.vm = vm_alloc();
+	assert_non_null(f.vm);
+	assert_int_equal(vm_create(f.vm, &f.cfg, &replay_accel_ops, &f.host,
+				   f.err, sizeof(f.err)),
+			 -EINVAL);
+	assert_string_equal(f.err, "--mem 65 MiB: the arm64 machine's RAM is "
+				   "a multiple of 2 MiB");
+	teardown_vm(&f);
+}
+
 /* A kernel boots only on the host's machine; an unknown kind is none. */
 static void test_refusals(void **state)
 {
@@ -142,6 +161,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_arm64),
 	    cmocka_unit_test(test_x86),
+	    cmocka_unit_test(test_arm64_odd_ram),
 	    cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,6 +118,9 @@ static void tdec_fix_header(struct trace_header *h)
 	h->arch = in.arch == TRACE_ARCH_AARCH64 ? TRACE_ARCH_AARCH64
 						: TRACE_ARCH_X86_64;
 	h->platform &= h->arch == TRACE_ARCH_X86_64 ? TRACE_PLATFORM_ACPI : 0;
+	/* The arm64 machine's RAM is whole 2 MiB blocks. */
+	if (h->arch == TRACE_ARCH_AARCH64)
+		h->mem_mib &= ~(uint64_t)1;
 	h->ndevs = 0;
 	/* Any kind stands for the table's traceable type number
 	 * (kind - 1) mod ntypes. */

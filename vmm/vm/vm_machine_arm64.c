@@ -51,6 +51,12 @@ static void vm_arm64_serial_irq(void *opaque, int level)
 static int vm_arm64_memory(struct vm *vm, char *err, size_t errlen)
 {
 	uint64_t bytes = vm->cfg->mem_mib << 20;
+	/* The boot protocol wants the DTB 2 MiB aligned at RAM's top. */
+	if (bytes % (2u << 20))
+		return errmsg(err, errlen, -EINVAL,
+			      "--mem %" PRIu64 " MiB: the arm64 machine's RAM "
+			      "is a multiple of 2 MiB",
+			      vm->cfg->mem_mib);
 	if (bytes == 0 || bytes > ARM64_RAM_MAX)
 		return errmsg(err, errlen, -EINVAL,
 			      "--mem %" PRIu64 " MiB: the arm64 machine has "
