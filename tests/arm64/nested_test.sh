@@ -16,7 +16,8 @@
 #      /init wrote the nonce.
 # A second emulated host has a GICv2 (gic-version=2), whose KVM has no
 # vGICv3: vmm falls back to a vGICv2, and the test guest and the kernel
-# pass there too (without recordings).
+# pass there too (without recordings); the test guest also resets through
+# PSCI SYSTEM_RESET there (tg.reset=1: vmm's status 3).
 # Then, on this (x86) machine, both recordings replay with X86_VMM
 # --accel replay: status 0, the same UART output byte for byte, and for
 # the kernel the disk image's hash at the end the recorded run's.
@@ -80,6 +81,10 @@ timeout 600 vmm --accel kvm --log info --kernel /guest/testguest-arm64.Image \\
 	--serial file:/tmp/tg.out
 echo "NESTED testguest status \$?"
 sed 's/^/NESTED tg-out /' /tmp/tg.out
+timeout 600 vmm --accel kvm --kernel /guest/testguest-arm64.Image \\
+	--cmdline "tg.reset=1" --serial file:/tmp/tg-reset.out
+echo "NESTED reset status \$?"
+sed 's/^/NESTED reset-out /' /tmp/tg-reset.out
 truncate -s 64M /tmp/disk.img
 timeout 1200 vmm --accel kvm --kernel /guest/Image --initrd /guest/arm64.cpio \\
 	--disk /tmp/disk.img --rng --mem 256 --cpus 2 --serial file:/tmp/lx.out \\
@@ -153,6 +158,8 @@ echo "-- the GICv2 host"
 need '^vmm: kvm: the in-kernel vGICv2' "vmm fell back to a vGICv2"
 need '^NESTED tg-out testguest: PASS' "the test guest passed"
 need '^NESTED testguest status 0$' "vmm exited 0 after the test guest"
+need '^NESTED reset-out testguest: PASS' "the test guest passed again (tg.reset=1)"
+need '^NESTED reset status 3$' "its PSCI SYSTEM_RESET ended vmm with the reset status, 3"
 need '^NESTED lx-out VMMTEST disk ok /dev/vda' "the kernel's virtio-blk check"
 need '^NESTED lx-out VMMTEST rng ok' "the kernel's virtio-rng check"
 need '^NESTED lx-out VMMTEST end poweroff' "/init powered off (PSCI)"

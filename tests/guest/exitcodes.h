@@ -80,7 +80,7 @@
  *                              (csum.h)
  *     54  PSCI                 arm64: PSCI older than 0.2, or CPU_ON
  *                              failed (arm64/main.c; the arm64 guest also
- *                              uses 16, 17, 19, 20, 21 and 49 as above)
+ *                              uses 16, 17, 19, 20, 21, 23 and 49 as above)
  *     55  TIMER                arm64: the architected timer reports no
  *                              frequency or does not count
  *

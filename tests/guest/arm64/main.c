@@ -13,8 +13,9 @@
  *      a new time.
  *
  * PASS: "testguest: PASS" on the UART, then PSCI SYSTEM_OFF (vmm exits
- * 0). A failure: "testguest: FAIL <code> ..." and the code (exitcodes.h)
- * written to the debug-exit register, which vmm exits with.
+ * 0), or with tg.reset=1 PSCI SYSTEM_RESET (vmm exits 3, a reset). A failure:
+ * "testguest: FAIL <code> ..." and the code (exitcodes.h) written to the
+ * debug-exit register, which vmm exits with.
  *
  * The MMU is off, so every access is Device memory: built with
  * -mstrict-align and without FP/SIMD (CMakeLists.txt).
@@ -29,10 +30,11 @@
 #define RAM_BASE   0x40000000ull
 #define MAX_CPUS   8 /* tg_ap_stacks in entry.S */
 
-#define PSCI_VERSION	0x84000000u
-#define PSCI_CPU_OFF	0x84000002u
-#define PSCI_CPU_ON	0xc4000003u
-#define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_VERSION	  0x84000000u
+#define PSCI_CPU_OFF	  0x84000002u
+#define PSCI_CPU_ON	  0xc4000003u
+#define PSCI_SYSTEM_OFF	  0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
 
 uint64_t tg_psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 void tg_secondary_entry(void);
@@ -300,6 +302,10 @@ void tg_main(const uint8_t *dt)
 	puts_(" CPU(s), ");
 	putu(f.mem_size >> 20);
 	puts_(" MiB\ntestguest: PASS\n");
+	if (arg_u(&f, "tg.reset=", 0)) {
+		tg_psci(PSCI_SYSTEM_RESET, 0, 0, 0);
+		tg_fail(TG_EXIT_RESET_FAILED, "SYSTEM_RESET returned", 0, 0);
+	}
 	tg_psci(PSCI_SYSTEM_OFF, 0, 0, 0);
 	tg_fail(TG_EXIT_INTERNAL, "SYSTEM_OFF returned", 0, 0);
 }
