@@ -87,6 +87,10 @@ while [ "${#need[@]}" -gt 0 ]; do
 done
 ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$root/lib/ld-linux-aarch64.so.1"
 for f in "$@"; do cp "$f" "$root/guest/"; done
+# The tap driver, for virtio-net's host end (the package builds it as a
+# module, uncompressed: busybox's insmod loads it).
+mkdir -p "$root/lib/modules"
+find "$cache/$kpkg/lib/modules" -name tun.ko -exec cp {} "$root/lib/modules/" \;
 cp "$script" "$root/job.sh"
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh

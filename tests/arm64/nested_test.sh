@@ -9,9 +9,11 @@
 #   1. boots the arm64 test guest (tests/guest/arm64/) with 2 vCPUs and
 #      records the run (--record): "testguest: PASS", vmm's status 0;
 #   2. boots the minimal arm64 kernel (build-kernel.sh --arch arm64) with
-#      the test initramfs (build-initramfs.sh arm64), a virtio disk and
-#      virtio-rng, to its userspace checks (tests/linux/init.sh): 2 CPUs,
-#      the disk, the rng, then PSCI power-off (status 0), recording the
+#      the test initramfs (build-initramfs.sh arm64), a virtio disk,
+#      virtio-rng, virtio-net on a tap of the emulated host and a virtio
+#      console, to its userspace checks (tests/linux/init.sh): 2 CPUs,
+#      the disk, the rng, a ping of the tap's end, a line on hvc0, then
+#      PSCI power-off (status 0), recording the
 #      run too; the host then reads sector 8 of the disk image, where
 #      /init wrote the nonce.
 # A second emulated host has a GICv2 (gic-version=2), whose KVM has no
@@ -60,12 +62,17 @@ echo "NESTED trace begin"
 base64 /tmp/tg.trace
 echo "NESTED trace end"
 truncate -s 64M /tmp/disk.img
+# virtio-net's host end: tap0 = 192.0.2.1/24, which /init pings.
+insmod /lib/modules/tun.ko && tunctl -t tap0 >/dev/null &&
+	ip addr add 192.0.2.1/24 dev tap0 && ip link set tap0 up &&
+	echo "NESTED tap0 up"
 timeout 1200 vmm --accel kvm --seccomp enforce \\
 	--kernel /guest/Image --initrd /guest/arm64.cpio \\
-	--disk /tmp/disk.img --rng --mem 256 --cpus 2 \\
-	--serial file:/tmp/lx.out --record /tmp/lx.trace \\
-	--cmdline "console=ttyS0 vmmtest=run vmmtest.cpus=2 vmmtest.nonce=$nonce vmmtest.net=0 vmmtest.checks=cpus,disk,rng"
+	--disk /tmp/disk.img --rng --net tap=tap0 --console \\
+	--mem 256 --cpus 2 --serial file:/tmp/lx.out --record /tmp/lx.trace \\
+	--cmdline "console=ttyS0 vmmtest=run vmmtest.cpus=2 vmmtest.nonce=$nonce vmmtest.checks=cpus,disk,rng,net,console" </dev/null >/tmp/hvc0.out
 echo "NESTED linux status \$?"
+sed 's/^/NESTED hvc0-out /' /tmp/hvc0.out
 sed 's/^/NESTED lx-out /' /tmp/lx.out
 echo "NESTED trace begin"
 gzip -c /tmp/lx.trace | base64
@@ -121,6 +128,10 @@ need '^NESTED lx-out VMMTEST start ' "the arm64 kernel reached its userspace (/i
 need '^NESTED lx-out VMMTEST cpus ok 2' "2 CPUs online in the guest"
 need '^NESTED lx-out VMMTEST disk ok /dev/vda' "virtio-blk write and read-back in the guest"
 need '^NESTED lx-out VMMTEST rng ok' "virtio-rng in the guest"
+need '^NESTED tap0 up$' "the emulated host made tap0 (192.0.2.1)"
+need '^NESTED lx-out VMMTEST net ok' "virtio-net in the guest: a ping of the host's tap"
+need "^NESTED lx-out VMMTEST console ok" "virtio-console in the guest"
+need "^NESTED hvc0-out VMMTEST hvc0 $nonce" "the guest's hvc0 line on vmm's stdout"
 need '^NESTED lx-out VMMTEST end poweroff' "/init powered off (PSCI)"
 need '^NESTED linux status 0$' "vmm exited 0 after the kernel"
 need "^NESTED sector8 VMMTEST disk $nonce" \
