@@ -12,8 +12,10 @@
 #      the test initramfs (build-initramfs.sh arm64), a virtio disk,
 #      virtio-rng, virtio-net on a tap of the emulated host and a virtio
 #      console, to its userspace checks (tests/linux/init.sh): 2 CPUs,
-#      the disk, the rng, a ping of the tap's end, a line on hvc0, then
-#      PSCI power-off (status 0), recording the
+#      the disk, the rng, a ping of the tap's end, a line on hvc0, a
+#      vsock connection each way with the emulated host (vsock-echo's
+#      host modes on the hybrid vsock's unix sockets), then PSCI
+#      power-off (status 0), recording the
 #      run too; the host then reads sector 8 of the disk image, where
 #      /init wrote the nonce.
 # A second emulated host has a GICv2 (gic-version=2), whose KVM has no
@@ -44,6 +46,10 @@ cmake -S "$src" -B "$abuild" -DCMAKE_TOOLCHAIN_FILE="$src/ci/aarch64.cmake" \
 make -s -C "$abuild" -j"$(nproc)" vmm testguest-arm64 >/dev/null ||
 	{ echo "FAIL: building vmm and the test guest for aarch64"; exit 1; }
 tg=$abuild/tests/guest/arm64/testguest-arm64.Image
+# The hybrid vsock's host end for the emulated host, which has no Python.
+aarch64-linux-gnu-gcc -static -Os -s -std=c11 -D_GNU_SOURCE -Wall -Wextra \
+	-Werror -o "$abuild/vsock-echo" "$src/tests/linux/vsock_echo.c" ||
+	{ echo "FAIL: building vsock-echo for aarch64"; exit 1; }
 kdir=$(lx_image build-kernel.sh --arch arm64) || exit $?
 initrd=$(lx_image build-initramfs.sh arm64) || exit $?
 
@@ -66,13 +72,26 @@ truncate -s 64M /tmp/disk.img
 insmod /lib/modules/tun.ko && tunctl -t tap0 >/dev/null &&
 	ip addr add 192.0.2.1/24 dev tap0 && ip link set tap0 up &&
 	echo "NESTED tap0 up"
+# virtio-vsock's host end (the hybrid vsock on /tmp/v.sock): an echo
+# service on port 5001 for the guest's call, and a call to the guest's
+# port 5000 once it listens (vsock-echo's host modes).
+/guest/vsock-echo uds-serve /tmp/v.sock_5001 >/tmp/vs-serve.out &
 timeout 1200 vmm --accel kvm --seccomp enforce \\
 	--kernel /guest/Image --initrd /guest/arm64.cpio \\
 	--disk /tmp/disk.img --rng --net tap=tap0 --console \\
+	--vsock cid=3,uds=/tmp/v.sock \\
 	--mem 256 --cpus 2 --serial file:/tmp/lx.out --record /tmp/lx.trace \\
-	--cmdline "console=ttyS0 vmmtest=run vmmtest.cpus=2 vmmtest.nonce=$nonce vmmtest.checks=cpus,disk,rng,net,console" </dev/null >/tmp/hvc0.out
+	--cmdline "console=ttyS0 vmmtest=run vmmtest.cpus=2 vmmtest.nonce=$nonce vmmtest.checks=cpus,disk,rng,net,console,vsock" </dev/null >/tmp/hvc0.out &
+vmm_pid=\$!
+i=0 # a hang guard of 600 s
+while ! grep -q 'VMMTEST vsock listening 5000' /tmp/lx.out 2>/dev/null &&
+	[ \$i -lt 6000 ]; do usleep 100000; i=\$((i + 1)); done
+/guest/vsock-echo uds-call /tmp/v.sock 5000 "host $nonce" >/tmp/vs-call.out
+wait \$vmm_pid
 echo "NESTED linux status \$?"
 sed 's/^/NESTED hvc0-out /' /tmp/hvc0.out
+sed 's/^/NESTED vsock-serve /' /tmp/vs-serve.out
+sed 's/^/NESTED vsock-call /' /tmp/vs-call.out
 sed 's/^/NESTED lx-out /' /tmp/lx.out
 echo "NESTED trace begin"
 gzip -c /tmp/lx.trace | base64
@@ -101,7 +120,8 @@ sed 's/^/NESTED lx-out /' /tmp/lx.out
 JOB
 
 start=$(date +%s)
-"$here/nested.sh" "$abuild" "$work/job.sh" "$tg" "$kdir/Image" "$initrd" |
+"$here/nested.sh" "$abuild" "$work/job.sh" "$tg" "$kdir/Image" "$initrd" \
+	"$abuild/vsock-echo" |
 	tr -d '\r' >"$work/console.log"
 VMM_NESTED_GIC=2 "$here/nested.sh" "$abuild" "$work/job2.sh" "$tg" \
 	"$kdir/Image" "$initrd" | tr -d '\r' >"$work/console2.log"
@@ -132,6 +152,10 @@ need '^NESTED tap0 up$' "the emulated host made tap0 (192.0.2.1)"
 need '^NESTED lx-out VMMTEST net ok' "virtio-net in the guest: a ping of the host's tap"
 need "^NESTED lx-out VMMTEST console ok" "virtio-console in the guest"
 need "^NESTED hvc0-out VMMTEST hvc0 $nonce" "the guest's hvc0 line on vmm's stdout"
+need '^NESTED lx-out VMMTEST vsock host-to-guest ok' "virtio-vsock: the guest echoed the host's connection"
+need '^NESTED vsock-call VMMTEST vsock host-to-guest-call ok' "... and the host got its bytes back"
+need '^NESTED lx-out VMMTEST vsock guest-to-host ok' "virtio-vsock: the guest's connection to the host echoed"
+need '^NESTED vsock-serve VMMTEST vsock guest-to-host-echo ok' "... by the host's echo service"
 need '^NESTED lx-out VMMTEST end poweroff' "/init powered off (PSCI)"
 need '^NESTED linux status 0$' "vmm exited 0 after the kernel"
 need "^NESTED sector8 VMMTEST disk $nonce" \

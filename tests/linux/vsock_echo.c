@@ -15,7 +15,21 @@
  *                              echo back and print
  *                              "VMMTEST vsock guest-to-host ok|fail ..."
  *
- * Exit status 0 on ok, 1 on fail, 2 on bad usage. An alarm ends either
+ *
+ * The same echo and call on the host's end of vmm's hybrid vsock
+ * (Firecracker's protocol over unix sockets), for hosts without Python
+ * (tests/arm64/nested_test.sh; tests/linux/vsock_peer.py elsewhere):
+ *
+ *   vsock-echo uds-serve PATH  listen on the unix socket PATH (the
+ *                              --vsock uds path, "_", the port), echo one
+ *                              connection; print
+ *                              "VMMTEST vsock guest-to-host-echo ok ..."
+ *   vsock-echo uds-call UDS PORT MSG
+ *                              connect to vmm's socket UDS, "CONNECT
+ *                              PORT", expect "OK ", then as call; print
+ *                              "VMMTEST vsock host-to-guest-call ok ..."
+ *
+ * Exit status 0 on ok, 1 on fail, 2 on bad usage. An alarm ends every
  * mode after ALARM_S seconds (a hang guard: guest code may be emulated).
  */
 #include <errno.h>
@@ -24,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <linux/vm_sockets.h>
@@ -63,6 +78,8 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+static int echo_one(int s, const char *dir);
+
 static int serve(unsigned port)
 {
 	const char *dir = "host-to-guest";
@@ -74,6 +91,12 @@ static int serve(unsigned port)
 		return fail(dir, "bind/listen");
 	printf("VMMTEST vsock listening %u\n", port);
 	fflush(stdout);
+	return echo_one(s, dir);
+}
+
+/* Accept one connection on s and echo it until the peer closes. */
+static int echo_one(int s, const char *dir)
+{
 	int c = accept(s, NULL, NULL);
 	if (c < 0)
 		return fail(dir, "accept");
@@ -97,6 +120,8 @@ static int serve(unsigned port)
 	return 0;
 }
 
+static int send_back(int s, const char *dir, const char *msg);
+
 static int call(unsigned port, const char *msg)
 {
 	const char *dir = "guest-to-host";
@@ -106,6 +131,13 @@ static int call(unsigned port, const char *msg)
 	struct sockaddr_vm a = addr(HOST_CID, port);
 	if (connect(s, (struct sockaddr *)&a, sizeof(a)))
 		return fail(dir, "connect");
+	return send_back(s, dir, msg);
+}
+
+/* Send msg on the connected s, shut down the write side, and check that
+ * the same bytes come back. */
+static int send_back(int s, const char *dir, const char *msg)
+{
 	size_t len = strlen(msg);
 	if (write_all(s, msg, len) || shutdown(s, SHUT_WR))
 		return fail(dir, "write");
@@ -132,6 +164,68 @@ static int call(unsigned port, const char *msg)
 	return 0;
 }
 
+/* A unix stream socket bound (listen) or connected to path; -1. */
+static int uds(const char *path, int listening)
+{
+	struct sockaddr_un a;
+	memset(&a, 0, sizeof(a));
+	a.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(a.sun_path, path);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0)
+		return -1;
+	int r = listening
+		    ? bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 1)
+		    : connect(s, (struct sockaddr *)&a, sizeof(a));
+	if (r) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static int uds_serve(const char *path)
+{
+	const char *dir = "guest-to-host-echo";
+	int s = uds(path, 1);
+	return s < 0 ? fail(dir, "bind/listen") : echo_one(s, dir);
+}
+
+/* The hybrid vsock's handshake: "CONNECT PORT\n", then "OK N\n" back,
+ * read a byte at a time so that nothing after it is taken. */
+static int uds_call(const char *path, unsigned port, const char *msg)
+{
+	const char *dir = "host-to-guest-call";
+	int s = uds(path, 0);
+	if (s < 0)
+		return fail(dir, "connect");
+	char line[64];
+	int n = snprintf(line, sizeof(line), "CONNECT %u\n", port);
+	if (write_all(s, line, (size_t)n))
+		return fail(dir, "CONNECT");
+	size_t got = 0;
+	while (got + 1 < sizeof(line)) {
+		ssize_t r = read(s, line + got, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return fail(dir, "the handshake's answer");
+		if (line[got++] == '\n')
+			break;
+	}
+	line[got] = 0;
+	if (strncmp(line, "OK ", 3) != 0) {
+		printf("VMMTEST vsock %s fail the handshake answered '%s'\n",
+		       dir, line);
+		return 1;
+	}
+	return send_back(s, dir, msg);
+}
+
 /* A port number in 1..0xfffffffe; 0 when s is not one. */
 static unsigned parse_port(const char *s)
 {
@@ -151,6 +245,12 @@ int main(int argc, char **argv)
 		return serve(port);
 	if (argc == 4 && port && !strcmp(argv[1], "call"))
 		return call(port, argv[3]);
-	fprintf(stderr, "usage: vsock-echo serve PORT | call PORT MSG\n");
+	if (argc == 3 && !strcmp(argv[1], "uds-serve"))
+		return uds_serve(argv[2]);
+	unsigned uport = argc == 5 ? parse_port(argv[3]) : 0;
+	if (uport && !strcmp(argv[1], "uds-call"))
+		return uds_call(argv[2], uport, argv[4]);
+	fprintf(stderr, "usage: vsock-echo serve PORT | call PORT MSG | "
+			"uds-serve PATH | uds-call UDS PORT MSG\n");
 	return 2;
 }
