@@ -171,6 +171,19 @@ bool kvm_mmio_exit(struct kvm_run *run, struct accel_exit *exit)
 	return true;
 }
 
+bool kvm_system_event_exit(const struct kvm_run *run, struct accel_exit *exit)
+{
+	switch (run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		exit->reason = ACCEL_EXIT_POWEROFF;
+		return true;
+	case KVM_SYSTEM_EVENT_RESET:
+		exit->reason = ACCEL_EXIT_RESET;
+		return true;
+	}
+	return false;
+}
+
 int kvm_set_region(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
 		   void *hva)
 {

@@ -80,6 +80,11 @@ int kvm_cpu_run(struct kvm_cpu *c, unsigned index,
  * 8 bytes (malformed). */
 bool kvm_mmio_exit(struct kvm_run *run, struct accel_exit *exit);
 
+/* A KVM_EXIT_SYSTEM_EVENT into exit: true for a shutdown (PSCI
+ * SYSTEM_OFF, ACCEL_EXIT_POWEROFF) or a reset (ACCEL_EXIT_RESET); false
+ * for another event type, which the caller reports. */
+bool kvm_system_event_exit(const struct kvm_run *run, struct accel_exit *exit);
+
 /* KVM_SET_USER_MEMORY_REGION: [hva, hva+size) at gpa in `slot`. */
 int kvm_set_region(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
 		   void *hva) VMM_WUR;

@@ -238,18 +238,10 @@ int kvm_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 		exit->reason = ACCEL_EXIT_INTR;
 		return 0;
 	case KVM_EXIT_SYSTEM_EVENT:
-		switch (run->system_event.type) {
-		case KVM_SYSTEM_EVENT_SHUTDOWN:
-			exit->reason = ACCEL_EXIT_POWEROFF;
+		if (kvm_system_event_exit(run, exit))
 			return 0;
-		case KVM_SYSTEM_EVENT_RESET:
-			exit->reason = ACCEL_EXIT_RESET;
-			return 0;
-		default:
-			snprintf(what, sizeof(what), "KVM system event %u",
-				 run->system_event.type);
-			break;
-		}
+		snprintf(what, sizeof(what), "KVM system event %u",
+			 run->system_event.type);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION) {

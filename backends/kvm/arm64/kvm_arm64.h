@@ -38,7 +38,6 @@ struct accel_vm {
 	int gic_fd;		     /* the vGIC device */
 	unsigned gic_version;	     /* 2 or 3 */
 	bool gic_ready;		     /* KVM_DEV_ARM_VGIC_CTRL_INIT done */
-	bool nisv;		     /* KVM_CAP_ARM_NISV_TO_USER enabled */
 	struct kvm_vcpu_init target; /* KVM_ARM_PREFERRED_TARGET */
 };
 

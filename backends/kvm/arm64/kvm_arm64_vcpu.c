@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "backends/kvm/arm64/kvm_arm64.h"
 #include "vmm/base/log.h"
@@ -63,25 +61,6 @@ void kvm_arm64_vcpu_kick(struct accel_vcpu *v)
 	kvm_cpu_kick(&v->cpu);
 }
 
-/* PSCI's SYSTEM_OFF and SYSTEM_RESET (and a crash) reach us as system
- * events: 0 with exit->reason set, or 1 when `what` names an unknown one. */
-static int kvm_arm64_system_event(struct accel_vcpu *v, struct accel_exit *exit,
-				  char *what, size_t whatlen)
-{
-	switch (v->cpu.run->system_event.type) {
-	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		exit->reason = ACCEL_EXIT_POWEROFF;
-		return 0;
-	case KVM_SYSTEM_EVENT_RESET:
-		exit->reason = ACCEL_EXIT_RESET;
-		return 0;
-	default:
-		snprintf(what, whatlen, "KVM system event %u",
-			 v->cpu.run->system_event.type);
-		return 1;
-	}
-}
-
 int kvm_arm64_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 {
 	struct kvm_run *run = v->cpu.run;
@@ -100,9 +79,11 @@ int kvm_arm64_vcpu_run(struct accel_vcpu *v, struct accel_exit *exit)
 	case KVM_EXIT_INTR:
 		exit->reason = ACCEL_EXIT_INTR;
 		return 0;
-	case KVM_EXIT_SYSTEM_EVENT:
-		if (!kvm_arm64_system_event(v, exit, what, sizeof(what)))
+	case KVM_EXIT_SYSTEM_EVENT: /* PSCI SYSTEM_OFF, SYSTEM_RESET */
+		if (kvm_system_event_exit(run, exit))
 			return 0;
+		snprintf(what, sizeof(what), "KVM system event %u",
+			 run->system_event.type);
 		break;
 	case KVM_EXIT_ARM_NISV:
 		/* A load or store to MMIO that the CPU gave no syndrome for

@@ -2,8 +2,6 @@
 /* The aarch64 KVM backend, VM level (kvm_arm64.h): /dev/kvm, the VM and
  * its vGIC, memory, interrupt lines, and the accel_ops table. */
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -91,7 +89,9 @@ static int kvm_arm64_vm_create(const struct accel_vm_config *cfg,
 	 * diagnostic, instead of failing KVM_RUN. Optional. */
 	if (kvm_check_cap(vm->vm_fd, KVM_CAP_ARM_NISV_TO_USER)) {
 		struct kvm_enable_cap ec = {.cap = KVM_CAP_ARM_NISV_TO_USER};
-		vm->nisv = ioctl(vm->vm_fd, KVM_ENABLE_CAP, &ec) == 0;
+		if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &ec) < 0)
+			log_debug("KVM_CAP_ARM_NISV_TO_USER: %s",
+				  strerror(errno));
 	}
 	if ((r = kvm_arm64_gic_create(vm)))
 		goto fail;
