@@ -45,6 +45,17 @@ int vm_send_ctrl_alt_del(struct vm *vm)
 	return vm_ctl_call(vm, vm_ctrl_alt_del, NULL);
 }
 
+const struct vm_machine *vm_machine_of(enum vm_machine_kind kind)
+{
+	switch (kind) {
+	case VM_MACHINE_X86:
+		return &vm_machine_x86;
+	case VM_MACHINE_ARM64:
+		return &vm_machine_arm64;
+	}
+	return NULL;
+}
+
 enum vm_stop_reason vm_stop_reason(struct vm *vm)
 {
 	return (enum vm_stop_reason)(atomic_load(&vm->stop) >> 8);
@@ -117,6 +128,23 @@ int64_t vm_cb_now(void *opaque)
 void vm_cb_debug_exit(void *opaque, uint8_t value)
 {
 	vm_request_stop(opaque, VM_STOP_DEBUG_EXIT, value);
+}
+
+int vm_bus_add(struct vm *vm, struct bus *bus, const struct vm_dev_range *d,
+	       size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!d[i].len)
+			continue;
+		int r = bus_register(bus, d[i].base, d[i].len, d[i].ops,
+				     d[i].dev, d[i].name);
+		if (r)
+			return errmsg(err, errlen, r,
+				      "registering %s at %s0x%" PRIx64 ": %s",
+				      d[i].name, bus == &vm->pio ? "port " : "",
+				      d[i].base, strerror(-r));
+	}
+	return 0;
 }
 
 /* ---- construction ---- */

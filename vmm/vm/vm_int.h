@@ -77,6 +77,19 @@ void vm_cb_serial_tx(void *opaque, uint8_t byte);   /* to serial_out */
 void vm_cb_serial_rx_space(void *opaque);	    /* wakes the loop */
 int64_t vm_cb_now(void *opaque);		    /* RTC time, traced */
 void vm_cb_debug_exit(void *opaque, uint8_t value); /* stops the VM */
+/* One platform device's range on a bus (a machine's table of them). */
+struct vm_dev_range {
+	uint64_t base, len; /* len 0: the device is absent */
+	const struct bus_dev_ops *ops;
+	void *dev;
+	const char *name;
+};
+
+/* Register d[0..n) on bus (vm->pio or vm->mmio), skipping the absent
+ * ones. 0 or -errno with one line in err naming the device and where. */
+int vm_bus_add(struct vm *vm, struct bus *bus, const struct vm_dev_range *d,
+	       size_t n, char *err, size_t errlen);
+
 /* Drive interrupt line `irq` to `level` for device `who`: traced first,
  * a failure logged (rate-limited). */
 void vm_set_line(struct vm *vm, const char *who, uint32_t irq, int level);

@@ -93,26 +93,13 @@ static int vm_arm64_devices(struct vm *vm, char *err, size_t errlen)
 	vm->debug_exit =
 	    (struct debug_exit){.exit = vm_cb_debug_exit, .opaque = vm};
 
-	const struct {
-		uint64_t base, len;
-		const struct bus_dev_ops *ops;
-		void *dev;
-		const char *name;
-	} mmio[] = {
+	const struct vm_dev_range mmio[] = {
 	    {ARM64_UART_BASE, SERIAL_NREGS, &serial_ops, &vm->serial, "serial"},
 	    {ARM64_RTC_BASE, PL031_RANGE_LEN, &pl031_ops, &vm->pl031, "pl031"},
 	    {ARM64_DEBUG_EXIT_BASE, DEBUG_EXIT_RANGE_LEN, &debug_exit_ops,
 	     &vm->debug_exit, "debug-exit"},
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(mmio); i++) {
-		r = bus_register(&vm->mmio, mmio[i].base, mmio[i].len,
-				 mmio[i].ops, mmio[i].dev, mmio[i].name);
-		if (r)
-			return errmsg(err, errlen, r,
-				      "registering %s at 0x%" PRIx64 ": %s",
-				      mmio[i].name, mmio[i].base, strerror(-r));
-	}
-	return 0;
+	return vm_bus_add(vm, &vm->mmio, mmio, ARRAY_SIZE(mmio), err, errlen);
 }
 
 static void vm_arm64_destroy(struct vm *vm)

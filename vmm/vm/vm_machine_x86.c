@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The x86 machine (vm_machine.h), and vm_machine_of: RAM around the 32-bit MMIO
+/* The x86 machine (vm_machine.h): RAM around the 32-bit MMIO
  * hole, the legacy platform devices on port I/O, virtio-mmio at
  * LAYOUT_VIRTIO_MMIO on ISA and IO-APIC lines. */
 #include "vmm/vm/vm_machine.h"
@@ -137,12 +137,7 @@ static int vm_x86_devices(struct vm *vm, char *err, size_t errlen)
 	    .poweroff = vm_acpi_poweroff, .reset = vm_acpi_reset, .opaque = vm};
 	pvpanic_init(&vm->pvpanic, &ph);
 
-	const struct {
-		uint64_t base, len;
-		const struct bus_dev_ops *ops;
-		void *dev;
-		const char *name;
-	} pio[] = {
+	const struct vm_dev_range pio[] = {
 	    {LAYOUT_COM1_PORT, SERIAL_NREGS, &serial_ops, &vm->serial,
 	     "serial"},
 	    {LAYOUT_I8042_DATA, I8042_RANGE_LEN, &i8042_ops, &vm->i8042,
@@ -157,18 +152,7 @@ static int vm_x86_devices(struct vm *vm, char *err, size_t errlen)
 	    {LAYOUT_PVPANIC_PORT, vm->cfg->acpi ? PVPANIC_RANGE_LEN : 0,
 	     &pvpanic_ops, &vm->pvpanic, "pvpanic"},
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(pio); i++) {
-		if (!pio[i].len)
-			continue;
-		r = bus_register(&vm->pio, pio[i].base, pio[i].len, pio[i].ops,
-				 pio[i].dev, pio[i].name);
-		if (r)
-			return errmsg(err, errlen, r,
-				      "registering %s at port 0x%" PRIx64
-				      ": %s",
-				      pio[i].name, pio[i].base, strerror(-r));
-	}
-	return 0;
+	return vm_bus_add(vm, &vm->pio, pio, ARRAY_SIZE(pio), err, errlen);
 }
 
 static void vm_x86_destroy(struct vm *vm)
@@ -189,14 +173,3 @@ const struct vm_machine vm_machine_x86 = {
     .virtio_slot = vm_x86_virtio_slot,
     .ctrl_alt_del = vm_x86_ctrl_alt_del,
 };
-
-const struct vm_machine *vm_machine_of(enum vm_machine_kind kind)
-{
-	switch (kind) {
-	case VM_MACHINE_X86:
-		return &vm_machine_x86;
-	case VM_MACHINE_ARM64:
-		return &vm_machine_arm64;
-	}
-	return NULL;
-}
