@@ -149,6 +149,38 @@ int vm_bus_add(struct vm *vm, struct bus *bus, const struct vm_dev_range *d,
 
 /* ---- construction ---- */
 
+/* Guest RAM where the machine lays it out (from vm->host.ram_file when
+ * set, the ranges one after the other in it), mapped into the
+ * accelerator. */
+static int vm_setup_memory(struct vm *vm, char *err, size_t errlen)
+{
+	struct vm_ram_range ram[VM_MACHINE_MAX_RAM];
+	unsigned n = 0;
+	int r = vm->machine->ram(vm->cfg, ram, &n, err, errlen);
+	if (r)
+		return r;
+	unsigned flags = vm->cfg->mem_merge ? GM_MERGEABLE : 0;
+	int fd = vm->host.ram_file ? vm->host.ram_file->fd : -1;
+	uint64_t off = 0;
+	for (unsigned i = 0; i < n && !r; i++) {
+		r = gm_add_ram_fd(&vm->mem, ram[i].gpa, ram[i].size, flags, fd,
+				  off);
+		off += ram[i].size;
+	}
+	if (r)
+		return errmsg(err, errlen, r,
+			      "cannot %s %" PRIu64 " MiB of guest RAM: %s",
+			      fd >= 0 ? "map the memory file's" : "allocate",
+			      vm->cfg->mem_mib, strerror(-r));
+	for (unsigned i = 0; i < vm->mem.nregions; i++) {
+		const struct gm_region *g = &vm->mem.regions[i];
+		r = vm->accel->map_memory(vm->avm, i, g->gpa, g->size, g->hva);
+		if (r)
+			return errmsg(err, errlen, r, "%s", "");
+	}
+	return 0;
+}
+
 static int vm_setup_vcpus(struct vm *vm, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < vm->ncpus; i++) {
@@ -219,7 +251,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg,
 				     .sys = host->accel_sys};
 	if ((r = accel->vm_create(&ac, &vm->avm)))
 		return errmsg(err, errlen, r, "%s", "");
-	if ((r = vm->machine->memory(vm, err, errlen)))
+	if ((r = vm_setup_memory(vm, err, errlen)))
 		return r;
 	/* The vCPUs before the devices: an aarch64 vGIC starts once every
 	 * vCPU exists, and KVM takes no irqfd before it has. */

@@ -21,12 +21,19 @@
 
 struct vm;
 
+/* One range of guest RAM, in a machine's layout. */
+struct vm_ram_range {
+	uint64_t gpa, size;
+};
+#define VM_MACHINE_MAX_RAM 2 /* ranges a layout has at most */
+
 struct vm_machine {
 	const char *name; /* "x86_64", "aarch64": messages, traces */
-	/* Allocate guest RAM (vm->cfg->mem_mib, from vm->host.ram_file
-	 * when set) where the machine has it and map every region into
-	 * the accelerator. 0 or -errno with one line in err. */
-	int (*memory)(struct vm *vm, char *err, size_t errlen) VMM_WUR;
+	/* Where cfg->mem_mib of RAM goes: ram[0..*n), in the order the
+	 * memory file holds them (vm.c allocates and maps them). 0, or
+	 * -EINVAL with one line in err for a size the machine cannot have. */
+	int (*ram)(const struct vm_config *cfg, struct vm_ram_range *ram,
+		   unsigned *n, char *err, size_t errlen) VMM_WUR;
 	/* Initialise the platform devices and register them on the buses
 	 * (each one initialised marked in vm->devices_ready, which destroy
 	 * reads). 0 or -errno with one line in err. */

@@ -48,31 +48,24 @@ static void vm_arm64_serial_irq(void *opaque, int level)
 	vm_set_line(opaque, "serial", ARM64_UART_SPI, level);
 }
 
-static int vm_arm64_memory(struct vm *vm, char *err, size_t errlen)
+static int vm_arm64_ram(const struct vm_config *cfg, struct vm_ram_range *ram,
+			unsigned *n, char *err, size_t errlen)
 {
-	uint64_t bytes = vm->cfg->mem_mib << 20;
+	uint64_t bytes = cfg->mem_mib << 20;
 	/* The boot protocol wants the DTB 2 MiB aligned at RAM's top. */
 	if (bytes % (2u << 20))
 		return errmsg(err, errlen, -EINVAL,
 			      "--mem %" PRIu64 " MiB: the arm64 machine's RAM "
 			      "is a multiple of 2 MiB",
-			      vm->cfg->mem_mib);
+			      cfg->mem_mib);
 	if (bytes == 0 || bytes > ARM64_RAM_MAX)
 		return errmsg(err, errlen, -EINVAL,
 			      "--mem %" PRIu64 " MiB: the arm64 machine has "
 			      "1 MiB to %llu GiB of RAM",
-			      vm->cfg->mem_mib, ARM64_RAM_MAX >> 30);
-	unsigned flags = vm->cfg->mem_merge ? GM_MERGEABLE : 0;
-	int fd = vm->host.ram_file ? vm->host.ram_file->fd : -1;
-	int r = gm_add_ram_fd(&vm->mem, ARM64_RAM_BASE, bytes, flags, fd, 0);
-	if (r)
-		return errmsg(err, errlen, r,
-			      "cannot %s %" PRIu64 " MiB of guest RAM: %s",
-			      fd >= 0 ? "map the memory file's" : "allocate",
-			      vm->cfg->mem_mib, strerror(-r));
-	const struct gm_region *g = &vm->mem.regions[0];
-	r = vm->accel->map_memory(vm->avm, 0, g->gpa, g->size, g->hva);
-	return r ? errmsg(err, errlen, r, "%s", "") : 0;
+			      cfg->mem_mib, ARM64_RAM_MAX >> 30);
+	ram[0] = (struct vm_ram_range){.gpa = ARM64_RAM_BASE, .size = bytes};
+	*n = 1;
+	return 0;
 }
 
 static int vm_arm64_devices(struct vm *vm, char *err, size_t errlen)
@@ -112,7 +105,7 @@ static void vm_arm64_destroy(struct vm *vm)
 
 const struct vm_machine vm_machine_arm64 = {
     .name = "aarch64",
-    .memory = vm_arm64_memory,
+    .ram = vm_arm64_ram,
     .devices = vm_arm64_devices,
     .destroy = vm_arm64_destroy,
     .virtio_slot = vm_arm64_virtio_slot,

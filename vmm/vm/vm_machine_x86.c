@@ -5,7 +5,6 @@
 #include "vmm/vm/vm_machine.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,27 +83,17 @@ static void vm_pvpanic_crash_loaded(void *opaque)
 
 /* ---- construction ---- */
 
-static int vm_x86_memory(struct vm *vm, char *err, size_t errlen)
+static int vm_x86_ram(const struct vm_config *cfg, struct vm_ram_range *ram,
+		      unsigned *n, char *err, size_t errlen)
 {
-	uint64_t bytes = vm->cfg->mem_mib << 20;
+	(void)err, (void)errlen;
+	uint64_t bytes = cfg->mem_mib << 20;
 	uint64_t low = bytes < LAYOUT_MMIO_HOLE ? bytes : LAYOUT_MMIO_HOLE;
-	unsigned flags = vm->cfg->mem_merge ? GM_MERGEABLE : 0;
-	int fd = vm->host.ram_file ? vm->host.ram_file->fd : -1;
-	int r = gm_add_ram_fd(&vm->mem, 0, low, flags, fd, 0);
-	if (!r && bytes > low)
-		r = gm_add_ram_fd(&vm->mem, LAYOUT_4G, bytes - low, flags, fd,
-				  low);
-	if (r)
-		return errmsg(err, errlen, r,
-			      "cannot %s %" PRIu64 " MiB of guest RAM: %s",
-			      fd >= 0 ? "map the memory file's" : "allocate",
-			      vm->cfg->mem_mib, strerror(-r));
-	for (unsigned i = 0; i < vm->mem.nregions; i++) {
-		const struct gm_region *g = &vm->mem.regions[i];
-		r = vm->accel->map_memory(vm->avm, i, g->gpa, g->size, g->hva);
-		if (r)
-			return errmsg(err, errlen, r, "%s", "");
-	}
+	ram[0] = (struct vm_ram_range){.gpa = 0, .size = low};
+	*n = 1;
+	if (bytes > low)
+		ram[(*n)++] = (struct vm_ram_range){.gpa = LAYOUT_4G,
+						    .size = bytes - low};
 	return 0;
 }
 
@@ -167,7 +156,7 @@ static void vm_x86_destroy(struct vm *vm)
 
 const struct vm_machine vm_machine_x86 = {
     .name = "x86_64",
-    .memory = vm_x86_memory,
+    .ram = vm_x86_ram,
     .devices = vm_x86_devices,
     .destroy = vm_x86_destroy,
     .virtio_slot = vm_x86_virtio_slot,
